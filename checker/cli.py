@@ -1,0 +1,156 @@
+"""The `matproof` command line.
+
+Exit status (§8 of the spec): `prove` 0 proved, 1 refuted, 3 unknown, 2 bad
+input; `parse` 0 or 2. Every error in the user's input is printed as a
+located message; no traceback ever reaches the terminal.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import MatproofError
+
+FORMATS = ("unicode", "ascii", "latex", "json")
+
+
+def _read_input(arg: str) -> tuple[str, str]:
+    """(text, filename): a path to an existing file, or the text itself."""
+    p = Path(arg)
+    looks_like_file = arg.endswith((".thm", ".rules")) or ("\n" not in arg and len(arg) < 4096
+                                                            and p.is_file())
+    if looks_like_file:
+        try:
+            return p.read_text(encoding="utf-8"), str(p)
+        except FileNotFoundError:
+            raise MatproofError(f"no such file: {arg}", filename=arg) from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise MatproofError(f"cannot read {arg}: {e}", filename=arg) from None
+    return arg, "<input>"
+
+
+def _lets(items: list[str]):
+    """Declarations from repeated `--let 'X: n×n invertible'`."""
+    from .parse import parse_text
+    decls: dict = {}
+    for item in items or []:
+        doc = parse_text("let " + item, "<--let>", decls)
+        decls = doc.decls
+    return decls
+
+
+def _fmt(args) -> str:
+    return "json" if getattr(args, "json", False) else args.format
+
+
+def cmd_parse(args) -> int:
+    from .parse import parse_text
+    from .printing import PRINTERS, dumps, to_json
+    from .report import render_typed
+    from .shapes import shape_text
+    from .typecheck import type_rule, type_theorem
+    text, filename = _read_input(args.input)
+    doc = parse_text(text, filename, _lets(args.let))
+    fmt = _fmt(args)
+    items = []
+    for kind, stmt in sorted([("theorem", t) for t in doc.theorems] + [("rule", r) for r in doc.rules],
+                             key=lambda x: x[1].line):
+        typed = type_theorem(stmt) if kind == "theorem" else type_rule(stmt)
+        if fmt == "json":
+            items.append({
+                "kind": kind, "name": stmt.name, "line": stmt.line,
+                "sides": [{f: PRINTERS[f](e) for f in PRINTERS} | {"tree": to_json(e)} for e in typed.exprs],
+                "shape": shape_text(typed.shape(typed.exprs[0])),
+                "symbols": {n: {"shape": shape_text(i.shape), "properties": sorted(i.props),
+                                "declared": i.declared} for n, i in typed.symbols.items()},
+                "assumptions": [a.text() for a in typed.assumptions],
+            })
+        else:
+            arrow = " = " if kind == "theorem" else (" <-> " if stmt.bidirectional else " -> ")
+            items.append(render_typed(kind, stmt.name, stmt.line, typed, fmt, arrow))
+    if fmt == "json":
+        print(dumps({"file": filename, "statements": items}))
+    else:
+        print("\n".join(items) if items else "(no theorems or rules)")
+    return 0
+
+
+def cmd_prove(args) -> int:
+    from .printing import dumps
+    from .prove import EXIT, prove_text
+    from .report import render_result
+    text, filename = _read_input(args.input)
+    fmt = _fmt(args)
+    results = prove_text(text, filename=filename, decls=_lets(args.let), seed=args.seed,
+                         draws=args.draws, printer="unicode" if fmt == "json" else fmt)
+    if not results:
+        raise MatproofError("no theorem to prove in the input", filename=filename,
+                            hint="write an identity such as 'tr(A B) = tr(B A)'")
+    if fmt == "json":
+        obj = results[0].as_json() if len(results) == 1 and filename == "<input>" else \
+            {"file": filename, "theorems": [r.as_json() for r in results]}
+        print(dumps(obj))
+    else:
+        print("\n".join(render_result(r, fmt) for r in results))
+    statuses = {r.status for r in results}
+    for status in ("error", "refuted", "unknown"):
+        if status in statuses:
+            return EXIT[status]
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="matproof",
+                                 description="Prove matrix-calculus identities by rewriting.")
+    ap.add_argument("--version", action="version", version=f"matproof {__version__}")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(p):
+        p.add_argument("--let", action="append", metavar="DECL",
+                       help="a declaration for a one-line input, e.g. 'X: n×n invertible'")
+        p.add_argument("--format", choices=FORMATS, default="unicode")
+        p.add_argument("--json", action="store_true", help="short for --format json")
+
+    p = sub.add_parser("parse", help="print the typed form of each statement")
+    p.add_argument("input", metavar="TEXT|FILE")
+    common(p)
+    p.set_defaults(run=cmd_parse)
+
+    p = sub.add_parser("prove", help="prove, refute, or say unknown")
+    p.add_argument("input", metavar="IDENTITY|FILE")
+    common(p)
+    p.add_argument("--seed", type=int, default=0, help="seed of the random instances")
+    p.add_argument("--draws", type=int, default=6, help="random instances for the numeric test")
+    p.set_defaults(run=cmd_prove)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    if not getattr(args, "command", None):
+        ap.print_help(sys.stderr)
+        return 2
+    try:
+        return args.run(args)
+    except MatproofError as e:
+        print(e.render(), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except RecursionError:
+        print("error: the input is nested too deeply", file=sys.stderr)
+        return 2
+    except Exception as e:  # a bug of ours: say so plainly, exit non-zero, no traceback
+        print(f"internal error: {type(e).__name__}: {e}\n"
+              "please report this with the input that caused it", file=sys.stderr)
+        return 70
+
+
+if __name__ == "__main__":
+    sys.exit(main())

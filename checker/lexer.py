@@ -1,0 +1,688 @@
+"""The lexer: one logical line of ASCII, Unicode or LaTeX to Lark tokens.
+
+Why a hand-written lexer in front of the Lark grammar: three things in the
+language depend on more than a regular expression can see.
+
+* A run of letters is a product of one-letter symbols, except for names that a
+  `let` declared and for reserved words (§4). Which names are declared
+  changes from line to line.
+* `d` followed by a symbol is a differential, `/∂X` and `/dX` close a
+  derivative, and `‖` opens or closes a norm depending on what precedes it.
+* LaTeX superscripts (`^{-T}`, `^{1/2}`, `^\\top`) and commands
+  (`\\operatorname{tr}`, `\\mathbf{1}`, spacing) are normalised here, so the
+  grammar sees one token per notion whatever the notation.
+
+The tokens are ordinary `lark.Token`s carrying file line and column, and the
+grammar (grammar/matproof.lark) declares their types with `%declare`.
+"""
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Callable
+
+from lark import Token
+
+from .errors import SyntaxProblem
+
+GREEK = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
+    "varepsilon": "ε", "zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "ϑ",
+    "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ",
+    "pi": "π", "varpi": "ϖ", "rho": "ρ", "varrho": "ϱ", "sigma": "σ",
+    "varsigma": "ς", "tau": "τ", "upsilon": "υ", "phi": "φ", "varphi": "ϕ",
+    "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ",
+    "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ",
+    "Upsilon": "Υ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+}
+GREEK_NAME = {v: k for k, v in GREEK.items() if not k.startswith("var")}
+GREEK_NAME.update({"ϑ": "vartheta", "ϖ": "varpi", "ϱ": "varrho", "ς": "varsigma", "ϕ": "varphi"})
+
+
+def is_greek(ch: str) -> bool:
+    return ("\u0391" <= ch <= "\u03a9" or "\u03b1" <= ch <= "\u03c9"
+            or ch in "ϑϖϱςϕϵ")
+
+
+def is_letter(ch: str) -> bool:
+    return ("a" <= ch <= "z") or ("A" <= ch <= "Z") or is_greek(ch)
+
+
+#: function words and their canonical names
+FUNCS = {"tr": "tr", "Tr": "tr", "det": "det", "logdet": "logdet", "inv": "inv",
+         "vec": "vec", "diag": "diag", "sum": "sum", "log": "log", "ln": "log",
+         "exp": "exp", "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tanh": "tanh",
+         "sigmoid": "sigmoid", "norm": "norm"}
+FUNCS2 = {"kron": "kron", "hadamard": "hadamard", "grad": "grad"}
+RESERVED = set(FUNCS) | set(FUNCS2) | {"ones", "expect"}
+OUTCOMES = ("proved", "refuted", "unknown")
+CONDITIONS = ("symmetric", "invertible", "spd", "orthogonal", "diagonal",
+              "scalar", "square", "constant")
+PROPERTIES = ("symmetric", "spd", "invertible", "orthogonal", "diagonal", "constant")
+
+IGNORED_COMMANDS = {
+    ",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle",
+    "left", "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big", "bigg", "Bigg",
+    "biggl", "biggr", "Biggl", "Biggr", "middle", "limits", "[", "]", "(", ")",
+}
+STYLE_COMMANDS = {"mathbf", "boldsymbol", "bm", "mathbb", "mathit", "mathsf", "mathcal", "mathnormal", "vec"}
+WORD_COMMANDS = {"operatorname", "mathrm", "text", "textrm", "rm", "textnormal"}
+SIMPLE_COMMANDS = {
+    "frac": "FRAC", "dfrac": "FRAC", "tfrac": "FRAC", "partial": "PARTIAL",
+    "cdot": "TIMES", "times": "TIMES", "ast": "TIMES", "otimes": "KRON",
+    "circ": "HAD", "odot": "HAD", "langle": "LANGLE", "rangle": "RANGLE",
+    "mid": "BAR", "to": "ARROW", "rightarrow": "ARROW", "leftrightarrow": "DARROW",
+    "{": "LBRACE", "}": "RBRACE", "prime": "TRANSPOSE",
+}
+FUNC_COMMANDS = {"sqrt", "log", "ln", "exp", "det", "sin", "cos", "tanh", "tr", "Tr"}
+
+SUPERSCRIPT_DIGITS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5",
+                      "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9"}
+SUBSCRIPT_DIGITS = {"₀": "0", "₁": "1", "₂": "2", "₃": "3", "₄": "4", "₅": "5",
+                    "₆": "6", "₇": "7", "₈": "8", "₉": "9"}
+TRANSPOSE_MARKS = {"T", "t", "⊤", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}",
+                   "\\mathsf{t}", "\\mathrm{t}", "'", "\\prime", "ᵀ"}
+
+SINGLE = {
+    "+": "PLUS", "-": "MINUS", "−": "MINUS", "–": "MINUS", "*": "TIMES", "·": "TIMES",
+    "⋅": "TIMES", "×": "TIMES", ":": "COLON", "=": "EQ", ",": "COMMA", "(": "LPAR",
+    ")": "RPAR", "[": "LBRACK", "]": "RBRACK", "{": "LBRACE", "}": "RBRACE",
+    "⟨": "LANGLE", "⟩": "RANGLE", "〈": "LANGLE", "〉": "RANGLE", "<": "LANGLE",
+    ">": "RANGLE", "∣": "BAR", "|": "BAR", "⊗": "KRON", "∘": "HAD", "⊙": "HAD",
+    "'": "TRANSPOSE", "′": "TRANSPOSE", "ᵀ": "TRANSPOSE", "→": "ARROW", "↔": "DARROW",
+    "∂": "PARTIAL", "𝟏": "ONES", "𝟙": "ONES",
+}
+
+#: tokens after which a `‖` closes a norm rather than opening one
+ENDS_OPERAND = {"SYM", "NUMBER", "RPAR", "RBRACK", "RBRACE", "RANGLE", "NORM_CLOSE",
+                "TRANSPOSE", "INVERSE", "INVT", "POW", "ONES", "IDENT", "NORM_SUB"}
+
+NUMBER_RE = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+RATIONAL_RE = re.compile(r"^(-?)(\d+(?:\.\d+)?)(?:/(\d+))?$")
+NAME_RE = re.compile(r"[^\s:]+")
+WORD_RE = re.compile(r"[A-Za-z]+")
+
+
+class Lexer:
+    """Tokenizes one logical line.
+
+    `text` is the logical line (continuations joined, comments removed);
+    `where(offset)` maps an offset in it to a (line, column) of the file;
+    `declared` holds the multi-letter names that a `let` made whole.
+    """
+
+    def __init__(self, text: str, where: Callable[[int], tuple[int, int]],
+                 declared: set[str], error: Callable[..., SyntaxProblem]):
+        self.s = text
+        self.where = where
+        self.declared = sorted((n for n in declared if len(n) > 1), key=len, reverse=True)
+        self.declared_set = set(declared)
+        self.error = error
+        self.i = 0
+        self.out: list[Token] = []
+        self.norm_depth = 0
+        self.statement = ""
+
+    # -- helpers -----------------------------------------------------------
+    def emit(self, type_: str, value, start: int, end: int | None = None) -> None:
+        end = self.i if end is None else end
+        line, col = self.where(start)
+        eline, ecol = self.where(max(start, end - 1))
+        tok = Token(type_, value, start_pos=start, line=line, column=col,
+                    end_line=eline, end_column=ecol + 1, end_pos=end)
+        self.out.append(tok)
+
+    def fail(self, message: str, start: int, end: int | None = None, hint: str | None = None):
+        raise self.error(message, start, end if end is not None else start + 1, hint)
+
+    def peek(self, k: int = 0) -> str:
+        j = self.i + k
+        return self.s[j] if j < len(self.s) else ""
+
+    def skip_space(self) -> None:
+        while self.i < len(self.s) and self.s[self.i].isspace():
+            self.i += 1
+
+    def read_command(self, at: int) -> tuple[str, int]:
+        """The name of the LaTeX command at `at` (which holds a backslash)."""
+        m = re.compile(r"[A-Za-z]+").match(self.s, at + 1)
+        if m:
+            return m.group(0), m.end()
+        if at + 1 < len(self.s):
+            return self.s[at + 1], at + 2
+        self.fail("a lone backslash", at)
+
+    def read_group(self, at: int) -> tuple[str, int]:
+        """The text inside a balanced `{...}` starting at `at`."""
+        assert self.s[at] == "{"
+        depth, j = 0, at
+        while j < len(self.s):
+            c = self.s[j]
+            if c == "\\":
+                j += 2
+                continue
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if depth == 0:
+                    return self.s[at + 1:j], j + 1
+            j += 1
+        self.fail("this '{' is never closed", at, hint="add the matching '}'")
+
+    def next_significant(self, j: int) -> str:
+        """The next character from `j` that is not space or LaTeX spacing."""
+        while j < len(self.s):
+            c = self.s[j]
+            if c.isspace() or c == "~":
+                j += 1
+                continue
+            if c == "\\":
+                name, k = self.read_command(j)
+                if name in IGNORED_COMMANDS and name not in "[]()":
+                    j = k
+                    continue
+                return "\\" + name
+            return c
+        return ""
+
+    # -- entry ---------------------------------------------------------------
+    def tokens(self) -> list[Token]:
+        self.skip_space()
+        m = WORD_RE.match(self.s, self.i)
+        word = m.group(0) if m else ""
+        if word == "let":
+            self.emit("LET", word, self.i, m.end())
+            self.i = m.end()
+            self.lex_let()
+            return self.out
+        if word in ("theorem", "rule"):
+            self.statement = word
+            self.emit(word.upper(), word, self.i, m.end())
+            self.i = m.end()
+            self.skip_space()
+            n = NAME_RE.match(self.s, self.i)
+            if n:
+                self.emit("NAME", n.group(0), self.i, n.end())
+                self.i = n.end()
+        elif word == "use":
+            self.emit("USE", word, self.i, m.end())
+            self.i = m.end()
+            self.skip_space()
+            start = self.i
+            if self.peek() == '"':
+                end = self.s.find('"', start + 1)
+                if end < 0:
+                    self.fail("this string is never closed", start, hint='write use "path/to/file.rules"')
+                self.i = end + 1
+                self.emit("STRING", self.s[start + 1:end], start)
+            else:
+                rest = self.s[start:].strip()
+                if rest:
+                    self.i = len(self.s)
+                    self.emit("STRING", rest, start)
+            self.lex_expression()
+            return self.out
+        self.lex_expression()
+        return self.out
+
+    # -- declarations -----------------------------------------------------------
+    def read_name(self) -> str:
+        """A declared name: `Sigma`, `\\Sigma`, `W_{in}`, `x_1`, `λ`."""
+        start = self.i
+        c = self.peek()
+        if c == "\\":
+            name, k = self.read_command(self.i)
+            if name not in GREEK:
+                self.fail(f"'\\{name}' cannot be a name", start, k)
+            self.i = k
+            base = GREEK[name]
+        elif is_greek(c):
+            self.i += 1
+            base = c
+        else:
+            m = re.compile(r"[A-Za-z][A-Za-z0-9]*").match(self.s, self.i)
+            if not m:
+                self.fail("expected a name", start)
+            self.i = m.end()
+            base = m.group(0)
+        return base + self.read_subscript()
+
+    def read_subscript(self) -> str:
+        """An optional subscript: `_1`, `_{in}`, `₁`; returned as `_1`, `_in`."""
+        if self.peek() == "_":
+            if self.peek(1) == "{":
+                inside, k = self.read_group(self.i + 1)
+                sub = re.sub(r"\s+", "", inside)
+                if not re.fullmatch(r"[A-Za-z0-9]+", sub):
+                    self.fail("a subscript must be letters and digits", self.i, k)
+                self.i = k
+                return "_" + sub
+            c = self.peek(1)
+            if c and (c.isalnum() and c.isascii()):
+                self.i += 2
+                return "_" + c
+            self.fail("expected a subscript after '_'", self.i, hint="write x_1 or W_{in}")
+        digits = ""
+        while self.peek() in SUBSCRIPT_DIGITS and self.peek():
+            digits += SUBSCRIPT_DIGITS[self.peek()]
+            self.i += 1
+        return "_" + digits if digits else ""
+
+    def lex_let(self) -> None:
+        seen_colon = False
+        while True:
+            self.skip_space()
+            if self.i >= len(self.s):
+                return
+            c, start = self.peek(), self.i
+            if c == ",":
+                self.i += 1
+                self.emit("COMMA", ",", start)
+            elif c == ":":
+                self.i += 1
+                self.emit("COLON", ":", start)
+                seen_colon = True
+            elif not seen_colon:
+                name = self.read_name()
+                self.emit("NAME", name, start)
+            elif c in "×*" or self.s.startswith("\\times", self.i):
+                self.i += 6 if c == "\\" else 1
+                self.emit("TIMES", c, start)
+            else:
+                m = re.compile(r"[A-Za-z0-9_]+").match(self.s, self.i)
+                if not m:
+                    self.fail(f"unexpected '{c}' in a declaration", start,
+                              hint="write: let X: m×n [properties]")
+                word = m.group(0)
+                self.i = m.end()
+                if word == "scalar":
+                    self.emit("SCALARKW", word, start)
+                elif word in PROPERTIES:
+                    self.emit("PROP", word, start)
+                elif word == "x" and self.out and self.out[-1].type == "DIM" and \
+                        re.compile(r"\s*[A-Za-z0-9]").match(self.s, self.i):
+                    self.emit("TIMES", word, start)
+                elif word.isdigit() or re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", word):
+                    if word.isdigit() and int(word) == 0:
+                        self.fail("a dimension must be positive", start, self.i)
+                    self.emit("DIM", int(word) if word.isdigit() else word, start)
+                else:
+                    self.fail(f"'{word}' is not a dimension or property", start, self.i,
+                              hint="properties: " + ", ".join(PROPERTIES))
+
+    # -- expressions -------------------------------------------------------------
+    def lex_expression(self) -> None:
+        s = self.s
+        while True:
+            self.skip_space()
+            if self.i >= len(s):
+                return
+            c, start = s[self.i], self.i
+            if c in "$~":
+                self.i += 1
+            elif c == "\\":
+                self.lex_command()
+            elif c == "^":
+                self.lex_superscript()
+            elif c in "⁻" or c in SUPERSCRIPT_DIGITS:
+                self.lex_unicode_superscript()
+            elif c == "‖":
+                self.i += 1
+                self.norm_bar(start)
+            elif c == "/":
+                self.lex_slash()
+            elif c == "∇":
+                self.i += 1
+                self.lex_nabla(start)
+            elif c in "0123456789" or (c == "." and self.peek(1) in tuple("0123456789")):
+                m = NUMBER_RE.match(s, self.i)
+                self.i = m.end()
+                self.emit("NUMBER", Fraction(m.group(0)), start)
+            elif s.startswith("<->", self.i):
+                self.i += 3
+                self.emit("DARROW", "<->", start)
+            elif s.startswith("->", self.i):
+                self.i += 2
+                self.emit("ARROW", "->", start)
+            elif s.startswith(".*", self.i):
+                self.i += 2
+                self.emit("HAD", ".*", start)
+            elif is_letter(c):
+                self.lex_letters()
+            elif c == "_":
+                self.fail("a subscript needs something before it", start,
+                          hint="subscripts belong to symbols (x_1) and norms (‖x‖_2)")
+            elif c in SINGLE:
+                self.i += 1
+                self.emit(SINGLE[c], c, start)
+            else:
+                self.fail(f"unexpected character '{c}'", start)
+
+    def norm_bar(self, start: int) -> None:
+        prev = self.out[-1].type if self.out else None
+        if self.norm_depth > 0 and prev in ENDS_OPERAND:
+            self.norm_depth -= 1
+            self.emit("NORM_CLOSE", "‖", start)
+            self.norm_subscript()
+        else:
+            self.norm_depth += 1
+            self.emit("NORM_OPEN", "‖", start)
+
+    def norm_subscript(self) -> None:
+        start = self.i
+        if self.peek() in ("₂",):
+            self.i += 1
+            self.emit("NORM_SUB", "2", start)
+            return
+        if self.peek() != "_":
+            return
+        if self.peek(1) == "{":
+            inside, k = self.read_group(self.i + 1)
+        else:
+            inside, k = self.peek(1), self.i + 2
+            if inside == "\\":
+                name, k = self.read_command(self.i + 1)
+                inside = "\\" + name
+        inside = re.sub(r"\\math(rm|sf|bf)\{(\w)\}|\\text\{(\w)\}", lambda m: m.group(2) or m.group(3), inside)
+        inside = inside.strip()
+        if inside in ("2", "F"):
+            self.i = k
+            self.emit("NORM_SUB", inside, start)
+        else:
+            self.fail(f"unknown norm subscript '{inside}'", start, k,
+                      hint="use _2 for a vector's Euclidean norm or _F for a matrix's Frobenius norm")
+
+    def lex_slash(self) -> None:
+        start = self.i
+        self.i += 1
+        j = self.i
+        while j < len(self.s) and self.s[j].isspace():
+            j += 1
+        rest = self.s[j:]
+        if rest.startswith("∂"):
+            self.i = j + 1
+            self.emit("DSLASH", "/∂", start)
+            return
+        if rest.startswith("\\partial"):
+            self.i = j + len("\\partial")
+            self.emit("DSLASH", "/∂", start)
+            return
+        if rest.startswith("\\mathrm{d}"):
+            self.i = j + len("\\mathrm{d}")
+            self.emit("DSLASH", "/d", start)
+            return
+        if rest[:1] == "d" and len(rest) > 1 and (is_letter(rest[1]) or rest[1] == "\\"):
+            if not self.reserved_at(j):
+                self.i = j + 1
+                self.emit("DSLASH", "/d", start)
+                return
+        self.emit("SLASH", "/", start)
+
+    def lex_nabla(self, start: int) -> None:
+        if self.peek() != "_":
+            self.fail("∇ needs a subscript naming the variable", start, self.i,
+                      hint="write \\nabla_X f")
+        if self.peek(1) == "{":
+            inside, k = self.read_group(self.i + 1)
+            sub = Lexer(inside.strip(), lambda o: (0, 0), self.declared_set, self.error)
+            name = sub.read_name()
+            self.i = k
+        else:
+            self.i += 1
+            if self.peek() == "\\":
+                cmd, k = self.read_command(self.i)
+                if cmd not in GREEK:
+                    self.fail("expected the variable after ∇_", self.i)
+                name, self.i = GREEK[cmd], k
+            elif is_letter(self.peek()):
+                name = self.peek()
+                self.i += 1
+            else:
+                self.fail("expected the variable after ∇_", self.i)
+        self.emit("NABLA", name, start)
+
+    def lex_command(self) -> None:
+        start = self.i
+        name, k = self.read_command(start)
+        self.i = k
+        if name in IGNORED_COMMANDS:
+            if name in ("left", "right") and self.peek() == ".":
+                self.i += 1
+            return
+        if name in ("|", "Vert"):
+            self.norm_bar(start)
+            return
+        if name == "lVert":
+            self.norm_depth += 1
+            self.emit("NORM_OPEN", "‖", start)
+            return
+        if name == "rVert":
+            self.norm_depth = max(0, self.norm_depth - 1)
+            self.emit("NORM_CLOSE", "‖", start)
+            self.norm_subscript()
+            return
+        if name in GREEK:
+            self.symbol(GREEK[name], start)
+            return
+        if name in STYLE_COMMANDS:
+            self.skip_space()
+            if self.peek() == "{":
+                inside, k2 = self.read_group(self.i)
+                if inside.strip() == "1":
+                    self.i = k2
+                    self.emit("ONES", "𝟏", start)
+            return
+        if name in WORD_COMMANDS:
+            self.skip_space()
+            if self.peek() != "{":
+                return
+            inside, k2 = self.read_group(self.i)
+            word = inside.strip()
+            self.i = k2
+            if word == "d":
+                self.differential_or_symbol(start, self.i)
+            elif word in FUNCS or word in FUNCS2:
+                self.function(word, start)
+            elif word == "T":
+                self.emit("TRANSPOSE", "ᵀ", start)
+            else:
+                sub = Lexer(word, lambda o: self.where(start), self.declared_set, self.error)
+                sub.lex_expression()
+                for t in sub.out:
+                    self.emit(t.type, t.value, start)
+            return
+        if name in FUNC_COMMANDS:
+            self.function(name, start)
+            return
+        if name == "nabla":
+            self.lex_nabla(start)
+            return
+        if name in ("frac", "dfrac", "tfrac"):
+            m = re.compile(r"\s*\{\s*(\\partial(?![A-Za-z])|∂)").match(self.s, self.i)
+            if m:
+                self.i = m.end()
+                self.emit("FRAC_PARTIAL", "\\frac{\\partial", start)
+                return
+        if name in SIMPLE_COMMANDS:
+            self.emit(SIMPLE_COMMANDS[name], "\\" + name, start)
+            return
+        self.fail(f"unknown LaTeX command '\\{name}'", start, k)
+
+    def function(self, word: str, start: int) -> None:
+        nxt = self.next_significant(self.i)
+        if word in FUNCS2:
+            self.emit("FUNC2", FUNCS2[word], start)
+            return
+        canonical = FUNCS[word]
+        call = nxt in ("(", "\\left", "[") or (canonical == "sqrt" and nxt == "{")
+        self.emit("FUNC_CALL" if call else "FUNC_BARE", canonical, start)
+
+    def reserved_at(self, j: int) -> str | None:
+        """The longest reserved word that starts the letter run at `j`."""
+        m = WORD_RE.match(self.s, j)
+        if not m:
+            return None
+        word = m.group(0)
+        best = None
+        for r in RESERVED:
+            if word.startswith(r) and (best is None or len(r) > len(best)):
+                best = r
+        return best
+
+    def lex_letters(self) -> None:
+        """A run of letters: declared names, reserved words, one-letter symbols."""
+        start = self.i
+        s = self.s
+        for name in self.declared:
+            if s.startswith(name, start):
+                end = start + len(name)
+                if end >= len(s) or not (s[end].isdigit() or s[end] == "_"):
+                    self.i = end
+                    self.emit("SYM", name, start)
+                    return
+        word = self.reserved_at(start) if s[start].isascii() else None
+        if self.statement == "rule":
+            m = WORD_RE.match(s, start)
+            w = m.group(0) if m else ""
+            prev = self.out[-1].type if self.out else None
+            if w == "if":
+                self.i = m.end()
+                self.emit("IF", w, start)
+                return
+            if w == "and" and prev == "RPAR":
+                self.i = m.end()
+                self.emit("AND", w, start)
+                return
+            if prev in ("IF", "AND") and w in CONDITIONS:
+                self.i = m.end()
+                self.emit("COND", w, start)
+                return
+        if word is not None:
+            self.i = start + len(word)
+            if word == "expect":
+                self.emit("EXPECT", word, start)
+                self.skip_space()
+                m = WORD_RE.match(s, self.i)
+                if not m or m.group(0) not in OUTCOMES:
+                    self.fail("expect must be followed by proved, refuted or unknown", self.i,
+                              m.end() if m else None)
+                self.emit("OUTCOME", m.group(0), self.i, m.end())
+                self.i = m.end()
+            elif word == "ones":
+                self.emit("ONES", "𝟏", start)
+            else:
+                self.function(word, start)
+            return
+        c = s[start]
+        self.i += 1
+        if c == "d" and not (self.peek().isdigit() or self.peek() == "_"):
+            self.differential_or_symbol(start, self.i)
+            return
+        self.symbol(c, start)
+
+    def differential_or_symbol(self, start: int, after: int) -> None:
+        """`d` before a symbol or a bracket is the differential; else the symbol d."""
+        nxt = self.next_significant(after)
+        greek_cmd = nxt.startswith("\\") and nxt[1:] in GREEK
+        style_cmd = nxt.startswith("\\") and nxt[1:] in STYLE_COMMANDS | {"left"}
+        if nxt and (is_letter(nxt[0]) or nxt == "(" or greek_cmd or style_cmd):
+            self.emit("D", "d", start)
+        else:
+            self.symbol("d", start)
+
+    def symbol(self, letter: str, start: int) -> None:
+        digits = ""
+        while self.peek().isdigit() and self.peek().isascii():
+            digits += self.peek()
+            self.i += 1
+        name = letter + digits + self.read_subscript()
+        if name == "I" and name not in self.declared_set:
+            self.emit("IDENT", "I", start)
+        else:
+            self.emit("SYM", name, start)
+
+    # -- superscripts -------------------------------------------------------------
+    def lex_superscript(self) -> None:
+        start = self.i
+        self.i += 1
+        self.skip_space()
+        c = self.peek()
+        if c == "{":
+            content, self.i = self.read_group(self.i)
+        elif c == "\\":
+            name, self.i = self.read_command(self.i)
+            content = "\\" + name
+        elif c == "-":
+            j = self.i + 1
+            if self.peek(1) == "\\":
+                name, j = self.read_command(j)
+                content = "-\\" + name
+            else:
+                m = re.compile(r"\d+|.").match(self.s, j)
+                if not m:
+                    self.fail("expected a superscript after '^-'", start)
+                j = m.end()
+                content = "-" + m.group(0)
+            self.i = j
+        elif c.isdigit():
+            m = re.compile(r"\d+").match(self.s, self.i)
+            content, self.i = m.group(0), m.end()
+        elif c:
+            content = c
+            self.i += 1
+        else:
+            self.fail("expected a superscript after '^'", start,
+                      hint="write ^T, ^{-1}, ^{-T} or a number like ^2 or ^{1/2}")
+        self.classify_superscript(content, start)
+
+    def classify_superscript(self, content: str, start: int) -> None:
+        text = re.sub(r"\s+", "", content)
+        text = text.replace("−", "-")
+        if text in TRANSPOSE_MARKS:
+            self.emit("TRANSPOSE", "ᵀ", start)
+            return
+        if text.startswith("-") and text[1:] in TRANSPOSE_MARKS:
+            self.emit("INVT", "⁻ᵀ", start)
+            return
+        if text in ("-1", "{-1}"):
+            self.emit("INVERSE", "⁻¹", start)
+            return
+        m = re.fullmatch(r"(-?)\\[dt]?frac\{(\d+)\}\{(\d+)\}", text)
+        if m:
+            value = Fraction(int(m.group(2)), int(m.group(3)))
+            self.emit("POW", -value if m.group(1) else value, start)
+            return
+        m = RATIONAL_RE.match(text)
+        if m:
+            value = Fraction(m.group(2))
+            if m.group(3):
+                if int(m.group(3)) == 0:
+                    self.fail("division by zero in an exponent", start, self.i)
+                value /= int(m.group(3))
+            self.emit("POW", -value if m.group(1) else value, start)
+            return
+        self.fail(f"cannot read the superscript '{content}'", start, self.i,
+                  hint="write ^T, ^{-1}, ^{-T} or a number like ^2 or ^{1/2}")
+
+    def lex_unicode_superscript(self) -> None:
+        start = self.i
+        neg = False
+        if self.peek() == "⁻":
+            neg = True
+            self.i += 1
+            if self.peek() == "ᵀ":
+                self.i += 1
+                self.emit("INVT", "⁻ᵀ", start)
+                return
+        digits = ""
+        while self.peek() and self.peek() in SUPERSCRIPT_DIGITS:
+            digits += SUPERSCRIPT_DIGITS[self.peek()]
+            self.i += 1
+        if not digits:
+            self.fail("expected ¹, ᵀ or digits after '⁻'", start, self.i + 1)
+        value = int(digits)
+        if neg and value == 1:
+            self.emit("INVERSE", "⁻¹", start)
+        else:
+            self.emit("POW", Fraction(-value if neg else value), start)

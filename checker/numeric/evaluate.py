@@ -1,0 +1,332 @@
+"""Numeric meaning of expressions: forward-mode evaluation with exact tangents.
+
+Every value is a 2-D numpy array (a scalar is 1×1, a vector n×1). Each node
+evaluates to a pair (value, tangent), the tangent being the directional
+derivative along the directions given for the varying symbols (`dX` *is* the
+direction of X). That gives `d(E)` exactly, with no finite differences, and
+`∂f/∂X` as the matrix of directional derivatives along the basis directions.
+
+Values outside an expression's domain (log of a non-positive number, the
+inverse of a singular matrix) raise `Domain`: the caller draws again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from .. import syntax as S
+from ..shapes import Prod
+
+#: condition number above which a matrix counts as singular for our purposes
+MAX_COND = 1e6
+
+
+class Domain(Exception):
+    """The draw is outside the expression's domain; draw again."""
+
+
+class Unsupported(Exception):
+    """The evaluator cannot give this expression a value (e.g. d(d(E)))."""
+
+
+class _Unknown:
+    """The tangent of a tangent: second order, which we do not compute."""
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass
+class Env:
+    sizes: dict[str, int]
+    values: dict[str, np.ndarray]
+    directions: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def size(self, d) -> int:
+        if isinstance(d, int):
+            return d
+        if isinstance(d, Prod):
+            out = 1
+            for f in d.factors:
+                out *= self.size(f)
+            return out
+        return self.sizes[d]
+
+
+def _scalar(x: float) -> np.ndarray:
+    return np.array([[x]], dtype=float)
+
+
+def _is_scalar(a: np.ndarray) -> bool:
+    return a.shape == (1, 1)
+
+
+def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if _is_scalar(a) or _is_scalar(b):
+        return a * b
+    return a @ b
+
+
+def _add_t(a, b):
+    if a is UNKNOWN or b is UNKNOWN:
+        return UNKNOWN
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+def _inv(v: np.ndarray) -> np.ndarray:
+    if _is_scalar(v):
+        if abs(v[0, 0]) < 1e-12:
+            raise Domain("division by zero")
+        return 1.0 / v
+    if not np.all(np.isfinite(v)) or np.linalg.cond(v) > MAX_COND:
+        raise Domain("singular matrix")
+    return np.linalg.inv(v)
+
+
+class Evaluator:
+    """Evaluates typed trees in one environment, caching equal subtrees."""
+
+    def __init__(self, env: Env):
+        self.env = env
+        self.cache: dict[S.Expr, tuple] = {}
+
+    def value(self, e: S.Expr) -> np.ndarray:
+        v, _ = self.ev(e)
+        return v
+
+    def ev(self, e: S.Expr):
+        hit = self.cache.get(e)
+        if hit is None:
+            hit = self._ev(e)
+            self.cache[e] = hit
+        return hit
+
+    def _ev(self, e: S.Expr):
+        op = e.op
+        env = self.env
+        if op == S.SYM:
+            return env.values[e.attr], env.directions.get(e.attr)
+        if op == S.NUM:
+            return _scalar(float(e.attr)), None
+        if op in (S.IDENT, S.ZERO, S.ONES):
+            r, c = env.size(e.attr[0]), env.size(e.attr[1])
+            if op == S.IDENT:
+                return np.eye(r), None
+            return (np.zeros((r, c)) if op == S.ZERO else np.ones((r, c))), None
+        if op == S.D:
+            v, t = self.ev(e.args[0])
+            if t is UNKNOWN:
+                raise Unsupported("a differential of a differential")
+            return (np.zeros_like(v) if t is None else t), UNKNOWN
+        if op == S.GRAD:
+            return self.gradient(e.args[0], e.args[1].attr), UNKNOWN
+        pairs = [self.ev(a) for a in e.args]
+        vals = [p[0] for p in pairs]
+        tans = [p[1] for p in pairs]
+        method = getattr(self, "op_" + op, None)
+        if method is None:
+            raise Unsupported(f"no numeric meaning for {op}")
+        return method(e, vals, tans)
+
+    # -- gradients ---------------------------------------------------------------
+    def gradient(self, f: S.Expr, name: str) -> np.ndarray:
+        x = self.env.values[name]
+        G = np.zeros_like(x)
+        for idx in np.ndindex(x.shape):
+            direction = np.zeros_like(x)
+            direction[idx] = 1.0
+            sub = Evaluator(Env(self.env.sizes, self.env.values, {name: direction}))
+            v, t = sub.ev(f)
+            if t is UNKNOWN:
+                raise Unsupported("a derivative of an expression with differentials")
+            if v.shape != (1, 1):
+                raise Unsupported("∂f/∂X of a non-scalar f")
+            G[idx] = 0.0 if t is None else t[0, 0]
+        return G
+
+    # -- operators ------------------------------------------------------------------
+    def op_add(self, e, vals, tans):
+        v = vals[0]
+        t = tans[0]
+        for vi, ti in zip(vals[1:], tans[1:]):
+            v = v + vi
+            t = _add_t(t, ti)
+        return v, t
+
+    def op_neg(self, e, vals, tans):
+        t = tans[0]
+        return -vals[0], (t if t is None or t is UNKNOWN else -t)
+
+    def op_mul(self, e, vals, tans):
+        return self._nary(_matmul, vals, tans)
+
+    def op_T(self, e, vals, tans):
+        t = tans[0]
+        return vals[0].T, (t if t is None or t is UNKNOWN else t.T)
+
+    def op_inv(self, e, vals, tans):
+        vi = _inv(vals[0])
+        t = tans[0]
+        if t is None or t is UNKNOWN:
+            return vi, t
+        return vi, -_matmul(_matmul(vi, t), vi)
+
+    def op_pow(self, e, vals, tans):
+        k: Fraction = e.attr
+        v, t = vals[0], tans[0]
+        if _is_scalar(v):
+            x = v[0, 0]
+            if k.denominator != 1 and x < 0:
+                raise Domain("fractional power of a negative number")
+            if k < 0 and abs(x) < 1e-12:
+                raise Domain("negative power of zero")
+            if k.denominator != 1 and k < 1 and x == 0 and t is not None:
+                raise Domain("derivative of a root at zero")
+            value = _scalar(x ** float(k))
+            if t is None or t is UNKNOWN:
+                return value, t
+            return value, float(k) * x ** float(k - 1) * t
+        base = _inv(v) if k < 0 else v
+        tb = t
+        if k < 0 and t is not None and t is not UNKNOWN:
+            tb = -base @ t @ base
+        n = abs(int(k))
+        factors = [base] * n
+        out = np.eye(v.shape[0])
+        for f in factors:
+            out = out @ f
+        if tb is None or tb is UNKNOWN:
+            return out, tb
+        tan = np.zeros_like(out)
+        for i in range(n):
+            term = np.eye(v.shape[0])
+            for j in range(n):
+                term = term @ (tb if i == j else base)
+            tan = tan + term
+        return out, tan
+
+    def op_tr(self, e, vals, tans):
+        t = tans[0]
+        return _scalar(np.trace(vals[0])), (t if t is None or t is UNKNOWN else _scalar(np.trace(t)))
+
+    def op_det(self, e, vals, tans):
+        v, t = vals[0], tans[0]
+        d = np.linalg.det(v)
+        if t is None or t is UNKNOWN:
+            return _scalar(d), t
+        return _scalar(d), _scalar(d * np.trace(_inv(v) @ t))
+
+    def op_logdet(self, e, vals, tans):
+        v, t = vals[0], tans[0]
+        d = np.linalg.det(v)
+        if d <= 0:
+            raise Domain("log of a non-positive determinant")
+        if t is None or t is UNKNOWN:
+            return _scalar(np.log(d)), t
+        return _scalar(np.log(d)), _scalar(np.trace(_inv(v) @ t))
+
+    def op_vec(self, e, vals, tans):
+        t = tans[0]
+        f = lambda a: a.reshape(-1, 1, order="F")  # noqa: E731
+        return f(vals[0]), (t if t is None or t is UNKNOWN else f(t))
+
+    def op_diag(self, e, vals, tans):
+        v, t = vals[0], tans[0]
+        if v.shape[1] == 1:
+            f = lambda a: np.diagflat(a)  # noqa: E731
+        else:
+            f = lambda a: np.diag(a).reshape(-1, 1).copy()  # noqa: E731
+        return f(v), (t if t is None or t is UNKNOWN else f(t))
+
+    def op_sum(self, e, vals, tans):
+        t = tans[0]
+        return _scalar(vals[0].sum()), (t if t is None or t is UNKNOWN else _scalar(t.sum()))
+
+    def _elementwise(self, value, deriv, v, t):
+        out = value(v)
+        if t is None or t is UNKNOWN:
+            return out, t
+        return out, deriv(v, out) * t
+
+    def op_log(self, e, vals, tans):
+        if np.any(vals[0] <= 0):
+            raise Domain("log of a non-positive number")
+        return self._elementwise(np.log, lambda v, o: 1 / v, vals[0], tans[0])
+
+    def op_exp(self, e, vals, tans):
+        return self._elementwise(np.exp, lambda v, o: o, vals[0], tans[0])
+
+    def op_sqrt(self, e, vals, tans):
+        v, t = vals[0], tans[0]
+        if np.any(v < 0) or (t is not None and np.any(v == 0)):
+            raise Domain("square root of a negative number")
+        return self._elementwise(np.sqrt, lambda v, o: 0.5 / o, v, t)
+
+    def op_sin(self, e, vals, tans):
+        return self._elementwise(np.sin, lambda v, o: np.cos(v), vals[0], tans[0])
+
+    def op_cos(self, e, vals, tans):
+        return self._elementwise(np.cos, lambda v, o: -np.sin(v), vals[0], tans[0])
+
+    def op_tanh(self, e, vals, tans):
+        return self._elementwise(np.tanh, lambda v, o: 1 - o * o, vals[0], tans[0])
+
+    def op_sigmoid(self, e, vals, tans):
+        sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+        return self._elementwise(sig, lambda v, o: o * (1 - o), vals[0], tans[0])
+
+    def op_inner(self, e, vals, tans):
+        a, b = vals
+        ta, tb = tans
+        v = _scalar(np.sum(a * b))
+        if ta is UNKNOWN or tb is UNKNOWN:
+            return v, UNKNOWN
+        t = None
+        if ta is not None:
+            t = _scalar(np.sum(ta * b))
+        if tb is not None:
+            t = _add_t(t, _scalar(np.sum(a * tb)))
+        return v, t
+
+    def _nary(self, combine, vals, tans):
+        v = vals[0]
+        for vi in vals[1:]:
+            v = combine(v, vi)
+        t = None
+        for k, tk in enumerate(tans):
+            if tk is None:
+                continue
+            if tk is UNKNOWN:
+                return v, UNKNOWN
+            term = None
+            for j, vj in enumerate(vals):
+                x = tk if j == k else vj
+                term = x if term is None else combine(term, x)
+            t = _add_t(t, term)
+        return v, t
+
+    def op_kron(self, e, vals, tans):
+        return self._nary(np.kron, vals, tans)
+
+    def op_had(self, e, vals, tans):
+        return self._nary(lambda a, b: a * b, vals, tans)
+
+    def op_norm(self, e, vals, tans):
+        v, t = vals[0], tans[0]
+        n = float(np.sqrt(np.sum(v * v)))
+        if t is None or t is UNKNOWN:
+            return _scalar(n), t
+        if n < 1e-12:
+            raise Domain("derivative of a norm at zero")
+        return _scalar(n), _scalar(np.sum(v * t) / n)
+
+
+def evaluate(e: S.Expr, env: Env) -> np.ndarray:
+    """The value of a typed expression in `env`."""
+    return Evaluator(env).value(e)

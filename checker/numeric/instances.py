@@ -1,0 +1,88 @@
+"""Random instances: concrete sizes and values that respect the declarations.
+
+Different dimensions get different sizes (so an n≠m mix-up shows), values
+respect declared properties (symmetric, spd, orthogonal, diagonal,
+invertible with a sane condition number), and the directions of varying
+symbols stay in the set the property defines (a symmetric matrix moves
+symmetrically). Everything is drawn from a seeded generator: the same seed
+gives the same instance.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..shapes import Prod
+from ..typecheck import SymbolInfo
+from .evaluate import Env
+
+SIZES = (2, 3, 4, 5, 6)
+
+
+def draw_sizes(dims: list[str], rng: np.random.Generator) -> dict[str, int]:
+    pool = list(SIZES)
+    rng.shuffle(pool)
+    extra = len(SIZES) + 2
+    while len(pool) < len(dims):
+        pool.append(extra)
+        extra += 1
+    return {d: int(pool[i]) for i, d in enumerate(dims)}
+
+
+def _size(d, sizes: dict[str, int]) -> int:
+    if isinstance(d, int):
+        return d
+    if isinstance(d, Prod):
+        out = 1
+        for f in d.factors:
+            out *= _size(f, sizes)
+        return out
+    return sizes[d]
+
+
+def draw_value(info: SymbolInfo, shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+    r, c = shape
+    props = info.props
+    if "spd" in props:
+        a = rng.standard_normal((r, r))
+        return a @ a.T / r + np.eye(r)
+    if "orthogonal" in props:
+        q, rr = np.linalg.qr(rng.standard_normal((r, r)))
+        return q * np.sign(np.diag(rr))
+    if "diagonal" in props:
+        d = rng.standard_normal(r)
+        if "invertible" in props:
+            d = np.sign(d) * (0.5 + np.abs(d))
+        return np.diag(d)
+    a = rng.standard_normal((r, c))
+    if "symmetric" in props:
+        a = (a + a.T) / 2
+    if "invertible" in props:
+        a = a + np.sign(rng.standard_normal()) * r * np.eye(r) / 2
+    return a
+
+
+def draw_direction(info: SymbolInfo, value: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A direction of change that keeps the symbol's declared properties."""
+    props = info.props
+    a = rng.standard_normal(value.shape)
+    if "orthogonal" in props:
+        k = a - a.T
+        return value @ k
+    if "diagonal" in props:
+        return np.diag(np.diag(a))
+    if "symmetric" in props or "spd" in props:
+        return (a + a.T) / 2
+    return a
+
+
+def draw_instance(symbols: dict[str, SymbolInfo], dims: list[str], varying: set[str],
+                  rng: np.random.Generator) -> Env:
+    sizes = draw_sizes(dims, rng)
+    values: dict[str, np.ndarray] = {}
+    directions: dict[str, np.ndarray] = {}
+    for name, info in symbols.items():
+        shape = (_size(info.shape[0], sizes), _size(info.shape[1], sizes))
+        values[name] = draw_value(info, shape, rng)
+        if name in varying and "constant" not in info.props:
+            directions[name] = draw_direction(info, values[name], rng)
+    return Env(sizes, values, directions)

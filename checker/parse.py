@@ -1,0 +1,499 @@
+"""From text to statements: logical lines, the Lark LALR parser, the tree builder.
+
+A file is read one logical line at a time (comments removed, lines ending in
+`\\` joined), because the declarations in force change from line to line and
+the lexer needs them to split letter runs (§4). Each line's tokens go to one
+shared LALR parser built from grammar/matproof.lark; `Build` turns Lark's
+parse tree into `Expr`s and statements.
+"""
+from __future__ import annotations
+
+import functools
+from fractions import Fraction
+from pathlib import Path
+
+from lark import Lark, Transformer, Token, v_args
+from lark.exceptions import UnexpectedInput, UnexpectedToken, VisitError
+from lark.lexer import Lexer as LarkLexer
+
+from . import syntax as S
+from .errors import SyntaxProblem
+from .lexer import Lexer
+from .resources import grammar_file
+from .statements import Decl, Declarations, Document, Rule, Theorem, Use
+
+
+class _Tokens(LarkLexer):
+    """Lark's side of the hand-written lexer: the input *is* the token list."""
+
+    def __init__(self, lexer_conf) -> None:  # noqa: D401 - Lark's signature
+        pass
+
+    def lex(self, data, *args):  # type: ignore[override]
+        return iter(data)
+
+
+@functools.lru_cache(maxsize=1)
+def parser() -> Lark:
+    return Lark(grammar_file().read_text(encoding="utf-8"), parser="lalr",
+                lexer=_Tokens, start=["start", "sum"], propagate_positions=True,
+                maybe_placeholders=False)
+
+
+# ---- logical lines --------------------------------------------------------
+
+def _strip_comment(line: str) -> str:
+    in_string = False
+    for i, c in enumerate(line):
+        if c == '"':
+            in_string = not in_string
+        elif c in "#%" and not in_string and (i == 0 or line[i - 1] != "\\"):
+            return line[:i]
+    return line
+
+
+def logical_lines(text: str):
+    """Yield (first line number, logical text, [(line, col) per char], physical lines)."""
+    physical = text.splitlines()
+    i = 0
+    while i < len(physical):
+        first = i + 1
+        pieces: list[str] = []
+        where: list[tuple[int, int]] = []
+        while True:
+            raw = _strip_comment(physical[i])
+            body = raw.rstrip()
+            cont = body.endswith("\\") and not body.endswith("\\\\") and i + 1 < len(physical)
+            if cont:
+                body = body[:-1]
+            pieces.append(body)
+            where.extend((i + 1, c + 1) for c in range(len(body)))
+            i += 1
+            if not cont:
+                break
+            pieces.append(" ")
+            where.append((i, len(body) + 1))
+        yield first, "".join(pieces), where, physical
+
+
+# ---- errors -----------------------------------------------------------------
+
+DESCRIBE = {
+    "SYM": "a symbol", "NUMBER": "a number", "LPAR": "'('", "RPAR": "')'",
+    "LBRACK": "'['", "RBRACK": "']'", "LBRACE": "'{'", "RBRACE": "'}'",
+    "EQ": "'='", "COLON": "':'", "COMMA": "','", "PLUS": "'+'", "MINUS": "'-'",
+    "TIMES": "'*'", "SLASH": "'/'", "KRON": "'⊗'", "HAD": "'∘'", "ARROW": "'->'",
+    "DARROW": "'<->'", "LANGLE": "'⟨'", "RANGLE": "'⟩'", "BAR": "'∣'",
+    "NORM_OPEN": "'‖'", "NORM_CLOSE": "a closing '‖'", "NORM_SUB": "a norm subscript",
+    "TRANSPOSE": "'ᵀ'", "INVERSE": "'⁻¹'", "INVT": "'⁻ᵀ'", "POW": "a power",
+    "FUNC_CALL": "a function", "FUNC_BARE": "a function", "FUNC2": "a function",
+    "D": "a differential", "PARTIAL": "'∂'", "NABLA": "'∇'", "DSLASH": "'/∂X'",
+    "FRAC": "'\\frac'", "FRAC_PARTIAL": "'\\frac{\\partial'", "IDENT": "'I'",
+    "ONES": "'𝟏'", "EXPECT": "'expect'", "OUTCOME": "proved, refuted or unknown",
+    "IF": "'if'", "AND": "'and'", "COND": "a condition", "LET": "'let'",
+    "THEOREM": "'theorem'", "RULE": "'rule'", "USE": "'use'", "NAME": "a name",
+    "STRING": "a quoted path", "SCALARKW": "'scalar'", "DIM": "a dimension",
+    "PROP": "a property", "$END": "the end of the line",
+}
+_STARTS_EXPR = {"SYM", "NUMBER", "IDENT", "ONES", "LPAR", "LBRACK", "LBRACE", "FUNC_CALL",
+                "FUNC2", "LANGLE", "NORM_OPEN", "D", "FRAC", "FRAC_PARTIAL", "FUNC_BARE",
+                "PARTIAL", "NABLA", "MINUS"}
+_OPERATORS = {"PLUS", "MINUS", "TIMES", "SLASH", "COLON", "KRON", "HAD", "TRANSPOSE",
+              "INVERSE", "INVT", "POW", "DSLASH", "SYM", "NUMBER", "LPAR"}
+
+
+def describe_expected(expected: set[str]) -> str:
+    exp = set(expected)
+    words: list[str] = []
+    if "SYM" in exp and len(exp & _STARTS_EXPR) >= 4 and not ({"EQ", "RPAR"} & exp):
+        words.append("an expression")
+        exp -= _STARTS_EXPR
+    if len(exp & _OPERATORS) >= 4:
+        words.append("an operator")
+        exp -= _OPERATORS
+    for t in sorted(exp, key=lambda t: (t != "RPAR", t)):
+        d = DESCRIBE.get(t, t)
+        if d not in words:
+            words.append(d)
+    if len(words) > 6:
+        words = words[:6] + ["…"]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+class _BuildError(Exception):
+    def __init__(self, message: str, meta_or_token, hint: str | None = None):
+        super().__init__(message)
+        self.where = meta_or_token
+        self.hint = hint
+
+
+def _span(meta) -> S.Span | None:
+    if getattr(meta, "empty", True):
+        return None
+    return (meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _exprs(children) -> list[S.Expr]:
+    return [c for c in children if isinstance(c, S.Expr)]
+
+
+@v_args(meta=True)
+class Build(Transformer):
+    """Lark tree → `Expr`s and statement tuples (finished by `parse_text`)."""
+
+    def __init__(self, declared: set[str]):
+        super().__init__()
+        self.declared = declared
+
+    # atoms
+    def sym(self, meta, c):
+        return S.sym(c[0].value, _span(meta))
+
+    def number(self, meta, c):
+        v = c[0].value
+        return S.zero() if v == 0 else S.num(v, _span(meta))
+
+    def ident(self, meta, c):
+        return S.identity()
+
+    def ones(self, meta, c):
+        return S.ones()
+
+    def group(self, meta, c):
+        return _exprs(c)[0]
+
+    def call(self, meta, c):
+        return self._apply(c[0], _exprs(c)[0], meta)
+
+    def _apply(self, fn: Token, arg: S.Expr, meta) -> S.Expr:
+        name = fn.value
+        if name == "inv":
+            return S.inverse(arg, _span(meta))
+        if name == "norm":
+            return S.norm(arg, None, _span(meta))
+        return S.func(name, arg, _span(meta))
+
+    def call2(self, meta, c):
+        a, b = _exprs(c)
+        name = c[0].value
+        if name == "kron":
+            return S.kron([a, b], _span(meta))
+        if name == "hadamard":
+            return S.had([a, b], _span(meta))
+        if b.op != S.SYM:
+            raise _BuildError("the variable of grad(f, X) must be a symbol", meta,
+                              "write grad(f, X) with X a single symbol")
+        return S.grad(a, b, _span(meta))
+
+    def angle(self, meta, c):
+        a, b = _exprs(c)
+        return S.inner(a, b, _span(meta))
+
+    def norm(self, meta, c):
+        sub = [t.value for t in c if isinstance(t, Token) and t.type == "NORM_SUB"]
+        return S.norm(_exprs(c)[0], sub[0] if sub else None, _span(meta))
+
+    def dsym(self, meta, c):
+        return S.diff(S.sym(c[1].value), _span(meta))
+
+    def dgroup(self, meta, c):
+        return S.diff(_exprs(c)[0], _span(meta))
+
+    def frac(self, meta, c):
+        p, q = _exprs(c)
+        if p.op == S.NUM and q.op == S.NUM and q.attr != 0:
+            return S.num(p.attr / q.attr, _span(meta))
+        return S.mul([p, S.inverse(q)], _span(meta))
+
+    def frac_deriv(self, meta, c):
+        f, wrt = _exprs(c)
+        return S.grad(f, wrt, _span(meta))
+
+    def wrt(self, meta, c):
+        return S.sym(c[0].value, _span(meta))
+
+    # postfix and unary
+    def post(self, meta, c):
+        return c[0]
+
+    def postfix(self, meta, c):
+        x = c[0]
+        for tok in c[1:]:
+            span = (x.span[0], x.span[1], tok.end_line, tok.end_column) if x.span else None
+            if tok.type == "TRANSPOSE":
+                x = S.transpose(x, span)
+            elif tok.type == "INVERSE":
+                x = S.inverse(x, span)
+            elif tok.type == "INVT":
+                x = S.transpose(S.inverse(x), span)
+            else:
+                x = S.power(x, tok.value, span)
+        return x
+
+    def neg(self, meta, c):
+        return S.neg(c[1], _span(meta))
+
+    def pos(self, meta, c):
+        return c[1]
+
+    # products
+    def juxt(self, meta, c):
+        return ("*", c[0])
+
+    def times(self, meta, c):
+        return ("*", c[1])
+
+    def divide(self, meta, c):
+        return ("/", c[1])
+
+    def prod(self, meta, c):
+        factors: list[S.Expr] = []
+        for item in c:
+            if isinstance(item, Token):
+                continue
+            if isinstance(item, S.Expr):
+                factors.append(item)
+                continue
+            op, x = item
+            if op == "/":
+                if factors and factors[-1].op == S.NUM and x.op == S.NUM and x.attr != 0:
+                    factors[-1] = S.num(factors[-1].attr / x.attr, factors[-1].span)
+                    continue
+                x = S.inverse(x, x.span)
+            factors.append(x)
+        return S.mul(factors, _span(meta))
+
+    def neg_tail(self, meta, c):
+        return S.neg(c[1], _span(meta))
+
+    def bare_app(self, meta, c):
+        return self._apply(c[0], c[1], meta)
+
+    def partial_deriv(self, meta, c):
+        f, wrt = _exprs(c)
+        return S.grad(f, wrt, _span(meta))
+
+    def nabla(self, meta, c):
+        return S.grad(c[1], S.sym(c[0].value), _span(meta))
+
+    def frac_op(self, meta, c):
+        wrt, f = _exprs(c)
+        return S.grad(f, wrt, _span(meta))
+
+    def ddiv(self, meta, c):
+        num_, wrt = _exprs(c)
+        if num_.op != S.D:
+            raise _BuildError("a derivative written with '/dX' needs d(f) above the line", meta,
+                              "write d(f)/dX or ∂f/∂X")
+        return S.grad(num_.args[0], wrt, _span(meta))
+
+    # sums, inner, kron, hadamard
+    def add(self, meta, c):
+        a, b = _exprs(c)
+        return S.add([a, b], _span(meta))
+
+    def sub(self, meta, c):
+        a, b = _exprs(c)
+        return S.add([a, S.neg(b, b.span)], _span(meta))
+
+    def colon_inner(self, meta, c):
+        a, b = _exprs(c)
+        return S.inner(a, b, _span(meta))
+
+    def kron(self, meta, c):
+        return S.kron(_exprs(c), _span(meta))
+
+    def had(self, meta, c):
+        return S.had(_exprs(c), _span(meta))
+
+    # statements
+    def chain(self, meta, c):
+        return ("chain", _exprs(c), [e.span for e in _exprs(c)])
+
+    def expect(self, meta, c):
+        return ("expect", c[1].value)
+
+    def theorem_stmt(self, meta, c):
+        return ("theorem", c[1].value, c[3], c[4][1] if len(c) > 4 else "proved")
+
+    def identity_stmt(self, meta, c):
+        return ("theorem", None, c[0], c[1][1] if len(c) > 1 else "proved")
+
+    def arrow(self, meta, c):
+        return c[0].type
+
+    def cond_atom(self, meta, c):
+        return (c[0].value, _exprs(c)[0])
+
+    def condition(self, meta, c):
+        return tuple(x for x in c if isinstance(x, tuple))
+
+    def rule_stmt(self, meta, c):
+        lhs, rhs = _exprs(c)
+        arrow = [x for x in c if x in ("ARROW", "DARROW")][0]
+        conds = c[6] if len(c) > 6 else ()
+        return ("rule", c[1].value, lhs, rhs, arrow == "DARROW", conds)
+
+    def shape_scalar(self, meta, c):
+        return ("scalar",)
+
+    def shape_vector(self, meta, c):
+        return (c[0].value,)
+
+    def shape_matrix(self, meta, c):
+        return (c[0].value, c[2].value)
+
+    def let_stmt(self, meta, c):
+        names = [t.value for t in c if isinstance(t, Token) and t.type == "NAME"]
+        shape = [x for x in c if isinstance(x, tuple)][0]
+        props = frozenset(t.value for t in c if isinstance(t, Token) and t.type == "PROP")
+        return ("let", names, shape, props)
+
+    def use_stmt(self, meta, c):
+        return ("use", c[1].value)
+
+    def start(self, meta, c):
+        return c[0] if c else None
+
+
+class _Line:
+    """One logical line: its text, where each character stands, and error making."""
+
+    def __init__(self, text: str, where: list[tuple[int, int]], physical: list[str],
+                 first: int, filename: str):
+        self.text, self.where_list, self.physical = text, where, physical
+        self.first, self.filename = first, filename
+
+    def where(self, offset: int) -> tuple[int, int]:
+        if not self.where_list:
+            return (self.first, 1)
+        if offset < len(self.where_list):
+            return self.where_list[offset]
+        line, col = self.where_list[-1]
+        return (line, col + 1 + offset - len(self.where_list))
+
+    def error(self, message: str, start: int, end: int | None = None,
+              hint: str | None = None, cls=SyntaxProblem) -> SyntaxProblem:
+        line, col = self.where(start)
+        end_col = None
+        if end is not None:
+            eline, ecol = self.where(max(start, end - 1))
+            end_col = ecol + 1 if eline == line else None
+        return self.error_at(message, line, col, end_col, hint, cls)
+
+    def error_at(self, message, line, col, end_col=None, hint=None, cls=SyntaxProblem):
+        src = self.physical[line - 1] if 0 < line <= len(self.physical) else self.text
+        return cls(message, line, col, end_col, src, self.filename, hint)
+
+
+def _parse_line(line: _Line, declared: set[str], start: str = "start"):
+    tokens = Lexer(line.text, line.where, declared, line.error).tokens()
+    try:
+        tree = parser().parse(tokens, start=start)
+    except UnexpectedToken as e:
+        raise _token_error(line, e, tokens) from None
+    except UnexpectedInput as e:  # pragma: no cover - other Lark errors
+        raise line.error(str(e).splitlines()[0], 0) from None
+    try:
+        return Build(declared).transform(tree)
+    except VisitError as e:
+        inner = e.orig_exc
+        if isinstance(inner, _BuildError):
+            m = inner.where
+            raise line.error_at(str(inner), m.line, m.column,
+                                m.end_column if m.end_line == m.line else None,
+                                inner.hint) from None
+        raise
+
+
+def _token_error(line: _Line, e: UnexpectedToken, tokens: list[Token]) -> SyntaxProblem:
+    tok = e.token
+    expected = describe_expected(set(e.expected))
+    hint = None
+    if tok.type == "$END":
+        last = tokens[-1] if tokens else None
+        col_line, col = (last.end_line, last.end_column) if last else line.where(len(line.text))
+        opened = sum(t.type in ("LPAR", "LBRACK", "LBRACE") for t in tokens) - \
+            sum(t.type in ("RPAR", "RBRACK", "RBRACE") for t in tokens)
+        if opened > 0:
+            hint = "a bracket is opened and never closed"
+        elif "EQ" in e.expected and not any(t.type == "EQ" for t in tokens):
+            hint = "an identity needs '=' between its two sides"
+        return line.error_at(f"unexpected end of line; expected {expected}",
+                             col_line, col, None, hint)
+    text = tok.value if isinstance(tok.value, str) else str(tok.value)
+    if tok.type in ("KRON", "HAD") and any(t.type in ("KRON", "HAD") for t in tokens[:tokens.index(tok)]
+                                           if t is not tok):
+        hint = "⊗ and ∘ need parentheses when mixed: (A ⊗ B) ∘ C"
+    elif tok.type in ("RPAR", "RBRACK", "RBRACE") and "RPAR" not in e.expected:
+        hint = "this bracket closes nothing"
+    elif tok.type == "SYM" and "EQ" in e.expected:
+        hint = None
+    return line.error_at(f"unexpected {DESCRIBE.get(tok.type, tok.type)} '{text}'; expected {expected}",
+                         tok.line, tok.column, tok.end_column if tok.end_line == tok.line else None, hint)
+
+
+def _decl_from(names, shape, props, line_no) -> dict[str, Decl]:
+    if "spd" in props:
+        props = props | {"symmetric", "invertible"}
+    if "orthogonal" in props:
+        props = props | {"invertible"}
+    return {n: Decl(n, shape, frozenset(props), line_no) for n in names}
+
+
+def parse_text(text: str, filename: str = "<input>", decls: Declarations | None = None) -> Document:
+    """Parse a whole file (or a one-line input) into a `Document`."""
+    doc = Document(filename=filename, lines=text.splitlines())
+    current: Declarations = dict(decls or {})
+    for first, logical, where, physical in logical_lines(text):
+        if not logical.strip():
+            continue
+        line = _Line(logical, where, physical, first, filename)
+        result = _parse_line(line, set(current))
+        if result is None:
+            continue
+        kind = result[0]
+        source = physical[first - 1]
+        last = where[-1][0] if where else first
+        span_lines = tuple(physical[first - 1:last])
+        if kind == "let":
+            _, names, shape, props = result
+            current = {**current, **_decl_from(names, shape, props, first)}
+        elif kind == "theorem":
+            _, name, chain, expect = result
+            sides = tuple(chain[1])
+            cols = tuple(sp[1] if sp else 0 for sp in chain[2])
+            doc.theorems.append(Theorem(name or f"line {first}", sides, expect, current, first,
+                                        source, filename, cols, span_lines))
+        elif kind == "rule":
+            _, name, lhs, rhs, both, conds = result
+            doc.rules.append(Rule(name, lhs, rhs, both, conds, current, first, source, filename,
+                                  span_lines))
+        elif kind == "use":
+            doc.uses.append(Use(result[1], first, filename))
+    doc.decls = current
+    return doc
+
+
+def parse_expr(text: str, declared: set[str] | frozenset[str] = frozenset()) -> S.Expr:
+    """Parse one expression (no statement around it)."""
+    for first, logical, where, physical in logical_lines(text):
+        if logical.strip():
+            return _parse_line(_Line(logical, where, physical, first, "<input>"), set(declared), "sum")
+    raise SyntaxProblem("empty expression", 1, 1, None, text)
+
+
+def parse_file(path: str | Path) -> Document:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as e:
+        raise SyntaxProblem(f"cannot read {p}: {e.strerror}", filename=str(p)) from None
+    except UnicodeDecodeError:
+        raise SyntaxProblem(f"{p} is not UTF-8 text", filename=str(p)) from None
+    return parse_text(text, str(p))
+
+
+__all__ = ["parse_text", "parse_expr", "parse_file", "Fraction"]

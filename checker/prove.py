@@ -1,0 +1,120 @@
+"""The pipeline from a theorem to its outcome, and the `Result` it gives.
+
+parse → type → numeric test → (proof search, once the e-graph lands) →
+Result. The rule that governs this module: a theorem is never reported
+proved without a certificate the kernel accepted, and never when the numeric
+test refutes it. Until proof search exists, a theorem that survives the
+numeric test is *unknown*, with the reason said.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import MatproofError
+from .parse import parse_text
+from .printing import PRINTERS, to_latex, to_unicode
+from .statements import Declarations, Theorem
+from .typecheck import type_theorem
+
+EXIT = {"proved": 0, "refuted": 1, "error": 2, "unknown": 3}
+
+
+@dataclass
+class Result:
+    """The outcome for one theorem, with everything needed to show why."""
+
+    name: str
+    line: int
+    status: str                          # proved, refuted, unknown, error
+    expected: str = "proved"
+    seconds: float = 0.0
+    sides: list[str] = field(default_factory=list)
+    sides_latex: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    proof: list[dict] | None = None
+    certificate: dict | None = None
+    counterexample: Any = None           # numeric.test.Counterexample
+    reason: str = ""
+    error: MatproofError | None = None
+    filename: str = "<input>"
+
+    @property
+    def matches_expectation(self) -> bool:
+        return self.status == self.expected
+
+    def as_json(self) -> dict:
+        out: dict = {"name": self.name, "line": self.line, "status": self.status,
+                     "expected": self.expected, "seconds": round(self.seconds, 6),
+                     "sides": self.sides, "assumptions": self.assumptions}
+        if self.proof is not None:
+            out["proof"] = self.proof
+        if self.counterexample is not None:
+            out["counterexample"] = self.counterexample.as_json()
+        if self.reason:
+            out["reason"] = self.reason
+        if self.error is not None:
+            out["error"] = self.error.as_json()
+        return out
+
+    def __str__(self) -> str:
+        from .report import render_result
+        return render_result(self, "unicode")
+
+    def _repr_latex_(self) -> str:
+        body = " = ".join(self.sides_latex) if self.sides_latex else ""
+        return f"$\\text{{{self.status}}}:\\; {body}$"
+
+
+def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str = "unicode") -> Result:
+    t0 = time.perf_counter()
+    show = PRINTERS[printer]
+    res = Result(thm.name, thm.line, "unknown", thm.expect, filename=thm.filename)
+    try:
+        typed = type_theorem(thm)
+    except MatproofError as e:
+        res.status, res.error, res.reason = "error", e, e.message
+        res.seconds = time.perf_counter() - t0
+        return res
+    res.sides = [show(e) for e in typed.exprs]
+    res.sides_latex = [to_latex(e) for e in typed.exprs]
+    res.assumptions = [a.text(show) for a in typed.assumptions]
+    from .numeric import numeric_test
+    numeric = numeric_test(typed, seed=seed, draws=draws)
+    if numeric.status == "refuted":
+        res.status = "refuted"
+        res.counterexample = numeric.counterexample
+        k = numeric.counterexample.link
+        if len(typed.exprs) > 2:
+            res.reason = (f"link {k + 1} of the chain fails: {to_unicode(typed.exprs[k])} ≠ "
+                          f"{to_unicode(typed.exprs[k + 1])}")
+        else:
+            res.reason = "the two sides differ on a random instance"
+    elif numeric.status == "inconclusive":
+        res.reason = f"the numeric test could not decide: {numeric.reason}"
+    else:
+        res.reason = (f"agrees on {numeric.draws} random instances (largest relative difference "
+                      f"{numeric.max_agreeing_difference:.1e}), but no proof was searched for: "
+                      "proof search is not available yet")
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
+def prove_text(text: str, *, filename: str = "<input>", decls: Declarations | None = None,
+               **options) -> list[Result]:
+    """Every theorem of `text` (a file's contents or one identity)."""
+    doc = parse_text(text, filename, decls)
+    return [prove_theorem(t, **options) for t in doc.theorems]
+
+
+def prove(text: str, **options) -> Result:
+    """The Python API: settle the first (usually only) theorem in `text`.
+
+    >>> prove("(A B)ᵀ = Aᵀ Bᵀ").status
+    'refuted'
+    """
+    results = prove_text(text, **options)
+    if not results:
+        raise MatproofError("no theorem in the input", 1, 1, hint="write an identity: lhs = rhs")
+    return results[0]

@@ -1,0 +1,214 @@
+"""The expression tree: immutable, hashable nodes with canonical constructors.
+
+Every expression is an `Expr(op, args, attr)`. One generic node type (rather
+than a class per operator) is deliberate: the e-graph, the pattern matcher,
+the printers and the evaluator all dispatch on `op` and walk `args`, and an
+e-node is just `(op, attr, child classes)`.
+
+Equality and hashing use `op`, `args` and `attr` only; the source span in
+`span` is kept aside so that the same term typed twice is one key.
+
+The constructors below (`mul`, `add`, `neg`, ...) keep trees in a canonical
+shape that all three notations share: products and sums are n-ary and flat,
+a negation never stands inside a product (it is lifted out, or absorbed into
+a leading number), and numbers are exact `Fraction`s.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Hashable, Iterator
+
+# Operators -----------------------------------------------------------------
+SYM = "sym"          # attr: name
+NUM = "num"          # attr: Fraction
+IDENT = "I"          # identity; attr: Shape once typed, else None
+ZERO = "0"           # zero of a shape; attr as for IDENT
+ONES = "ones"        # the all-ones 𝟏; attr as for IDENT
+ADD = "add"          # n-ary sum
+NEG = "neg"          # negation
+MUL = "mul"          # n-ary matrix product (scalar factors scale)
+T = "T"              # transpose
+INV = "inv"          # inverse (of a scalar: reciprocal)
+POW = "pow"          # attr: Fraction exponent
+INNER = "inner"      # Frobenius product ⟨A, B⟩
+KRON = "kron"        # n-ary Kronecker product
+HAD = "had"          # n-ary Hadamard product
+NORM = "norm"        # attr: None, "2" or "F"
+D = "d"              # differential
+GRAD = "grad"        # args (f, X): ∂f/∂X
+
+#: functions of one argument, written name(arg)
+UNARY_FUNCS = ("tr", "det", "logdet", "vec", "diag", "sum",
+               "log", "exp", "sqrt", "sin", "cos", "tanh", "sigmoid")
+#: the functions that act entry by entry on vectors and matrices
+ELEMENTWISE = ("log", "exp", "sqrt", "sin", "cos", "tanh", "sigmoid")
+
+Span = tuple[int, int, int, int]  # line, column, end line, end column (1-based)
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    """A node of the expression tree."""
+
+    op: str
+    args: tuple["Expr", ...] = ()
+    attr: Hashable = None
+    span: Span | None = field(default=None, compare=False, hash=False, repr=False)
+
+    def __repr__(self) -> str:
+        if self.op == SYM:
+            return f"Sym({self.attr!r})"
+        if self.op == NUM:
+            return f"Num({self.attr})"
+        inner = ", ".join(repr(a) for a in self.args)
+        extra = f"; {self.attr}" if self.attr is not None else ""
+        return f"{self.op}({inner}{extra})"
+
+    def walk(self) -> Iterator["Expr"]:
+        """Every node, pre-order."""
+        yield self
+        for a in self.args:
+            yield from a.walk()
+
+    def with_span(self, span: Span | None) -> "Expr":
+        return Expr(self.op, self.args, self.attr, span)
+
+    def symbols(self) -> set[str]:
+        return {e.attr for e in self.walk() if e.op == SYM}
+
+
+# Leaves ----------------------------------------------------------------------
+
+def sym(name: str, span: Span | None = None) -> Expr:
+    return Expr(SYM, (), name, span)
+
+
+def num(value: Any, span: Span | None = None) -> Expr:
+    return Expr(NUM, (), Fraction(value), span)
+
+
+def identity(shape: Any = None) -> Expr:
+    return Expr(IDENT, (), shape)
+
+
+def zero(shape: Any = None) -> Expr:
+    return Expr(ZERO, (), shape)
+
+
+def ones(shape: Any = None) -> Expr:
+    return Expr(ONES, (), shape)
+
+
+# Canonical constructors -------------------------------------------------------
+
+def is_num(e: Expr, value: Any = None) -> bool:
+    return e.op == NUM and (value is None or e.attr == value)
+
+
+def neg(x: Expr, span: Span | None = None) -> Expr:
+    """−x: folded into a number, or into a product's leading number."""
+    if x.op == NUM:
+        return Expr(NUM, (), -x.attr, span or x.span)
+    if x.op == MUL and x.args[0].op == NUM:
+        return Expr(MUL, (neg(x.args[0]),) + x.args[1:], None, span or x.span)
+    return Expr(NEG, (x,), None, span)
+
+
+def mul(factors: list[Expr] | tuple[Expr, ...], span: Span | None = None) -> Expr:
+    """An n-ary product, flattened, with negations lifted out of it."""
+    flat: list[Expr] = []
+    sign = False
+    for f in factors:
+        while f.op == NEG:
+            sign = not sign
+            f = f.args[0]
+        if f.op == MUL:
+            flat.extend(f.args)
+        else:
+            flat.append(f)
+    if len(flat) == 1:
+        body = flat[0]
+    else:
+        body = Expr(MUL, tuple(flat), None, span)
+    return neg(body, span) if sign else body
+
+
+def add(terms: list[Expr] | tuple[Expr, ...], span: Span | None = None) -> Expr:
+    """An n-ary sum, flattened."""
+    flat: list[Expr] = []
+    for t in terms:
+        flat.extend(t.args if t.op == ADD else (t,))
+    if len(flat) == 1:
+        return flat[0]
+    return Expr(ADD, tuple(flat), None, span)
+
+
+def _flat(op: str, items: list[Expr], span: Span | None) -> Expr:
+    flat: list[Expr] = []
+    for t in items:
+        flat.extend(t.args if t.op == op else (t,))
+    return Expr(op, tuple(flat), None, span)
+
+
+def kron(items: list[Expr], span: Span | None = None) -> Expr:
+    return _flat(KRON, items, span)
+
+
+def had(items: list[Expr], span: Span | None = None) -> Expr:
+    return _flat(HAD, items, span)
+
+
+def transpose(x: Expr, span: Span | None = None) -> Expr:
+    return Expr(T, (x,), None, span)
+
+
+def inverse(x: Expr, span: Span | None = None) -> Expr:
+    """x⁻¹; of a number, its reciprocal (a number)."""
+    if x.op == NUM and x.attr != 0:
+        return Expr(NUM, (), 1 / x.attr, span or x.span)
+    return Expr(INV, (x,), None, span)
+
+
+def power(x: Expr, k: Fraction, span: Span | None = None) -> Expr:
+    return Expr(POW, (x,), Fraction(k), span)
+
+
+def func(name: str, x: Expr, span: Span | None = None) -> Expr:
+    assert name in UNARY_FUNCS, name
+    return Expr(name, (x,), None, span)
+
+
+def inner(a: Expr, b: Expr, span: Span | None = None) -> Expr:
+    return Expr(INNER, (a, b), None, span)
+
+
+def norm(x: Expr, kind: str | None = None, span: Span | None = None) -> Expr:
+    return Expr(NORM, (x,), kind, span)
+
+
+def diff(x: Expr, span: Span | None = None) -> Expr:
+    return Expr(D, (x,), None, span)
+
+
+def grad(f: Expr, wrt: Expr, span: Span | None = None) -> Expr:
+    return Expr(GRAD, (f, wrt), None, span)
+
+
+def replace_attr(e: Expr, attr: Hashable) -> Expr:
+    return Expr(e.op, e.args, attr, e.span)
+
+
+def rebuild(e: Expr, args: tuple[Expr, ...]) -> Expr:
+    """The node `e` with new children, through the canonical constructors."""
+    if args == e.args:
+        return e
+    if e.op == MUL:
+        return mul(args, e.span)
+    if e.op == ADD:
+        return add(args, e.span)
+    if e.op == NEG:
+        return neg(args[0], e.span)
+    if e.op in (KRON, HAD):
+        return _flat(e.op, list(args), e.span)
+    return Expr(e.op, args, e.attr, e.span)

@@ -1,0 +1,416 @@
+"""Shape inference: every node gets a shape, every symbol a type, by unification.
+
+The conventions of §3 for undeclared symbols (lowercase Latin: column vector;
+uppercase Latin or Greek: matrix; lowercase Greek: scalar), rigid dimensions
+from `let`, flexible shapes for `I`, `0` and `𝟏`. A product is typed left to
+right, a 1×1 factor scaling whatever it multiplies. Along the way it records
+the assumptions an expression makes (X⁻¹ ⇒ X invertible, log s ⇒ s > 0), which
+are reported with every result and respected by the numeric checker.
+
+The output, `Typed`, holds the tree with the shapes of `I`, `0`, `𝟏` written
+into their nodes, so that equal nodes always have equal shapes and
+`shape_of` can recompute any node's shape without unification.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from . import syntax as S
+from .errors import ShapeProblem
+from .lexer import is_greek
+from .shapes import (SCALAR, Mismatch, Namer, Prod, Shape, Unifier, Var, make_prod,
+                     shape_text)
+from .statements import Declarations
+
+#: assumption kinds and how they read
+ASSUMPTION_TEXT = {
+    "invertible": "{} is invertible",
+    "square": "{} is square",
+    "positive": "{} > 0",
+    "nonnegative": "{} ≥ 0",
+    "nonzero": "{} ≠ 0",
+}
+
+
+@dataclass(frozen=True)
+class Assumption:
+    kind: str
+    expr: S.Expr
+
+    def text(self, printer=None) -> str:
+        from .printing import to_unicode
+        return ASSUMPTION_TEXT[self.kind].format((printer or to_unicode)(self.expr))
+
+
+@dataclass
+class SymbolInfo:
+    name: str
+    shape: Shape
+    props: frozenset[str]
+    declared: bool
+
+
+@dataclass
+class Typed:
+    """A typed group of expressions (a theorem's sides, or a rule's)."""
+
+    exprs: list[S.Expr]
+    symbols: dict[str, SymbolInfo]
+    assumptions: list[Assumption] = field(default_factory=list)
+    dims: list[str] = field(default_factory=list)
+
+    def shape(self, e: S.Expr) -> Shape:
+        return shape_of(e, self.symbols)
+
+
+def default_kind(name: str) -> str:
+    """'vector', 'matrix' or 'scalar' for an undeclared symbol, by its first letter."""
+    c = name[0]
+    if is_greek(c):
+        return "scalar" if c.islower() else "matrix"
+    return "vector" if c.islower() else "matrix"
+
+
+class _Inference:
+    def __init__(self, decls: Declarations, pattern: bool, printer):
+        self.u = Unifier()
+        self.decls = decls
+        self.pattern = pattern  # rule files: shapes of pattern variables are flexible
+        self.symbols: dict[str, tuple[Shape, frozenset[str], bool]] = {}
+        self.order: list[str] = []
+        self.assumptions: list[Assumption] = []
+        self.print = printer
+
+    # -- errors ------------------------------------------------------------------
+    def fail(self, message: str, e: S.Expr, hint: str | None = None):
+        line, col, end_col = 0, 0, None
+        if e.span:
+            line, col = e.span[0], e.span[1]
+            if e.span[2] == e.span[0]:
+                end_col = e.span[3]
+        raise ShapeProblem(message, line, col, end_col, None, "<input>", hint)
+
+    def show(self, s: Shape) -> str:
+        s = self.u.shape(s)
+        return shape_text((self.namer_dim(s[0]), self.namer_dim(s[1])))
+
+    def namer_dim(self, d):
+        return self._namer.final(d)
+
+    # -- symbols -----------------------------------------------------------------
+    def symbol(self, name: str) -> Shape:
+        if name in self.symbols:
+            return self.symbols[name][0]
+        self.order.append(name)
+        decl = self.decls.get(name)
+        flexible = self.pattern
+        if decl is not None:
+            spec = decl.shape
+            if spec == ("scalar",):
+                shape: Shape = SCALAR
+            elif len(spec) == 1:
+                shape = (spec[0], 1)
+            else:
+                shape = (spec[0], spec[1])
+            props, declared = decl.props, True
+        else:
+            kind = default_kind(name)
+            if kind == "scalar":
+                shape = SCALAR
+            elif kind == "vector":
+                shape = (Var.fresh(flexible), 1)
+            else:
+                shape = (Var.fresh(flexible), Var.fresh(flexible))
+            props, declared = frozenset(), False
+        if {"symmetric", "spd", "invertible", "orthogonal", "diagonal"} & props:
+            self.u.unify(shape[0], shape[1])
+        self.symbols[name] = (shape, props, declared)
+        return shape
+
+    def assume(self, kind: str, e: S.Expr) -> None:
+        a = Assumption(kind, e)
+        if a not in self.assumptions:
+            self.assumptions.append(a)
+
+    def scalar(self, s: Shape) -> bool:
+        return self.u.is_scalar(s)
+
+    def force_scalar(self, s: Shape) -> bool:
+        """Make `s` a scalar if it can be one (flexible variables); say whether it is."""
+        if self.scalar(s):
+            return True
+        if self.u.can_be_one(s[0]) and self.u.can_be_one(s[1]):
+            self.u.unify(s[0], 1)
+            self.u.unify(s[1], 1)
+            return True
+        return False
+
+    def unify(self, a: Shape, b: Shape, message, e: S.Expr, hint=None) -> None:
+        try:
+            self.u.unify_shapes(a, b)
+        except Mismatch as m:
+            text = message() if callable(message) else message
+            detail = f"{self._namer.final(m.a)} ≠ {self._namer.final(m.b)}"
+            self.fail(f"{text}: {detail}", e, hint)
+
+    def square(self, s: Shape, e: S.Expr, what: str) -> None:
+        try:
+            self.u.unify(s[0], s[1])
+        except Mismatch:
+            self.fail(f"{what} needs a square matrix; {self.print(e)} is {self.show(s)}", e)
+
+    # -- the walk ------------------------------------------------------------------
+    def infer(self, e: S.Expr) -> tuple[S.Expr, Shape]:
+        op = e.op
+        if op == S.SYM:
+            return e, self.symbol(e.attr)
+        if op == S.NUM:
+            return e, SCALAR
+        if op in (S.IDENT, S.ZERO, S.ONES):
+            if op == S.IDENT:
+                v = Var.fresh(True)
+                shape: Shape = (v, v)
+            else:
+                shape = (Var.fresh(True), Var.fresh(True))
+            return S.replace_attr(e, shape), shape
+        kids = [self.infer(a) for a in e.args]
+        args = tuple(k[0] for k in kids)
+        shapes = [k[1] for k in kids]
+        node = S.Expr(e.op, args, e.attr, e.span)
+        return node, self.rule(node, shapes)
+
+    def rule(self, e: S.Expr, shapes: list[Shape]) -> Shape:
+        op = e.op
+        if op in (S.ADD, S.HAD):
+            first = shapes[0]
+            for arg, s in zip(e.args[1:], shapes[1:]):
+                verb = "add" if op == S.ADD else "take the Hadamard product of"
+                hint = None
+                if op == S.ADD and (self.scalar(first) != self.scalar(s)):
+                    hint = "to add a scalar to every entry, multiply it by 𝟏 (the all-ones vector or matrix): s𝟏"
+                self.unify(first, s, lambda: f"cannot {verb} {self.print(e.args[0])} ({self.show(first)}) "
+                           f"and {self.print(arg)} ({self.show(s)})", arg, hint)
+            return first
+        if op == S.NEG:
+            return shapes[0]
+        if op == S.MUL:
+            acc = shapes[0]
+            for k in range(1, len(shapes)):
+                s = shapes[k]
+                if self.scalar(s):
+                    continue
+                if self.scalar(acc):
+                    acc = s
+                    continue
+                left = S.mul(list(e.args[:k]))
+                right = e.args[k]
+                acc_now = acc
+                try:
+                    self.u.unify(acc[1], s[0])
+                except Mismatch as m:
+                    self.fail(f"cannot multiply {self.print(left)} ({self.show(acc_now)}) by "
+                              f"{self.print(right)} ({self.show(s)}): "
+                              f"{self._namer.final(m.a)} ≠ {self._namer.final(m.b)}", right)
+                acc = (acc[0], s[1])
+            return acc
+        x = e.args[0] if e.args else None
+        s = shapes[0] if shapes else SCALAR
+        if op == S.T:
+            return (s[1], s[0])
+        if op == S.INV:
+            if self.scalar(s):
+                if x.op != S.NUM:
+                    self.assume("nonzero", x)
+                return s
+            self.square(s, x, "an inverse")
+            self.assume("invertible", x)
+            return s
+        if op == S.POW:
+            k: Fraction = e.attr
+            if self.scalar(s):
+                if k.denominator != 1:
+                    self.assume("positive" if k < 0 else "nonnegative", x)
+                elif k < 0:
+                    self.assume("nonzero", x)
+                return s
+            if k.denominator != 1:
+                self.fail(f"only a scalar can be raised to the power {k}; {self.print(x)} is {self.show(s)}", e)
+            self.square(s, x, f"the power {k}")
+            if k < 0:
+                self.assume("invertible", x)
+            return s
+        if op == "tr":
+            self.square(s, x, "the trace")
+            return SCALAR
+        if op in ("det", "logdet"):
+            self.square(s, x, "the determinant")
+            if op == "logdet":
+                self.assume("positive", S.func("det", x))
+            return SCALAR
+        if op == "vec":
+            return (make_prod([s[0], s[1]]), 1)
+        if op == "diag":
+            if self.u.is_one(s[1]) or (isinstance(self.u.resolve(s[1]), Var)
+                                       and self.u.resolve(s[1]).flexible):
+                self.u.unify(s[1], 1)
+                return (s[0], s[0])
+            self.square(s, x, "diag of a matrix")
+            return (s[0], 1)
+        if op == "sum":
+            return SCALAR
+        if op in S.ELEMENTWISE:
+            if op == "log":
+                self.assume("positive", x)
+            elif op == "sqrt":
+                self.assume("nonnegative", x)
+            return s
+        if op == S.INNER:
+            a, b = shapes
+            self.unify(a, b, lambda: f"the inner product needs equal shapes; {self.print(e.args[0])} is "
+                       f"{self.show(a)} and {self.print(e.args[1])} is {self.show(b)}", e.args[1])
+            return SCALAR
+        if op == S.KRON:
+            acc = shapes[0]
+            for t in shapes[1:]:
+                acc = (make_prod([acc[0], t[0]]), make_prod([acc[1], t[1]]))
+            return acc
+        if op == S.NORM:
+            if e.attr == "2" and not self.u.is_one(s[1]):
+                try:
+                    self.u.unify(s[1], 1)
+                except Mismatch:
+                    self.fail(f"‖·‖₂ is the norm of a vector; {self.print(x)} is {self.show(s)}", e,
+                              "use ‖·‖_F for the Frobenius norm of a matrix")
+            return SCALAR
+        if op == S.D:
+            return s
+        if op == S.GRAD:
+            f, wrt = e.args
+            if wrt.op != S.SYM:
+                self.fail("the variable of a derivative must be a symbol", wrt)
+            if not self.force_scalar(s):
+                self.fail(f"∂f/∂{self.print(wrt)} is defined for a scalar f; {self.print(f)} is {self.show(s)}", f)
+            return shapes[1]
+        raise AssertionError(f"no shape rule for {op}")
+
+    def run(self, exprs: list[S.Expr], same_shape: bool) -> Typed:
+        taken = {str(d) for dd in self.decls.values() for d in dd.shape if isinstance(d, str)}
+        self._namer = Namer(self.u, taken)
+        typed: list[tuple[S.Expr, Shape]] = [self.infer(e) for e in exprs]
+        if same_shape:
+            first = typed[0]
+            for k, (e, s) in enumerate(typed[1:], 1):
+                self.unify(first[1], s, lambda: f"the two sides differ in shape: "
+                           f"{self.print(exprs[k - 1] if k == 1 else exprs[0])} is {self.show(first[1])}, "
+                           f"{self.print(exprs[k])} is {self.show(s)}", exprs[k])
+        # Final, readable shapes: name dimensions in the order symbols appear.
+        namer = Namer(self.u, taken)
+        symbols: dict[str, SymbolInfo] = {}
+        for name in self.order:
+            shape, props, declared = self.symbols[name]
+            symbols[name] = SymbolInfo(name, namer.final_shape(shape), props, declared)
+        final = [_finalize(e, namer) for e, _ in typed]
+        assumptions = [Assumption(a.kind, _finalize(a.expr, namer)) for a in self.assumptions]
+        dims: list[str] = []
+        for info in symbols.values():
+            for d in info.shape:
+                for f in (d.factors if isinstance(d, Prod) else (d,)):
+                    if isinstance(f, str) and f not in dims:
+                        dims.append(f)
+        for e in final:
+            for node in e.walk():
+                if node.op in (S.IDENT, S.ZERO, S.ONES):
+                    for d in node.attr:
+                        for f in (d.factors if isinstance(d, Prod) else (d,)):
+                            if isinstance(f, str) and f not in dims:
+                                dims.append(f)
+        return Typed(final, symbols, assumptions, dims)
+
+
+def _finalize(e: S.Expr, namer: Namer) -> S.Expr:
+    if e.op in (S.IDENT, S.ZERO, S.ONES):
+        return S.replace_attr(e, namer.final_shape(e.attr))
+    if not e.args:
+        return e
+    return S.Expr(e.op, tuple(_finalize(a, namer) for a in e.args), e.attr, e.span)
+
+
+def infer(exprs: list[S.Expr], decls: Declarations | None = None, *, same_shape: bool = True,
+          pattern: bool = False) -> Typed:
+    """Type a group of expressions that share their symbols (a theorem's sides)."""
+    from .printing import to_unicode
+    return _Inference(decls or {}, pattern, to_unicode).run(list(exprs), same_shape)
+
+
+# ---- shapes of typed trees, without unification ----------------------------
+
+def shape_of(e: S.Expr, symbols: dict[str, SymbolInfo], cache: dict | None = None) -> Shape:
+    """The shape of a node of a typed tree (its symbols typed in `symbols`)."""
+    if cache is not None and e in cache:
+        return cache[e]
+    op = e.op
+    if op == S.SYM:
+        s = symbols[e.attr].shape
+    elif op == S.NUM:
+        s = SCALAR
+    elif op in (S.IDENT, S.ZERO, S.ONES):
+        s = e.attr
+    else:
+        shapes = [shape_of(a, symbols, cache) for a in e.args]
+        s = _shape_rule(e, shapes)
+    if cache is not None:
+        cache[e] = s
+    return s
+
+
+def _shape_rule(e: S.Expr, shapes: list[Shape]) -> Shape:
+    op = e.op
+    if op in (S.ADD, S.HAD, S.NEG, S.INV, S.POW, S.D) or op in S.ELEMENTWISE:
+        return shapes[0]
+    if op == S.MUL:
+        acc = shapes[0]
+        for s in shapes[1:]:
+            if s == SCALAR:
+                continue
+            acc = s if acc == SCALAR else (acc[0], s[1])
+        return acc
+    if op == S.T:
+        return (shapes[0][1], shapes[0][0])
+    if op in ("tr", "det", "logdet", "sum", S.INNER, S.NORM):
+        return SCALAR
+    if op == "vec":
+        return (make_prod([shapes[0][0], shapes[0][1]]), 1)
+    if op == "diag":
+        s = shapes[0]
+        return (s[0], s[0]) if s[1] == 1 else (s[0], 1)
+    if op == S.KRON:
+        acc = shapes[0]
+        for t in shapes[1:]:
+            acc = (make_prod([acc[0], t[0]]), make_prod([acc[1], t[1]]))
+        return acc
+    if op == S.GRAD:
+        return shapes[1]
+    raise AssertionError(f"no shape rule for {op}")
+
+
+def type_theorem(thm) -> Typed:
+    """Type a theorem's sides together; shape errors point into its file."""
+    try:
+        return infer(list(thm.sides), thm.decls)
+    except ShapeProblem as e:
+        e.filename = thm.filename
+        e.source_line = thm.source_line(e.line) if e.line else None
+        raise
+
+
+def type_rule(rule) -> Typed:
+    """Type a rule's two sides and its conditions; its symbols are pattern variables."""
+    exprs = [rule.lhs, rule.rhs] + [c[1] for c in rule.conditions]
+    try:
+        typed = infer(exprs[:2], rule.decls, pattern=True)
+        return typed
+    except ShapeProblem as e:
+        e.filename = rule.filename
+        e.source_line = rule.source_line(e.line) if e.line else None
+        raise
