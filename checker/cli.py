@@ -88,12 +88,15 @@ def cmd_prove(args) -> int:
     if not results:
         raise MatproofError("no theorem to prove in the input", filename=filename,
                             hint="write an identity such as 'tr(A B) = tr(B A)'")
+    for r in results:
+        if r.error is not None:
+            print(r.error.render(), file=sys.stderr)
     if fmt == "json":
         obj = results[0].as_json() if len(results) == 1 and filename == "<input>" else \
             {"file": filename, "theorems": [r.as_json() for r in results]}
         print(dumps(obj))
     else:
-        print("\n".join(render_result(r, fmt) for r in results))
+        print("\n".join(render_result(r, fmt, error_details=False) for r in results))
     statuses = {r.status for r in results}
     for status in ("error", "refuted", "unknown"):
         if status in statuses:

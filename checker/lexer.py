@@ -303,6 +303,9 @@ class Lexer:
                 elif word == "x" and self.out and self.out[-1].type == "DIM" and \
                         re.compile(r"\s*[A-Za-z0-9]").match(self.s, self.i):
                     self.emit("TIMES", word, start)
+                elif self.out and self.out[-1].type in ("DIM", "SCALARKW", "PROP"):
+                    self.fail(f"unknown property '{word}'", start, self.i,
+                              hint="properties: " + ", ".join(PROPERTIES))
                 elif word.isdigit() or re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", word):
                     if word.isdigit() and int(word) == 0:
                         self.fail("a dimension must be positive", start, self.i)

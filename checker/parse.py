@@ -431,7 +431,9 @@ def _token_error(line: _Line, e: UnexpectedToken, tokens: list[Token]) -> Syntax
         hint = "this bracket closes nothing"
     elif tok.type == "SYM" and "EQ" in e.expected:
         hint = None
-    return line.error_at(f"unexpected {DESCRIBE.get(tok.type, tok.type)} '{text}'; expected {expected}",
+    what = DESCRIBE.get(tok.type, tok.type)
+    what = f"'{text}'" if what.startswith("'") else f"{what.split(' ', 1)[-1]} '{text}'"
+    return line.error_at(f"unexpected {what}; expected {expected}",
                          tok.line, tok.column, tok.end_column if tok.end_line == tok.line else None, hint)
 
 

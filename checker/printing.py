@@ -17,6 +17,7 @@ from .lexer import GREEK_NAME
 SUM, KH, PROD, NEG, POST, ATOM = 1, 3, 4, 5, 6, 7
 
 _SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_SUP_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 LATEX_FUNCS = {"det": "\\det", "log": "\\log", "exp": "\\exp", "sin": "\\sin",
                "cos": "\\cos", "tanh": "\\tanh"}
@@ -209,7 +210,12 @@ class Printer:
 
 
 class UnicodePrinter(Printer):
-    pass
+    def postfix(self, x: S.Expr, mark: str) -> str:
+        text = super().postfix(x, mark)
+        body = text[: len(text) - len(mark)]
+        if mark[:1] in _SUP_DIGITS and body[-1:] in _SUP_DIGITS:  # A⁻¹² would read as A^-12
+            return "(" + body + ")" + mark
+        return text
 
 
 class AsciiPrinter(Printer):

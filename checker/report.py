@@ -23,7 +23,8 @@ def _array(a, indent: str = "") -> str:
     return np.array2string(a, precision=3, suppress_small=True, max_line_width=200).replace("\n", "\n" + indent)
 
 
-def render_result(res, fmt: str = "unicode") -> str:
+def render_result(res, fmt: str = "unicode", error_details: bool = True) -> str:
+    """A result as text; the CLI prints error details on stderr instead (error_details=False)."""
     asc = fmt == "ascii"
     mark = (ASCII_MARK if asc else MARK)[res.status]
     eq = " = "
@@ -31,7 +32,10 @@ def render_result(res, fmt: str = "unicode") -> str:
     head = f"{mark} {where}: {res.status}"
     out = [head]
     if res.status == "error" and res.error is not None:
-        out.append("  " + res.error.render().replace("\n", "\n  "))
+        if error_details:
+            out.append("  " + res.error.render().replace("\n", "\n  "))
+        else:
+            out.append(f"  {res.error.message} (details on stderr)")
         return "\n".join(out)
     if res.sides:
         out.append("  " + eq.join(res.sides))

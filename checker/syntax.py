@@ -107,7 +107,9 @@ def is_num(e: Expr, value: Any = None) -> bool:
 
 
 def neg(x: Expr, span: Span | None = None) -> Expr:
-    """−x: folded into a number, or into a product's leading number."""
+    """−x: folded into a number, or into a product's leading number; −(−x) is x."""
+    if x.op == NEG:
+        return x.args[0]
     if x.op == NUM:
         return Expr(NUM, (), -x.attr, span or x.span)
     if x.op == MUL and x.args[0].op == NUM:

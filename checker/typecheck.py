@@ -294,6 +294,29 @@ class _Inference:
             return shapes[1]
         raise AssertionError(f"no shape rule for {op}")
 
+    def settle_flexible(self, exprs: list[S.Expr]) -> None:
+        """Fix what the context left open in the shapes of `I`, `0` and `𝟏`.
+
+        An undetermined `𝟏` or `0` is a column (its width becomes 1), and all
+        other open dimensions of these constants are one and the same, so that
+        `tr(I) = tr(I)` compares like with like.
+        """
+        nodes = [n for e in exprs for n in e.walk() if n.op in (S.IDENT, S.ZERO, S.ONES)]
+        for n in nodes:
+            if n.op != S.IDENT:
+                width = self.u.resolve(n.attr[1])
+                if isinstance(width, Var) and width.flexible:
+                    self.u.unify(width, 1)
+        shared = None
+        for n in nodes:
+            for d in n.attr:
+                d = self.u.resolve(d)
+                if isinstance(d, Var) and d.flexible:
+                    if shared is None:
+                        shared = d
+                    else:
+                        self.u.unify(d, shared)
+
     def run(self, exprs: list[S.Expr], same_shape: bool) -> Typed:
         taken = {str(d) for dd in self.decls.values() for d in dd.shape if isinstance(d, str)}
         self._namer = Namer(self.u, taken)
@@ -304,6 +327,7 @@ class _Inference:
                 self.unify(first[1], s, lambda: f"the two sides differ in shape: "
                            f"{self.print(exprs[k - 1] if k == 1 else exprs[0])} is {self.show(first[1])}, "
                            f"{self.print(exprs[k])} is {self.show(s)}", exprs[k])
+        self.settle_flexible([e for e, _ in typed])
         # Final, readable shapes: name dimensions in the order symbols appear.
         namer = Namer(self.u, taken)
         symbols: dict[str, SymbolInfo] = {}

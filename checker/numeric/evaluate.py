@@ -123,7 +123,9 @@ class Evaluator:
             v, t = self.ev(e.args[0])
             if t is UNKNOWN:
                 raise Unsupported("a differential of a differential")
-            return (np.zeros_like(v) if t is None else t), UNKNOWN
+            # dX is a fixed direction, so d(dX) = 0; higher differentials we do not compute
+            second = None if e.args[0].op == S.SYM else UNKNOWN
+            return (np.zeros_like(v) if t is None else t), second
         if op == S.GRAD:
             return self.gradient(e.args[0], e.args[1].attr), UNKNOWN
         pairs = [self.ev(a) for a in e.args]

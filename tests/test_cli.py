@@ -1,0 +1,98 @@
+"""The command line: outputs, exit statuses, and no tracebacks."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
+
+from conftest import DATA
+
+SEED = "∂(aᵀX⁻¹b)/∂X = −X⁻ᵀabᵀX⁻ᵀ"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_prove_refuted_exits_1_with_counterexample(capsys):
+    code, out, err = run(capsys, "prove", "(A B)ᵀ = Aᵀ Bᵀ")
+    assert code == 1
+    assert "refuted" in out and "counterexample" in out and "relative difference" in out
+
+
+def test_prove_true_identity_is_unknown_until_proof_search_exists(capsys):
+    code, out, _ = run(capsys, "prove", SEED)
+    assert code == 3
+    assert "unknown" in out and "proved" not in out.split("\n")[0]
+
+
+def test_prove_json(capsys):
+    code, out, _ = run(capsys, "prove", "--json", "tr(A B C) = tr(B A C)")
+    obj = json.loads(out)
+    assert code == 1
+    assert obj["status"] == "refuted" and obj["expected"] == "proved" and obj["line"] == 1
+    assert set(obj["counterexample"]["values"]) == {"A", "B", "C"}
+    assert isinstance(obj["seconds"], float)
+
+
+def test_prove_file_reports_every_theorem(capsys, tmp_path):
+    f = tmp_path / "two.thm"
+    f.write_text("theorem good: tr(A B) = tr(B A)\ntheorem bad: tr(A B C) = tr(B A C) expect refuted\n")
+    code, out, _ = run(capsys, "prove", "--json", str(f))
+    obj = json.loads(out)
+    assert [t["status"] for t in obj["theorems"]] == ["unknown", "refuted"]
+    assert code == 1
+
+
+def test_let_option_declares(capsys):
+    code, out, _ = run(capsys, "parse", "--let", "X: n×n spd", "--let", "a: n", "aᵀ X a = tr(X a aᵀ)")
+    assert code == 0
+    assert "X: n×n invertible spd symmetric" in out
+
+
+def test_parse_formats(capsys):
+    for fmt, expected in [("unicode", "∂(aᵀ X⁻¹ b)/∂X = −X⁻ᵀ a bᵀ X⁻ᵀ"),
+                          ("ascii", "d(a' X^-1 b)/dX = -X^-T a b' X^-T"),
+                          ("latex", r"\frac{\partial a^{T} X^{-1} b}{\partial X} = -X^{-T} a b^{T} X^{-T}")]:
+        code, out, _ = run(capsys, "parse", "--format", fmt, SEED)
+        assert code == 0 and expected in out, fmt
+    code, out, _ = run(capsys, "parse", "--json", SEED)
+    st = json.loads(out)["statements"][0]
+    assert st["shape"] == "n×n" and st["assumptions"] == ["X is invertible"]
+    assert st["symbols"]["a"]["shape"] == "n×1"
+
+
+def test_parse_corpus_file(capsys):
+    code, out, _ = run(capsys, "parse", str(DATA / "public.thm"))
+    assert code == 0 and out.count("theorem ") == 46
+
+
+@pytest.mark.parametrize("argv", [
+    ["prove", "tr(A B = 1"],
+    ["prove", "let A: m×n\ntheorem t: tr(A) = 0"],
+    ["parse", "\\foo"],
+    ["prove", "no_such_file.thm"],
+    ["prove", "A B"],
+    ["prove", ""],
+])
+def test_bad_input_exits_2_without_traceback(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert "Traceback" not in err and "error" in err
+
+
+def test_console_script_runs_without_traceback(tmp_path):
+    """The installed `matproof` (or `python -m checker.cli`) on a bad line."""
+    cmd = [sys.executable, "-m", "checker.cli", "prove", "tr(A B"]
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path,
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert out.returncode == 2
+    assert "^" in out.stderr and "Traceback" not in out.stderr

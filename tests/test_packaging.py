@@ -1,0 +1,25 @@
+"""A non-editable install ships grammar/ and rules/ and finds them at run time."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+PROBE = ("import checker, checker.resources as r; "
+         "print(checker.__file__); print(r.grammar_file()); print(r.rules_dir())")
+
+
+def test_installed_package_finds_its_data(tmp_path):
+    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, cwd=tmp_path)
+    if out.returncode != 0:
+        pytest.skip("matproof is not installed in this environment")
+    package, grammar, rules = (Path(p) for p in out.stdout.split())
+    if REPO in package.parents:
+        pytest.skip("running from the source tree, not an installed copy")
+    assert grammar.is_file() and package.parent in grammar.parents
+    assert rules.is_dir() and package.parent in rules.parents
+    assert any(rules.glob("*.rules"))
