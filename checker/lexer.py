@@ -40,12 +40,12 @@ GREEK_NAME.update({"ϑ": "vartheta", "ϖ": "varpi", "ϱ": "varrho", "ς": "varsi
 
 
 def is_greek(ch: str) -> bool:
-    return ("\u0391" <= ch <= "\u03a9" or "\u03b1" <= ch <= "\u03c9"
+    return len(ch) == 1 and ("\u0391" <= ch <= "\u03a9" or "\u03b1" <= ch <= "\u03c9"
             or ch in "ϑϖϱςϕϵ")
 
 
 def is_letter(ch: str) -> bool:
-    return ("a" <= ch <= "z") or ("A" <= ch <= "Z") or is_greek(ch)
+    return len(ch) == 1 and ("a" <= ch <= "z") or ("A" <= ch <= "Z") or is_greek(ch)
 
 
 #: function words and their canonical names
@@ -97,8 +97,9 @@ SINGLE = {
 ENDS_OPERAND = {"SYM", "NUMBER", "RPAR", "RBRACK", "RBRACE", "RANGLE", "NORM_CLOSE",
                 "TRANSPOSE", "INVERSE", "INVT", "POW", "ONES", "IDENT", "NORM_SUB"}
 
-NUMBER_RE = re.compile(r"\d+(?:\.\d+)?|\.\d+")
-RATIONAL_RE = re.compile(r"^(-?)(\d+(?:\.\d+)?)(?:/(\d+))?$")
+DIGITS = "0123456789"
+NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
+RATIONAL_RE = re.compile(r"^(-?)([0-9]+(?:\.[0-9]+)?)(?:/([0-9]+))?$")
 NAME_RE = re.compile(r"[^\s:]+")
 WORD_RE = re.compile(r"[A-Za-z]+")
 
@@ -338,7 +339,7 @@ class Lexer:
             elif c == "∇":
                 self.i += 1
                 self.lex_nabla(start)
-            elif c in "0123456789" or (c == "." and self.peek(1) in tuple("0123456789")):
+            elif c in DIGITS or (c == "." and self.peek(1) and self.peek(1) in DIGITS):
                 m = NUMBER_RE.match(s, self.i)
                 self.i = m.end()
                 self.emit("NUMBER", Fraction(m.group(0)), start)
@@ -540,7 +541,7 @@ class Lexer:
         for name in self.declared:
             if s.startswith(name, start):
                 end = start + len(name)
-                if end >= len(s) or not (s[end].isdigit() or s[end] == "_"):
+                if end >= len(s) or not (s[end] in DIGITS or s[end] == "_"):
                     self.i = end
                     self.emit("SYM", name, start)
                     return
@@ -579,7 +580,7 @@ class Lexer:
             return
         c = s[start]
         self.i += 1
-        if c == "d" and not (self.peek().isdigit() or self.peek() == "_"):
+        if c == "d" and not (self.peek() != "" and self.peek() in DIGITS + "_"):
             self.differential_or_symbol(start, self.i)
             return
         self.symbol(c, start)
@@ -596,7 +597,7 @@ class Lexer:
 
     def symbol(self, letter: str, start: int) -> None:
         digits = ""
-        while self.peek().isdigit() and self.peek().isascii():
+        while self.peek() and self.peek() in DIGITS:
             digits += self.peek()
             self.i += 1
         name = letter + digits + self.read_subscript()
@@ -622,14 +623,14 @@ class Lexer:
                 name, j = self.read_command(j)
                 content = "-\\" + name
             else:
-                m = re.compile(r"\d+|.").match(self.s, j)
+                m = re.compile(r"[0-9]+|.").match(self.s, j)
                 if not m:
                     self.fail("expected a superscript after '^-'", start)
                 j = m.end()
                 content = "-" + m.group(0)
             self.i = j
-        elif c.isdigit():
-            m = re.compile(r"\d+").match(self.s, self.i)
+        elif c != "" and c in DIGITS:
+            m = re.compile(r"[0-9]+").match(self.s, self.i)
             content, self.i = m.group(0), m.end()
         elif c:
             content = c
@@ -653,6 +654,8 @@ class Lexer:
             return
         m = re.fullmatch(r"(-?)\\[dt]?frac\{(\d+)\}\{(\d+)\}", text)
         if m:
+            if int(m.group(3)) == 0:
+                self.fail("division by zero in an exponent", start, self.i)
             value = Fraction(int(m.group(2)), int(m.group(3)))
             self.emit("POW", -value if m.group(1) else value, start)
             return

@@ -1,6 +1,7 @@
 """Syntax errors: located, with a caret, in words; and no input ever gives a traceback."""
 from __future__ import annotations
 
+import os
 import signal
 
 import pytest
@@ -84,7 +85,11 @@ def test_continuation_line_positions():
 ALPHABET = st.sampled_from(list("aAbXxdI0123 +-−*/^'ᵀ⁻¹²()[]{}⟨⟩<>,:=‖|∂∇𝟏⊗∘_\\$%#.~\"")
                            + ["\\frac", "\\partial", "\\left", "\\right", "\\|", "tr", "det", "log",
                               "exp", "^{-1}", "^T", "let ", "theorem t: ", "rule r: ", "->", " if ",
-                              "expect ", "\\operatorname{tr}", "\\mathbf{1}", "\\nabla_", "sqrt"])
+                              "expect ", "\\operatorname{tr}", "\\mathbf{1}", "\\nabla_", "sqrt",
+                              "¹", "⁰", "₂", "^{", "\\frac{1}{0}", "^{1/0}", "_F", "\\sqrt{", "ᵀ⁻¹"])
+#: more examples locally with FUZZ_EXAMPLES=5000; CI runs derandomized so its outcome is repeatable
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "400")), deadline=None,
+                derandomize=bool(os.environ.get("CI")), suppress_health_check=[HealthCheck.too_slow])
 CORPUS_LINES = [line for line in (DATA / "public.thm").read_text().splitlines()
                 if line.strip() and not line.startswith("#")]
 
@@ -117,7 +122,7 @@ def run_all(text: str) -> None:
         signal.signal(signal.SIGALRM, old)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@FUZZ
 @given(st.lists(ALPHABET, max_size=30).map("".join))
 def test_random_text_never_crashes(text):
     run_all(text)
@@ -141,7 +146,7 @@ def mutated_line(draw):
     return "".join(chars)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@FUZZ
 @given(mutated_line())
 def test_mutated_corpus_lines_never_crash(text):
     run_all(text)

@@ -178,3 +178,11 @@ def test_later_let_replaces_earlier():
     doc = parse_text("let A: n×n\ntheorem one: tr(A) = tr(Aᵀ)\nlet A: m×n\ntheorem two: A = A")
     assert doc.theorems[0].decls["A"].shape == ("n", "n")
     assert doc.theorems[1].decls["A"].shape == ("m", "n")
+
+
+def test_grammar_has_no_lalr_conflicts():
+    from lark import Lark
+
+    from checker.parse import GRAMMAR_OPTIONS
+    from checker.resources import grammar_file
+    Lark(grammar_file().read_text(encoding="utf-8"), strict=True, **GRAMMAR_OPTIONS)
