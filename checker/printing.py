@@ -23,6 +23,18 @@ LATEX_FUNCS = {"det": "\\det", "log": "\\log", "exp": "\\exp", "sin": "\\sin",
                "cos": "\\cos", "tanh": "\\tanh"}
 
 
+def evidently_scalar(e: S.Expr) -> bool:
+    """A scalar whatever the shapes of its symbols (so `/ e` may be printed without typing)."""
+    op = e.op
+    if op in (S.NUM, S.NORM, S.INNER, "tr", "det", "logdet", "sum"):
+        return True
+    if op == S.SYM:
+        return e.attr[0].islower() and e.attr[0] in GREEK_NAME
+    if op in (S.MUL, S.ADD, S.NEG, S.POW, S.INV, S.T) or op in S.ELEMENTWISE:
+        return all(evidently_scalar(a) for a in e.args)
+    return False
+
+
 class Printer:
     """One notation; subclasses fill in the tokens."""
 
@@ -140,6 +152,9 @@ class Printer:
         parts: list[str] = []
         for k, f in enumerate(factors):
             last = k == len(factors) - 1
+            if k > 0 and f.op == S.INV and evidently_scalar(f.args[0]):
+                parts.append(" / " + self.wrap(f.args[0], POST))   # x / ‖x‖ rather than x ‖x‖⁻¹
+                continue
             if f.op == S.GRAD and not (last and self.grad_in_product_ok()):
                 text = "(" + self.p(f) + ")"
             elif k == 0 and f.op == S.NUM:

@@ -11,3 +11,13 @@ DATA = pathlib.Path(__file__).resolve().parent / "data"
 @pytest.fixture
 def public_corpus() -> pathlib.Path:
     return DATA / "public.thm"
+
+# CI runs every property test derandomized, so a run's outcome can be repeated;
+# locally each run explores new examples.
+import os  # noqa: E402
+
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
