@@ -201,6 +201,11 @@ def replace_attr(e: Expr, attr: Hashable) -> Expr:
     return Expr(e.op, e.args, attr, e.span)
 
 
+def make(op: str, args: tuple[Expr, ...], attr: Hashable = None) -> Expr:
+    """A node from its parts, through the canonical constructors."""
+    return rebuild(Expr(op, (), attr), tuple(args))
+
+
 def rebuild(e: Expr, args: tuple[Expr, ...]) -> Expr:
     """The node `e` with new children, through the canonical constructors."""
     if args == e.args:

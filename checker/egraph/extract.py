@@ -1,0 +1,51 @@
+"""Extraction: the cheapest term of each e-class.
+
+Cost is size first, then fewer inverses and transposes (a person prefers
+`X⁻ᵀ` to `(Xᵀ)⁻¹ᵀᵀ`). Costs are found by the usual fixed point over the
+classes, as in egg's `Extractor`.
+"""
+from __future__ import annotations
+
+from .. import syntax as S
+from .egraph import EGraph, ENode
+
+Cost = tuple[int, int]
+
+
+def node_cost(node: ENode, child_costs: list[Cost]) -> Cost:
+    op = node[0]
+    size = 1 + sum(c[0] for c in child_costs)
+    heavy = (op in (S.INV, S.T)) + sum(c[1] for c in child_costs)
+    return (size, heavy)
+
+
+class Extractor:
+    def __init__(self, eg: EGraph):
+        self.eg = eg
+        self.best: dict[int, tuple[Cost, ENode]] = {}
+        self._fixpoint()
+
+    def _fixpoint(self) -> None:
+        eg = self.eg
+        changed = True
+        while changed:
+            changed = False
+            for i, cls in eg.classes.items():
+                for node in cls.nodes:
+                    kids = [eg.find(k) for k in node[2]]
+                    if not all(k in self.best for k in kids):
+                        continue
+                    cost = node_cost(node, [self.best[k][0] for k in kids])
+                    if i not in self.best or cost < self.best[i][0]:
+                        self.best[i] = (cost, node)
+                        changed = True
+
+    def term(self, i: int) -> S.Expr:
+        i = self.eg.find(i)
+        _, node = self.best[i]
+        op, attr, kids = node
+        args = tuple(self.term(k) for k in kids)
+        return S.make(op, args, attr)
+
+    def cost(self, i: int) -> Cost:
+        return self.best[self.eg.find(i)][0]
