@@ -23,6 +23,13 @@ LATEX_FUNCS = {"det": "\\det", "log": "\\log", "exp": "\\exp", "sin": "\\sin",
                "cos": "\\cos", "tanh": "\\tanh"}
 
 
+def greek_as_command(text: str) -> str:
+    """`λ_1` → `\\lambda_1`, for the notations that are ASCII only."""
+    if text[0] in GREEK_NAME:
+        return "\\" + GREEK_NAME[text[0]] + " " * (len(text) == 1) + text[1:]
+    return text
+
+
 def evidently_scalar(e: S.Expr) -> bool:
     """A scalar whatever the shapes of its symbols (so `/ e` may be printed without typing)."""
     op = e.op
@@ -238,10 +245,7 @@ class AsciiPrinter(Printer):
     ascii = True
 
     def symbol(self, name: str) -> str:
-        text = super().symbol(name)
-        if text[0] in GREEK_NAME:
-            return "\\" + GREEK_NAME[text[0]] + " " * (len(text) == 1) + text[1:]
-        return text
+        return greek_as_command(super().symbol(name))
 
     def ones(self) -> str:
         return "ones"
@@ -296,10 +300,7 @@ class LatexPrinter(Printer):
     ascii = True
 
     def symbol(self, name: str) -> str:
-        text = super().symbol(name)
-        if text[0] in GREEK_NAME:
-            return "\\" + GREEK_NAME[text[0]] + " " * (len(text) == 1) + text[1:]
-        return text
+        return greek_as_command(super().symbol(name))
 
     def number(self, q: Fraction) -> str:
         a = abs(q)

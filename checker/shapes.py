@@ -70,6 +70,14 @@ def make_prod(factors: list[Dim]) -> Dim:
     return flat[0] if len(flat) == 1 else Prod(tuple(flat))
 
 
+def kron_shape(shapes: list["Shape"]) -> "Shape":
+    """(a×b) ⊗ (c×d) is (ac)×(bd)."""
+    acc = shapes[0]
+    for t in shapes[1:]:
+        acc = (make_prod([acc[0], t[0]]), make_prod([acc[1], t[1]]))
+    return acc
+
+
 class Mismatch(Exception):
     """Two dimensions that cannot be made equal."""
 

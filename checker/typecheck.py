@@ -19,7 +19,7 @@ from fractions import Fraction
 from . import syntax as S
 from .errors import ShapeProblem
 from .lexer import is_greek
-from .shapes import (SCALAR, Mismatch, Namer, Prod, Shape, Unifier, Var, make_prod,
+from .shapes import (SCALAR, Mismatch, Namer, Prod, Shape, Unifier, Var, kron_shape, make_prod,
                      shape_text)
 from .statements import Declarations
 
@@ -209,6 +209,12 @@ class _Inference:
                 try:
                     self.u.unify(acc[1], s[0])
                 except Mismatch as m:
+                    # 𝟏ᵀ I a a: a factor of open shape may turn out to be a scalar
+                    if self.force_scalar(acc):
+                        acc = s
+                        continue
+                    if self.force_scalar(s):
+                        continue
                     self.fail(f"cannot multiply {self.print(left)} ({self.show(acc_now)}) by "
                               f"{self.print(right)} ({self.show(s)}): "
                               f"{self._namer.final(m.a)} ≠ {self._namer.final(m.b)}", right)
@@ -271,10 +277,7 @@ class _Inference:
                        f"{self.show(a)} and {self.print(e.args[1])} is {self.show(b)}", e.args[1])
             return SCALAR
         if op == S.KRON:
-            acc = shapes[0]
-            for t in shapes[1:]:
-                acc = (make_prod([acc[0], t[0]]), make_prod([acc[1], t[1]]))
-            return acc
+            return kron_shape(shapes)
         if op == S.NORM:
             if e.attr == "2" and not self.u.is_one(s[1]):
                 try:
@@ -409,10 +412,7 @@ def _shape_rule(e: S.Expr, shapes: list[Shape]) -> Shape:
         s = shapes[0]
         return (s[0], s[0]) if s[1] == 1 else (s[0], 1)
     if op == S.KRON:
-        acc = shapes[0]
-        for t in shapes[1:]:
-            acc = (make_prod([acc[0], t[0]]), make_prod([acc[1], t[1]]))
-        return acc
+        return kron_shape(shapes)
     if op == S.GRAD:
         return shapes[1]
     raise AssertionError(f"no shape rule for {op}")
