@@ -18,8 +18,18 @@ def test_installed_package_finds_its_data(tmp_path):
     if out.returncode != 0:
         pytest.skip("matproof is not installed in this environment")
     package, grammar, rules = (Path(p) for p in out.stdout.split())
-    if REPO in package.parents:
+    if package.parent == REPO / "checker":
         pytest.skip("running from the source tree, not an installed copy")
     assert grammar.is_file() and package.parent in grammar.parents
     assert rules.is_dir() and package.parent in rules.parents
     assert any(rules.glob("*.rules"))
+
+
+def test_every_subpackage_is_installed(tmp_path):
+    subpackages = sorted("checker." + p.parent.name for p in (REPO / "checker").glob("*/__init__.py"))
+    probe = "import importlib, sys; [importlib.import_module(m) for m in sys.argv[1:]]; import checker; print(checker.__file__)"
+    out = subprocess.run([sys.executable, "-c", probe, *subpackages], capture_output=True, text=True,
+                         cwd=tmp_path)
+    if out.returncode != 0 and "No module named 'checker'" in out.stderr:
+        pytest.skip("matproof is not installed in this environment")
+    assert out.returncode == 0, out.stderr[-500:]
