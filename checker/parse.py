@@ -9,7 +9,6 @@ parse tree into `Expr`s and statements.
 from __future__ import annotations
 
 import functools
-from fractions import Fraction
 from pathlib import Path
 
 from lark import Lark, Transformer, Token, v_args
@@ -149,10 +148,6 @@ def _exprs(children) -> list[S.Expr]:
 @v_args(meta=True)
 class Build(Transformer):
     """Lark tree → `Expr`s and statement tuples (finished by `parse_text`)."""
-
-    def __init__(self, declared: set[str]):
-        super().__init__()
-        self.declared = declared
 
     # atoms
     def sym(self, meta, c):
@@ -404,7 +399,7 @@ def _parse_line(line: _Line, declared: set[str], start: str = "start"):
     except UnexpectedInput as e:  # pragma: no cover - other Lark errors
         raise line.error(str(e).splitlines()[0], 0) from None
     try:
-        return Build(declared).transform(tree)
+        return Build().transform(tree)
     except VisitError as e:
         inner = e.orig_exc
         if isinstance(inner, _BuildError):
@@ -436,8 +431,6 @@ def _token_error(line: _Line, e: UnexpectedToken, tokens: list[Token]) -> Syntax
         hint = "⊗ and ∘ need parentheses when mixed: (A ⊗ B) ∘ C"
     elif tok.type in ("RPAR", "RBRACK", "RBRACE") and "RPAR" not in e.expected:
         hint = "this bracket closes nothing"
-    elif tok.type == "SYM" and "EQ" in e.expected:
-        hint = None
     what = DESCRIBE.get(tok.type, tok.type)
     what = f"'{text}'" if what.startswith("'") else f"{what.split(' ', 1)[-1]} '{text}'"
     return line.error_at(f"unexpected {what}; expected {expected}",
@@ -469,6 +462,12 @@ def parse_text(text: str, filename: str = "<input>", decls: Declarations | None 
         span_lines = tuple(physical[first - 1:last])
         if kind == "let":
             _, names, shape, props = result
+            square_props = props & {"symmetric", "spd", "invertible", "orthogonal", "diagonal"}
+            if square_props and shape != ("scalar",) and (len(shape) != 2 or shape[0] != shape[1]):
+                prop = sorted(square_props)[0]
+                raise line.error(f"a {prop} matrix must be square; "
+                                 f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} "
+                                 f"{'×'.join(str(d) for d in shape)}", 0, len(logical))
             current = {**current, **_decl_from(names, shape, props, first)}
         elif kind == "theorem":
             _, name, chain, expect = result
@@ -505,4 +504,4 @@ def parse_file(path: str | Path) -> Document:
     return parse_text(text, str(p))
 
 
-__all__ = ["parse_text", "parse_expr", "parse_file", "Fraction"]
+__all__ = ["parse_text", "parse_expr", "parse_file"]

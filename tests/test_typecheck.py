@@ -98,3 +98,12 @@ def test_scalar_plus_matrix_hints_at_ones():
     with pytest.raises(ShapeProblem) as info:
         typed("let X: n×n\nlet s: scalar\ntheorem t: X + s = X")
     assert "𝟏" in info.value.hint
+
+
+def test_properties_that_need_a_square_shape():
+    from checker.errors import SyntaxProblem
+    with pytest.raises(SyntaxProblem) as info:
+        parse_text("let X: m×n symmetric")
+    assert info.value.message == "a symmetric matrix must be square; X is m×n"
+    with pytest.raises(SyntaxProblem):
+        parse_text("let a: n invertible")

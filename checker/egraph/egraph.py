@@ -15,8 +15,6 @@ bug in a rule or in the matcher and raises `ShapeClash` at once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Hashable
-
 from .. import syntax as S
 from ..shapes import Shape
 from ..typecheck import SymbolInfo, _shape_rule
@@ -45,7 +43,6 @@ class EGraph:
         self.memo: dict[ENode, int] = {}
         self.classes: dict[int, EClass] = {}
         self.pending: list[int] = []
-        self.version = 0  # bumped by every union, so a run can tell when nothing changed
 
     # -- nodes ------------------------------------------------------------------
     def find(self, i: int) -> int:
@@ -101,7 +98,6 @@ class EGraph:
         ca.parents.extend(cb.parents)
         del self.classes[rb]
         self.pending.append(ra)
-        self.version += 1
         return True
 
     def equivalent(self, a: int, b: int) -> bool:
@@ -145,7 +141,3 @@ class EGraph:
 
     def nodes(self, i: int) -> list[ENode]:
         return self.classes[self.find(i)].nodes
-
-
-def attr_of(node: ENode) -> Hashable:
-    return node[1]

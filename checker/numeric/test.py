@@ -10,7 +10,7 @@ refuted.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -66,7 +66,6 @@ class NumericResult:
     reason: str = ""
     seconds: float = 0.0
     max_agreeing_difference: float = 0.0
-    notes: list[str] = field(default_factory=list)
 
 
 def numeric_test(typed: Typed, *, seed: int = 0, draws: int = 6, max_attempts: int = 60) -> NumericResult:
