@@ -83,8 +83,15 @@ def cmd_prove(args) -> int:
     from .report import render_result
     text, filename = _read_input(args.input)
     fmt = _fmt(args)
+    from .egraph.run import Limits
+    limits = Limits(nodes=args.max_nodes, iterations=args.max_iterations, seconds=args.timeout)
     results = prove_text(text, filename=filename, decls=_lets(args.let), seed=args.seed,
-                         draws=args.draws, printer="unicode" if fmt == "json" else fmt)
+                         draws=args.draws, printer="unicode" if fmt == "json" else fmt, limits=limits)
+    if args.certificate:
+        certs = [r.certificate for r in results if r.certificate is not None]
+        if certs:
+            Path(args.certificate).write_text(dumps(certs[0] if len(certs) == 1 else {"certificates": certs}),
+                                              encoding="utf-8")
     if not results:
         raise MatproofError("no theorem to prove in the input", filename=filename,
                             hint="write an identity such as 'tr(A B) = tr(B A)'")
@@ -101,6 +108,32 @@ def cmd_prove(args) -> int:
     for status in ("error", "refuted", "unknown"):
         if status in statuses:
             return EXIT[status]
+    return 0
+
+
+def cmd_verify(args) -> int:
+    import json
+
+    from .kernel import KernelError, verify
+    try:
+        data = json.loads(Path(args.input).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise MatproofError(f"no such file: {args.input}", filename=args.input) from None
+    except (OSError, ValueError) as e:
+        raise MatproofError(f"cannot read {args.input} as JSON: {e}", filename=args.input) from None
+    certs = data.get("certificates", [data]) if isinstance(data, dict) else []
+    if not certs:
+        raise MatproofError(f"{args.input} holds no certificate", filename=args.input)
+    for k, cert in enumerate(certs, 1):
+        try:
+            verify(cert)
+        except KernelError as e:
+            print(f"✗ certificate {k} rejected: {e}", file=sys.stderr)
+            return 1
+        except (KeyError, TypeError, AttributeError) as e:
+            print(f"✗ certificate {k} rejected: malformed ({type(e).__name__}: {e})", file=sys.stderr)
+            return 1
+        print(f"✓ certificate {k} accepted: {len(cert['steps'])} steps")
     return 0
 
 
@@ -126,7 +159,15 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("--seed", type=int, default=0, help="seed of the random instances")
     p.add_argument("--draws", type=int, default=6, help="random instances for the numeric test")
+    p.add_argument("--max-nodes", type=int, default=20_000, help="e-node limit of the search")
+    p.add_argument("--max-iterations", type=int, default=30, help="iteration limit of the search")
+    p.add_argument("--timeout", type=float, default=5.0, help="seconds of search per link")
+    p.add_argument("--certificate", metavar="FILE", help="write the proof certificate (JSON) here")
     p.set_defaults(run=cmd_prove)
+
+    p = sub.add_parser("verify", help="replay a proof certificate with the kernel")
+    p.add_argument("input", metavar="CERT.json")
+    p.set_defaults(run=cmd_verify)
     return ap
 
 

@@ -449,6 +449,8 @@ def parse_text(text: str, filename: str = "<input>", decls: Declarations | None 
     """Parse a whole file (or a one-line input) into a `Document`."""
     doc = Document(filename=filename, lines=text.splitlines())
     current: Declarations = dict(decls or {})
+    uses: list[str] = []
+    base = Path(filename).parent if filename != "<input>" else Path.cwd()
     for first, logical, where, physical in logical_lines(text):
         if not logical.strip():
             continue
@@ -474,13 +476,17 @@ def parse_text(text: str, filename: str = "<input>", decls: Declarations | None 
             sides = tuple(chain[1])
             cols = tuple(sp[1] if sp else 0 for sp in chain[2])
             doc.theorems.append(Theorem(name or f"line {first}", sides, expect, current, first,
-                                        source, filename, cols, span_lines))
+                                        source, filename, cols, span_lines, tuple(uses)))
         elif kind == "rule":
             _, name, lhs, rhs, both, conds = result
             doc.rules.append(Rule(name, lhs, rhs, both, conds, current, first, source, filename,
                                   span_lines))
         elif kind == "use":
             doc.uses.append(Use(result[1], first, filename))
+            target = (base / result[1]).resolve()
+            if not target.is_file():
+                raise line.error(f"no rule file {result[1]} (looked for {target})", 0, len(logical))
+            uses.append(str(target))
     doc.decls = current
     return doc
 

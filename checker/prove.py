@@ -1,20 +1,21 @@
 """The pipeline from a theorem to its outcome, and the `Result` it gives.
 
-parse → type → numeric test → (proof search, once the e-graph lands) →
-Result. The rule that governs this module: a theorem is never reported
-proved without a certificate the kernel accepted, and never when the numeric
-test refutes it. Until proof search exists, a theorem that survives the
-numeric test is *unknown*, with the reason said.
+parse → type → numeric test → proof search per link of the chain (e-graph,
+explanation, kernel) → Result. The rule that governs this module: a theorem
+is never reported proved without a certificate the kernel accepted, and never
+when the numeric test refutes it (a refuted theorem is not searched).
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from . import syntax as S
 from .errors import MatproofError
 from .parse import parse_text
-from .printing import PRINTERS, to_latex, to_unicode
+from .printing import PRINTERS, to_latex
 from .statements import Declarations, Theorem
 from .typecheck import type_theorem
 
@@ -39,6 +40,8 @@ class Result:
     reason: str = ""
     error: MatproofError | None = None
     filename: str = "<input>"
+    stats: list[dict] = field(default_factory=list)
+    closest: list[str] | None = None
 
     @property
     def matches_expectation(self) -> bool:
@@ -56,6 +59,10 @@ class Result:
             out["reason"] = self.reason
         if self.error is not None:
             out["error"] = self.error.as_json()
+        if self.stats:
+            out["search"] = self.stats
+        if self.closest:
+            out["closest"] = self.closest
         return out
 
     def __str__(self) -> str:
@@ -67,7 +74,9 @@ class Result:
         return f"$\\text{{{self.status}}}:\\; {body}$"
 
 
-def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str = "unicode") -> Result:
+def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str = "unicode",
+                  limits=None, search: bool = True) -> Result:
+    """Settle one theorem: numeric test, then proof search link by link, then the kernel."""
     t0 = time.perf_counter()
     show = PRINTERS[printer]
     res = Result(thm.name, thm.line, "unknown", thm.expect, filename=thm.filename)
@@ -87,16 +96,48 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
         res.counterexample = numeric.counterexample
         k = numeric.counterexample.link
         if len(typed.exprs) > 2:
-            res.reason = (f"link {k + 1} of the chain fails: {to_unicode(typed.exprs[k])} ≠ "
-                          f"{to_unicode(typed.exprs[k + 1])}")
+            res.reason = (f"link {k + 1} of the chain fails: {show(typed.exprs[k])} ≠ "
+                          f"{show(typed.exprs[k + 1])}")
         else:
             res.reason = "the two sides differ on a random instance"
-    elif numeric.status == "inconclusive":
-        res.reason = f"the numeric test could not decide: {numeric.reason}"
-    else:
-        res.reason = (f"agrees on {numeric.draws} random instances (largest relative difference "
-                      f"{numeric.max_agreeing_difference:.1e}), but no proof was searched for: "
-                      "proof search is not available yet")
+        res.seconds = time.perf_counter() - t0
+        return res
+    numeric_note = (f"agrees on {numeric.draws} random instances" if numeric.status == "consistent"
+                    else f"the numeric test could not decide: {numeric.reason}")
+    if not search:
+        res.reason = numeric_note + "; proof search was not run"
+        res.seconds = time.perf_counter() - t0
+        return res
+    from .egraph.run import Limits
+    from .rules import default_rule_files
+    from .search import search_link
+    limits = limits or Limits()
+    rule_files = default_rule_files() + [Path(u) for u in thm.uses]
+    proof: list[dict] = []
+    certificates: list[dict] = []
+    for k in range(len(typed.exprs) - 1):
+        found = search_link(typed, k, thm.decls, rule_files, limits)
+        res.stats.append({"link": k + 1, "stop": found.report.stop, "iterations": found.report.iterations,
+                          "nodes": found.report.nodes, "classes": found.report.classes,
+                          "seconds": round(found.report.seconds, 6)})
+        if not found.proved:
+            where = f"link {k + 1} of the chain ({show(typed.exprs[k])} = {show(typed.exprs[k + 1])}): " \
+                if len(typed.exprs) > 2 else ""
+            res.reason = f"{where}{found.reason}; {numeric_note}"
+            if found.closest:
+                res.closest = [show(found.closest[0]), show(found.closest[1])]
+            res.seconds = time.perf_counter() - t0
+            return res
+        proof.append({"rule": "start" if k == 0 else "link", "term": show(typed.exprs[k])})
+        for st in found.steps:
+            label = st.rule if st.direction == "->" else f"{st.rule} ←"
+            proof.append({"rule": label, "term": show(S.canonical(st.after))})
+        certificates.append(found.certificate)
+    proof.append({"rule": "end", "term": show(typed.exprs[-1])})
+    res.status = "proved"
+    res.proof = [p for p in proof if p["rule"] not in ("link", "end")]
+    res.certificate = certificates[0] if len(certificates) == 1 else {"certificates": certificates}
+    res.reason = numeric_note
     res.seconds = time.perf_counter() - t0
     return res
 

@@ -56,8 +56,13 @@ def render_result(res, fmt: str = "unicode", error_details: bool = True) -> str:
         out.append(f"    relative difference {cx.difference:.3g}")
     if res.proof:
         out.append("  proof:")
-        for step in res.proof:
-            out.append(f"    = {step['term']}    [{step['rule']}]")
+        width = max(len(s["term"]) for s in res.proof)
+        for k, step in enumerate(res.proof):
+            lead = "   " if k == 0 else " = "
+            by = "" if step["rule"] == "start" else f"   by {step['rule']}"
+            out.append(f"   {lead}{step['term'].ljust(width)}{by}".rstrip())
+    if res.closest:
+        out.append("  closest forms found: " + "  vs  ".join(res.closest))
     if res.assumptions:
         out.append("  assuming " + "; ".join(res.assumptions))
     return "\n".join(out)

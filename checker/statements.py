@@ -44,6 +44,7 @@ class Theorem:
     filename: str = "<input>"
     side_columns: tuple[int, ...] = ()
     physical: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()          # rule files named by `use` lines above it
 
     def source_line(self, line: int) -> str | None:
         k = line - self.line

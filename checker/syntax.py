@@ -206,6 +206,13 @@ def make(op: str, args: tuple[Expr, ...], attr: Hashable = None) -> Expr:
     return rebuild(Expr(op, (), attr), tuple(args))
 
 
+def canonical(e: Expr) -> Expr:
+    """The same term rebuilt bottom-up through the canonical constructors."""
+    if not e.args:
+        return e
+    return make(e.op, tuple(canonical(a) for a in e.args), e.attr)
+
+
 def rebuild(e: Expr, args: tuple[Expr, ...]) -> Expr:
     """The node `e` with new children, through the canonical constructors."""
     if args == e.args:

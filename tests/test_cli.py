@@ -28,10 +28,20 @@ def test_prove_refuted_exits_1_with_counterexample(capsys):
     assert "refuted" in out and "counterexample" in out and "relative difference" in out
 
 
-def test_prove_true_identity_is_unknown_until_proof_search_exists(capsys):
-    code, out, _ = run(capsys, "prove", SEED)
+def test_prove_algebra_identity_shows_the_proof(capsys):
+    code, out, _ = run(capsys, "prove", "tr(A B C) = tr(C A B)")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "✓ line 1: proved"
+    assert lines[-2:] == ["      tr(A B C)", "    = tr(C A B)   by trace-cyclic"]
+
+
+def test_identity_beyond_the_rules_is_unknown_with_the_limit_named(capsys):
+    code, out, _ = run(capsys, "prove", "--max-iterations", "2", SEED)
     assert code == 3
-    assert "unknown" in out and "proved" not in out.split("\n")[0]
+    assert out.startswith("? line 1: unknown")
+    assert "no proof found: 2 iterations were run" in out or "no proof found: saturated" in out
+    assert "closest forms found" in out
 
 
 def test_prove_json(capsys):
@@ -48,7 +58,7 @@ def test_prove_file_reports_every_theorem(capsys, tmp_path):
     f.write_text("theorem good: tr(A B) = tr(B A)\ntheorem bad: tr(A B C) = tr(B A C) expect refuted\n")
     code, out, _ = run(capsys, "prove", "--json", str(f))
     obj = json.loads(out)
-    assert [t["status"] for t in obj["theorems"]] == ["unknown", "refuted"]
+    assert [t["status"] for t in obj["theorems"]] == ["proved", "refuted"]
     assert code == 1
 
 

@@ -136,7 +136,8 @@ def test_d_is_a_symbol_when_written_apart():
     assert parse_expr("d'") == S.transpose(S.sym("d"))
 
 
-def test_statements():
+def test_statements(tmp_path):
+    (tmp_path / "calculus.rules").write_text("rule r: A -> A\n")
     doc = parse_text(
         "let X: n×n invertible   # a comment\n"
         "let a, b: n\n"
@@ -149,7 +150,7 @@ def test_statements():
         "% a LaTeX comment\n"
         "rule trace-cyclic: tr(A B) <-> tr(B A)\n"
         "rule inverse-differential: d(X⁻¹) -> −X⁻¹ dX X⁻¹  if invertible(X)\n"
-        'use "rules/calculus.rules"\n')
+        f'use "{tmp_path}/calculus.rules"\n')
     assert [t.name for t in doc.theorems] == ["seed", "line 6", "wrong"]
     assert [t.expect for t in doc.theorems] == ["proved", "proved", "refuted"]
     assert doc.theorems[1].line == 6
@@ -160,7 +161,14 @@ def test_statements():
     r1, r2 = doc.rules
     assert r1.bidirectional and not r2.bidirectional
     assert r2.conditions == (("invertible", X),)
-    assert doc.uses[0].path == "rules/calculus.rules"
+    assert doc.uses[0].path == f"{tmp_path}/calculus.rules"
+
+
+def test_use_of_a_missing_rule_file_is_an_error():
+    from checker.errors import SyntaxProblem
+    with pytest.raises(SyntaxProblem) as info:
+        parse_text('use "no/such.rules"')
+    assert info.value.message.startswith("no rule file no/such.rules")
 
 
 def test_rule_arrows_in_three_notations():

@@ -5,16 +5,24 @@ merges two classes and queues them, `rebuild` restores the congruence
 invariant (equal children ⇒ equal parents) in one pass over the queue.
 
 An e-node is a plain tuple `(op, attr, children)`. Associativity and
-commutativity are not rewrite rules here (they blow up, see the design
-notes): products, Kronecker products and sums are n-ary nodes, and the
-children of the commutative ones (sums, Hadamard products) are kept sorted
-by class id, so a reordered sum is the same e-node. Every class has one
-shape (an e-class analysis); a union of classes of different shapes is a
-bug in a rule or in the matcher and raises `ShapeClash` at once.
+commutativity are not rewrite rules here (they blow up): products,
+Kronecker products and sums are n-ary nodes, the children of the
+commutative ones (sums, Hadamard products) are kept sorted by class id so a
+reordered sum is the same e-node, and `flatten` adds the flat form of a
+product whose factor is itself a product. Every class has one shape (an
+e-class analysis); a union of classes of different shapes is a bug in a rule
+or in the matcher and raises `ShapeClash` at once.
+
+For explanations every e-node, when created, gets a number (`nid`) and the
+concrete term it was created for; every union adds one edge between two
+such nodes to the proof forest (a networkx graph), labelled with why.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import networkx as nx
+
 from .. import syntax as S
 from ..shapes import Shape
 from ..typecheck import SymbolInfo, _shape_rule
@@ -22,6 +30,7 @@ from .unionfind import UnionFind
 
 ENode = tuple  # (op, attr, tuple[int, ...])
 COMMUTATIVE = {S.ADD, S.HAD}
+ASSOCIATIVE = {S.MUL, S.ADD, S.KRON, S.HAD}
 
 
 class ShapeClash(Exception):
@@ -43,6 +52,11 @@ class EGraph:
         self.memo: dict[ENode, int] = {}
         self.classes: dict[int, EClass] = {}
         self.pending: list[int] = []
+        # explanations
+        self.node_nid: dict[ENode, int] = {}
+        self.nid_term: list[S.Expr] = []
+        self.class_term: dict[int, S.Expr] = {}
+        self.forest = nx.Graph()
 
     # -- nodes ------------------------------------------------------------------
     def find(self, i: int) -> int:
@@ -65,32 +79,70 @@ class EGraph:
             return attr
         return _shape_rule(S.Expr(op, (), attr), [self.classes[self.find(k)].shape for k in kids])
 
-    def add_node(self, node: ENode) -> int:
+    def add_node(self, node: ENode, term: S.Expr) -> int:
+        """Add an e-node whose children are classes; `term` is a concrete term it stands for."""
         node = self.canonical(node)
         hit = self.memo.get(node)
         if hit is not None:
             return self.find(hit)
         i = self.uf.make()
-        cls = EClass(i, [node], [], self._shape(node))
-        self.classes[i] = cls
+        self.classes[i] = EClass(i, [node], [], self._shape(node))
         for k in set(node[2]):
             self.classes[k].parents.append((node, i))
         self.memo[node] = i
+        nid = len(self.nid_term)
+        self.nid_term.append(term)
+        self.node_nid[node] = nid
+        self.forest.add_node(nid)
+        self.class_term[i] = term
         return i
 
     def add(self, e: S.Expr) -> int:
         """Add a typed term; equal subterms share their class."""
+        if self.pending:
+            self.rebuild()
         kids = tuple(self.add(a) for a in e.args)
-        return self.add_node((e.op, e.attr, kids))
+        return self.add_node((e.op, e.attr, kids), e)
+
+    def lookup(self, e: S.Expr) -> int | None:
+        """The class of a term already in the graph, or None."""
+        if self.pending:
+            self.rebuild()
+        kids = []
+        for a in e.args:
+            k = self.lookup(a)
+            if k is None:
+                return None
+            kids.append(k)
+        hit = self.memo.get(self.canonical((e.op, e.attr, tuple(kids))))
+        return None if hit is None else self.find(hit)
+
+    def node_of(self, e: S.Expr) -> ENode:
+        if self.pending:
+            self.rebuild()
+        kids = tuple(self.lookup(a) for a in e.args)
+        if any(k is None for k in kids):
+            raise KeyError(f"term not in the e-graph: {e!r}")
+        return self.canonical((e.op, e.attr, kids))
+
+    def nid_of(self, e: S.Expr) -> int:
+        return self.node_nid[self.node_of(e)]
+
+    def term(self, i: int) -> S.Expr:
+        """A concrete term of class `i` (the one it was created for)."""
+        return self.class_term[self.find(i)]
 
     # -- equality ---------------------------------------------------------------
-    def union(self, a: int, b: int) -> bool:
+    def union(self, a: int, b: int, why: tuple | None = None) -> bool:
+        """Merge two classes. `why` = (nid_a, nid_b, label) goes into the proof forest."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
         ca, cb = self.classes[ra], self.classes[rb]
         if ca.shape != cb.shape:
             raise ShapeClash(f"class {ra} has shape {ca.shape}, class {rb} has {cb.shape}")
+        if why is not None:
+            self.forest.add_edge(why[0], why[1], why=why[2], src=why[0])
         if len(ca.parents) < len(cb.parents):  # keep the larger class as the root
             ra, rb, ca, cb = rb, ra, cb, ca
         self.uf.parent[rb] = ra
@@ -109,26 +161,83 @@ class EGraph:
             todo = {self.find(i) for i in self.pending}
             self.pending = []
             for i in todo:
-                self._repair(self.find(i))
+                if self.find(i) in self.classes:
+                    self._repair(self.find(i))
         for cls in self.classes.values():
             cls.nodes = list(dict.fromkeys(self.canonical(n) for n in cls.nodes))
 
     def _repair(self, i: int) -> None:
         cls = self.classes[i]
+        nids: dict[ENode, int] = {}
         for node, _ in cls.parents:
             self.memo.pop(node, None)
-        seen: dict[ENode, int] = {}
+            nid = self.node_nid.pop(node, None)
+            if nid is not None:
+                nids[node] = nid
+        seen: dict[ENode, tuple[int, int]] = {}
         for node, parent in cls.parents:
-            node = self.canonical(node)
-            if node in seen:
-                self.union(seen[node], parent)
-            other = self.memo.get(node)
-            if other is not None and self.find(other) != self.find(parent):
-                self.union(other, parent)
+            new = self.canonical(node)
+            nid = nids.get(node)
+            if nid is None:
+                nid = self.node_nid.get(new)
+            if new in seen:
+                other, other_nid = seen[new]
+                self.union(other, parent, (other_nid, nid, ("congruence",)))
+            else:
+                existing = self.memo.get(new)
+                if existing is not None and self.find(existing) != self.find(parent):
+                    self.union(existing, parent, (self.node_nid[new], nid, ("congruence",)))
             parent = self.find(parent)
-            self.memo[node] = parent
-            seen[node] = parent
-        self.classes[self.find(i)].parents = [(n, self.find(p)) for n, p in seen.items()]
+            self.memo[new] = parent
+            if new not in self.node_nid and nid is not None:
+                self.node_nid[new] = nid
+            if new not in seen:
+                seen[new] = (parent, self.node_nid.get(new, nid))
+        root = self.find(i)
+        self.classes[root].parents = [(n, self.find(p)) for n, (p, _) in seen.items()]
+
+    # -- associativity ------------------------------------------------------------
+    def flatten(self, limit: int) -> int:
+        """For every n-ary node with a child class holding the same operator, add the flat node.
+
+        `(A B) C` and `A (B C)` become one e-node `A B C`; returns how many unions were made.
+        """
+        made = 0
+        candidates = [(cid, node) for cid, cls in self.classes.items() for node in cls.nodes
+                      if node[0] in ASSOCIATIVE]
+        for cid, node in candidates:
+            for j in range(len(node[2])):
+                if self.pending:
+                    self.rebuild()
+                node = self.canonical(node)
+                op, attr, kids = node
+                for inner in list(self.classes[self.find(kids[j])].nodes):
+                    inner = self.canonical(inner)
+                    if inner[0] != op:
+                        continue
+                    flat = self.canonical((op, attr, kids[:j] + inner[2] + kids[j + 1:]))
+                    target = self.memo.get(flat)
+                    if target is not None and self.find(target) == self.find(cid):
+                        continue
+                    if node not in self.node_nid or inner not in self.node_nid:
+                        continue
+                    outer_term = self.nid_term[self.node_nid[node]]
+                    inner_term = self.nid_term[self.node_nid[inner]]
+                    # the term's own argument for that child (sums keep children sorted)
+                    jt = next((i for i, a in enumerate(outer_term.args)
+                               if self.lookup(a) == self.find(kids[j])), None)
+                    if jt is None:
+                        continue
+                    args = list(outer_term.args)
+                    args[jt] = inner_term
+                    flat_term = S.make(op, tuple(args), attr)
+                    new = self.add(flat_term)
+                    why = (self.node_nid[node], self.nid_of(flat_term), ("assoc", jt, self.node_nid[inner]))
+                    if self.union(cid, new, why):
+                        made += 1
+                    if self.n_nodes > limit:
+                        return made
+        return made
 
     # -- sizes ------------------------------------------------------------------
     @property

@@ -1,0 +1,137 @@
+"""Explanations: a chain of whole-term rewrite steps from one term to an equal one.
+
+After "Small Proofs from Congruence Closure" (Flatt et al., FMCAD 2022) and
+egg's explanations: the proof forest has one edge per union, between the
+two e-nodes whose union it was, labelled with why (a rule application on
+concrete terms, a congruence, or the flattening of a nested product). The
+proof of t = u walks the forest path between t's e-node and u's e-node;
+each edge becomes rule steps, and getting from one concrete term to another
+with the same e-node is done child by child (congruence), recursively.
+
+Steps are `Step`s on whole terms, with the position of the rewrite; terms
+are compared modulo associativity and commutativity by the kernel, which
+replays them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .. import syntax as S
+from .egraph import COMMUTATIVE, EGraph
+from .rewrite import RuleStep
+
+
+class ExplainError(Exception):
+    """No explanation within the budget (the outcome is then unknown, never proved)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """Whole term `before` → `after` by `rule` at `path` (child indexes), within `window`."""
+
+    rule: str
+    direction: str
+    subst: dict
+    before: S.Expr
+    after: S.Expr
+    path: tuple[int, ...]
+    window: tuple[int, int] | None
+
+
+class Explainer:
+    def __init__(self, eg: EGraph, budget: int = 50_000):
+        self.eg = eg
+        self.budget = budget
+
+    def _spend(self) -> None:
+        self.budget -= 1
+        if self.budget < 0:
+            raise ExplainError("the explanation grew beyond its budget")
+
+    def explain(self, t: S.Expr, u: S.Expr) -> list[Step]:
+        """Steps from t to (a term equal modulo AC to) u; t and u must be equal in the e-graph."""
+        self._spend()
+        if t == u:
+            return []
+        eg = self.eg
+        nt, nu = eg.node_of(t), eg.node_of(u)
+        if nt == nu:
+            return self.congruence(t, u)
+        path = nx.shortest_path(eg.forest, eg.node_nid[nt], eg.node_nid[nu])
+        steps: list[Step] = []
+        cur = t
+        for a, b in zip(path, path[1:]):
+            data = eg.forest.edges[a, b]
+            why, forward = data["why"], data["src"] == a
+            if why[0] == "rule":
+                rs: RuleStep = why[1] if forward else why[1].reversed()
+                steps += self.congruence(cur, rs.before)
+                steps.append(Step(rs.rule, rs.direction, rs.subst, rs.before, rs.after, (),
+                                  rs.window_before))
+                cur = rs.after
+            elif why[0] == "assoc":
+                steps_, cur = self.assoc(cur, a, b, why, forward)
+                steps += steps_
+            else:  # congruence: the two e-nodes have become the same
+                nxt = eg.nid_term[b]
+                steps += self.congruence(cur, nxt)
+                cur = nxt
+        steps += self.congruence(cur, u)
+        return steps
+
+    def assoc(self, cur: S.Expr, a: int, b: int, why, forward: bool) -> tuple[list[Step], S.Expr]:
+        """Cross a flattening edge: outer(…, c, …) with c = inner(…) ↔ the flat node."""
+        eg = self.eg
+        _, j, inner_nid = why
+        outer_nid = a if forward else b
+        outer = eg.nid_term[outer_nid]
+        inner = eg.nid_term[inner_nid]
+        args = list(outer.args)
+        args[j] = inner
+        flat = S.make(outer.op, tuple(args), outer.attr)
+        if forward:
+            steps = self.congruence(cur, outer)
+            steps += self.lift(self.explain(outer.args[j], inner), outer, j)
+            return steps, flat
+        steps = self.congruence(cur, flat)
+        grouped = S.Expr(outer.op, tuple(args), outer.attr)   # equal to `flat` modulo AC
+        steps += self.lift(self.explain(inner, outer.args[j]), grouped, j)
+        return steps, outer
+
+    def congruence(self, t: S.Expr, u: S.Expr) -> list[Step]:
+        """t and u have the same e-node: rewrite t's children into u's, one by one."""
+        self._spend()
+        if t == u:
+            return []
+        eg = self.eg
+        if eg.node_of(t) != eg.node_of(u):
+            raise ExplainError("congruence between different e-nodes")
+        targets = list(u.args)
+        if t.op in COMMUTATIVE:
+            pool = list(u.args)
+            targets = []
+            for arg in t.args:
+                c = eg.lookup(arg)
+                k = next(i for i, x in enumerate(pool) if eg.lookup(x) == c)
+                targets.append(pool.pop(k))
+        steps: list[Step] = []
+        state = t
+        for i, target in enumerate(targets):
+            sub = self.explain(state.args[i], target)
+            steps += self.lift(sub, state, i)
+            args = list(state.args)
+            args[i] = target
+            state = S.Expr(t.op, tuple(args), t.attr)
+        return steps
+
+    @staticmethod
+    def lift(steps: list[Step], parent: S.Expr, i: int) -> list[Step]:
+        """Steps on the i-th child of `parent`, as steps on `parent`."""
+        def put(x: S.Expr) -> S.Expr:
+            args = list(parent.args)
+            args[i] = x
+            return S.Expr(parent.op, tuple(args), parent.attr)
+        return [Step(s.rule, s.direction, s.subst, put(s.before), put(s.after), (i,) + s.path, s.window)
+                for s in steps]

@@ -1,0 +1,135 @@
+"""Patterns and e-matching, modulo associativity of products.
+
+A pattern is a rule side: an `Expr` whose symbols are pattern variables.
+`match(eg, pattern, cid)` yields substitutions mapping each variable to a
+*binding*: one e-class, or — inside a product — a run of several factors
+(a tuple of classes), so that a pattern `A B` matches every split of a
+product, and at the root of a rule a product pattern matches every
+contiguous window of a longer product (`X⁻¹ X` inside `A X⁻¹ X B`).
+
+Sums and Hadamard products match up to the order of their terms (their
+e-nodes keep children sorted). Pattern variables carry the constraint of
+their spelling (§7): a lowercase Greek variable matches only scalars.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import permutations
+from typing import Iterator
+
+from .. import syntax as S
+from ..lexer import is_greek
+from .egraph import EGraph
+
+Binding = int | tuple[int, ...]   # a class, or a run of factor classes
+Subst = dict[str, Binding]
+
+
+@dataclass(frozen=True)
+class Window:
+    """Where a root product pattern matched: factors [start, end) of a product node."""
+
+    node: tuple
+    start: int
+    end: int
+
+
+def is_scalar_var(name: str) -> bool:
+    return is_greek(name[0]) and name[0].islower()
+
+
+def binding_shape(eg: EGraph, b: Binding):
+    if isinstance(b, int):
+        return eg.classes[eg.find(b)].shape
+    from ..typecheck import _shape_rule
+    return _shape_rule(S.Expr(S.MUL), [eg.classes[eg.find(k)].shape for k in b])
+
+
+def _bind(eg: EGraph, sub: Subst, name: str, b: Binding) -> Subst | None:
+    if isinstance(b, tuple) and len(b) == 1:
+        b = b[0]
+    if name in sub:
+        old = sub[name]
+        same = (eg.find(old) == eg.find(b)) if isinstance(old, int) and isinstance(b, int) else (
+            isinstance(old, tuple) and isinstance(b, tuple) and len(old) == len(b)
+            and all(eg.find(x) == eg.find(y) for x, y in zip(old, b)))
+        return sub if same else None
+    if is_scalar_var(name) and binding_shape(eg, b) != (1, 1):
+        return None
+    out = dict(sub)
+    out[name] = b
+    return out
+
+
+def match(eg: EGraph, p: S.Expr, cid: int, sub: Subst | None = None) -> Iterator[Subst]:
+    """Substitutions under which `p` stands for class `cid` (whole class)."""
+    sub = {} if sub is None else sub
+    if p.op == S.SYM:
+        s = _bind(eg, sub, p.attr, cid)
+        if s is not None:
+            yield s
+        return
+    for node in eg.classes[eg.find(cid)].nodes:
+        op, attr, kids = node
+        if op != p.op:
+            continue
+        if p.op in (S.IDENT, S.ZERO, S.ONES):
+            yield sub
+            return
+        if attr != p.attr:
+            continue
+        if op == S.MUL:
+            yield from _match_seq(eg, p.args, kids, sub)
+        elif op in (S.ADD, S.HAD):
+            if len(kids) != len(p.args):
+                continue
+            for perm in set(permutations(kids)):
+                yield from _match_list(eg, p.args, perm, sub)
+        elif len(kids) == len(p.args):
+            yield from _match_list(eg, p.args, kids, sub)
+
+
+def _match_list(eg: EGraph, pats, kids, sub: Subst) -> Iterator[Subst]:
+    if not pats:
+        yield sub
+        return
+    for s in match(eg, pats[0], kids[0], sub):
+        yield from _match_list(eg, pats[1:], kids[1:], s)
+
+
+def _match_seq(eg: EGraph, pats, kids, sub: Subst) -> Iterator[Subst]:
+    """Match factor patterns against a run of factors, covering all of it."""
+    if not pats:
+        if not kids:
+            yield sub
+        return
+    p, rest = pats[0], pats[1:]
+    if p.op == S.SYM:
+        most = len(kids) - len(rest)
+        for length in range(1, most + 1):
+            s = _bind(eg, sub, p.attr, tuple(kids[:length]))
+            if s is not None:
+                yield from _match_seq(eg, rest, kids[length:], s)
+        return
+    if not kids:
+        return
+    for s in match(eg, p, kids[0], sub):
+        yield from _match_seq(eg, rest, kids[1:], s)
+
+
+def match_root(eg: EGraph, p: S.Expr, cid: int) -> Iterator[tuple[Subst, Window | None]]:
+    """Matches of a rule's left side in class `cid`: whole, or in a window of a product."""
+    if p.op != S.MUL:
+        for s in match(eg, p, cid):
+            yield s, None
+        return
+    k = len(p.args)
+    for node in list(eg.classes[eg.find(cid)].nodes):
+        if node[0] != S.MUL:
+            continue
+        kids = node[2]
+        n = len(kids)
+        for start in range(n):
+            for end in range(start + k, n + 1):
+                for s in _match_seq(eg, p.args, kids[start:end], {}):
+                    yield s, Window(node, start, end)

@@ -1,0 +1,164 @@
+"""Rewrites: a rule in one direction, its conditions, and how it changes the e-graph.
+
+Applying a match instantiates both sides as concrete terms (variables take
+the terms of their classes), adds the right side and unions it with the
+matched class. The two terms and the substitution are kept on the
+proof-forest edge, so that explanations can replay the step on whole terms.
+Terms are built without re-canonicalization, so that each term's shape of
+e-node is exactly the node that was matched or added.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import syntax as S
+from .egraph import EGraph
+from .pattern import Binding, Subst, Window, binding_shape, match_root
+
+#: conditions a rule may carry (§7), and the facts they are read from
+SHAPE_CONDITIONS = {"scalar", "square"}
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    name: str
+    lhs: S.Expr
+    rhs: S.Expr
+    conditions: tuple[tuple[str, S.Expr], ...] = ()
+    direction: str = "->"          # "->" as written, "<-" the rule read right to left
+
+    @property
+    def label(self) -> str:
+        return self.name if self.direction == "->" else f"{self.name} (←)"
+
+
+@dataclass(frozen=True)
+class RuleStep:
+    """One rule application on concrete terms: `before` → `after`, the rule at the root
+    (or, for a product, at factors `window_before` of `before` / `window_after` of `after`)."""
+
+    rule: str
+    direction: str
+    subst: dict
+    before: S.Expr
+    after: S.Expr
+    window_before: tuple[int, int] | None
+    window_after: tuple[int, int] | None
+
+    def reversed(self) -> "RuleStep":
+        flip = "<-" if self.direction == "->" else "->"
+        return RuleStep(self.rule, flip, self.subst, self.after, self.before,
+                        self.window_after, self.window_before)
+
+
+@dataclass
+class Facts:
+    """What the theorem lets rules assume: classes known invertible, symmetric, …"""
+
+    classes: dict[str, set[int]] = field(default_factory=dict)
+
+    def holds(self, eg: EGraph, kind: str, cid: int) -> bool:
+        shape = eg.classes[eg.find(cid)].shape
+        if kind == "scalar":
+            return shape == (1, 1)
+        if kind == "square":
+            return shape[0] == shape[1]
+        if kind == "invertible" and shape == (1, 1):
+            return False
+        known = self.classes.get(kind, set())
+        return any(eg.find(c) == eg.find(cid) for c in known)
+
+
+def binding_term(eg: EGraph, b: Binding) -> S.Expr:
+    if isinstance(b, int):
+        return eg.term(b)
+    return S.Expr(S.MUL, tuple(eg.term(k) for k in b))
+
+
+def _factors(eg: EGraph, p: S.Expr, sub: Subst, shape) -> list[S.Expr] | None:
+    """The factors a product pattern stands for (runs of a variable spread out)."""
+    out: list[S.Expr] = []
+    for f in p.args:
+        if f.op == S.SYM and isinstance(sub[f.attr], tuple):
+            out.extend(eg.term(k) for k in sub[f.attr])
+        else:
+            t = instantiate(eg, f, sub, None)
+            if t is None:
+                return None
+            out.append(t)
+    return out
+
+
+def instantiate(eg: EGraph, p: S.Expr, sub: Subst, shape) -> S.Expr | None:
+    """The concrete term `p` stands for under `sub`; `shape` is for I, 0, 𝟏 at the root."""
+    if p.op == S.SYM:
+        return binding_term(eg, sub[p.attr])
+    if p.op in (S.IDENT, S.ZERO, S.ONES):
+        if shape is None:
+            return None  # a constant inside a right side: its shape is not known here
+        return S.Expr(p.op, (), shape if p.op != S.IDENT else (shape[0], shape[0]))
+    if p.op == S.MUL:
+        parts = _factors(eg, p, sub, shape)
+        return None if parts is None else S.Expr(S.MUL, tuple(parts))
+    args = []
+    for a in p.args:
+        t = instantiate(eg, a, sub, None)
+        if t is None:
+            return None
+        args.append(t)
+    return S.Expr(p.op, tuple(args), p.attr)
+
+
+def in_context(eg: EGraph, window: Window | None, side: S.Expr, p: S.Expr
+               ) -> tuple[S.Expr, tuple[int, int] | None]:
+    """The whole product with the window replaced by `side`, and where `side` stands in it."""
+    if window is None:
+        return side, None
+    kids = window.node[2]
+    if window.start == 0 and window.end == len(kids):
+        return side, None
+    before = [eg.term(k) for k in kids[:window.start]]
+    after = [eg.term(k) for k in kids[window.end:]]
+    middle = list(side.args) if side.op == S.MUL and p.op == S.MUL else [side]
+    where = (len(before), len(before) + len(middle))
+    return S.Expr(S.MUL, tuple(before + middle + after)), where
+
+
+def apply_match(eg: EGraph, rw: Rewrite, cid: int, sub: Subst, window: Window | None,
+                facts: Facts) -> bool:
+    """Apply one match; True if it merged two classes."""
+    for kind, arg in rw.conditions:
+        t = instantiate(eg, arg, sub, None)
+        if t is None:
+            return False
+        c = eg.lookup(t)
+        if c is None or not facts.holds(eg, kind, c):
+            return False
+    if window is None:
+        shape = eg.classes[eg.find(cid)].shape
+    else:
+        shape = binding_shape(eg, tuple(window.node[2][window.start:window.end]))
+    lhs_t = instantiate(eg, rw.lhs, sub, shape)
+    rhs_t = instantiate(eg, rw.rhs, sub, shape)
+    if lhs_t is None or rhs_t is None:
+        return False
+    whole_l, win_l = in_context(eg, window, lhs_t, rw.lhs)
+    whole_r, win_r = in_context(eg, window, rhs_t, rw.rhs)
+    new = eg.add(whole_r)
+    if eg.find(new) == eg.find(cid):
+        return False
+    subst_terms = {k: binding_term(eg, v) for k, v in sub.items()}
+    why = (eg.nid_of(whole_l), eg.nid_of(whole_r),
+           ("rule", RuleStep(rw.name, rw.direction, subst_terms, whole_l, whole_r, win_l, win_r)))
+    return eg.union(cid, new, why)
+
+
+def matches(eg: EGraph, rw: Rewrite, limit: int):
+    """All matches of a rewrite, at most `limit` (None: more than the limit)."""
+    found = []
+    for cid in list(eg.classes):
+        for sub, window in match_root(eg, rw.lhs, cid):
+            found.append((cid, sub, window))
+            if len(found) > limit:
+                return None
+    return found

@@ -1,0 +1,93 @@
+"""The saturation loop, with limits so that no search explodes or hangs.
+
+Each iteration: find the matches of every rewrite, apply them, rebuild,
+flatten nested products and sums, rebuild. It stops when the goal classes
+meet, when nothing changes (saturated), or when a limit on e-nodes,
+iterations or time is reached — and says which. A rewrite that matches too
+often is banned for a while, its allowance doubling each time (egg's
+BackoffScheduler).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from .egraph import EGraph
+from .rewrite import Facts, Rewrite, apply_match, matches
+
+
+@dataclass
+class Limits:
+    nodes: int = 20_000
+    iterations: int = 30
+    seconds: float = 5.0
+    match_limit: int = 1_000
+    ban_length: int = 2
+
+
+@dataclass
+class RunReport:
+    stop: str                      # goal, saturated, node limit, iteration limit, time limit
+    iterations: int = 0
+    nodes: int = 0
+    classes: int = 0
+    seconds: float = 0.0
+    applied: dict[str, int] = field(default_factory=dict)
+
+    def limit_text(self, limits: Limits) -> str:
+        return {"node limit": f"the e-graph reached {limits.nodes} e-nodes",
+                "iteration limit": f"{limits.iterations} iterations were run",
+                "time limit": f"{limits.seconds:g} s were spent"}.get(self.stop, self.stop)
+
+
+def run(eg: EGraph, rewrites: list[Rewrite], goals: list[tuple[int, int]], facts: Facts,
+        limits: Limits) -> RunReport:
+    t0 = time.perf_counter()
+    banned_until: dict[str, int] = {}
+    allowance: dict[str, int] = {}
+    applied: dict[str, int] = {}
+
+    def done() -> bool:
+        return all(eg.find(a) == eg.find(b) for a, b in goals)
+
+    def report(stop: str, it: int) -> RunReport:
+        return RunReport(stop, it, eg.n_nodes, eg.n_classes, time.perf_counter() - t0, applied)
+
+    eg.rebuild()
+    for it in range(1, limits.iterations + 1):
+        if done():
+            return report("goal", it - 1)
+        before = (eg.n_nodes, eg.n_classes)
+        changed = False
+        for rw in rewrites:
+            key = rw.label
+            if banned_until.get(key, 0) >= it:
+                continue
+            limit = allowance.setdefault(key, limits.match_limit)
+            found = matches(eg, rw, limit)
+            if found is None:
+                banned_until[key] = it + limits.ban_length
+                allowance[key] = limit * 2
+                changed = True  # something was left undone
+                continue
+            for cid, sub, window in found:
+                if apply_match(eg, rw, cid, sub, window, facts):
+                    applied[key] = applied.get(key, 0) + 1
+                    changed = True
+                if eg.n_nodes > limits.nodes:
+                    eg.rebuild()
+                    return report("node limit", it)
+            if time.perf_counter() - t0 > limits.seconds:
+                eg.rebuild()
+                return report("time limit", it)
+        eg.rebuild()
+        if eg.flatten(limits.nodes):
+            changed = True
+        eg.rebuild()
+        if eg.n_nodes > limits.nodes:
+            return report("node limit", it)
+        if time.perf_counter() - t0 > limits.seconds:
+            return report("time limit", it)
+        if not changed and (eg.n_nodes, eg.n_classes) == before:
+            return report("goal" if done() else "saturated", it)
+    return report("goal" if done() else "iteration limit", limits.iterations)

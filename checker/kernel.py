@@ -1,0 +1,264 @@
+"""The proof kernel: replays a certificate without the e-graph.
+
+Trust rests here, so this module is small and uses nothing of the search:
+only the parser and the typer (to read the theorem and the rules afresh),
+and its own normal form for associativity and commutativity.
+
+A certificate lists steps on whole terms. The kernel re-parses and re-types
+the theorem, loads the rules it names from the rule files (checking their
+hashes), and for each step checks that the subterm at the step's position is
+an instance of the rule's left side, that the rule's conditions hold, and
+that putting the right side there gives the next term — every comparison
+modulo the normal form `matproof-ac/1`: products, sums, ⊗ and ∘ flattened,
+sums and ∘ sorted, numbers gathered at the front of products, negation
+lifted and doubled negation removed.
+"""
+from __future__ import annotations
+
+import hashlib
+from fractions import Fraction
+from pathlib import Path
+
+from . import syntax as S
+from .lexer import is_greek
+from .shapes import Prod
+from .typecheck import shape_of
+
+NORMAL_FORM = "matproof-ac/1"
+FORMAT = "matproof-certificate/1"
+
+
+class KernelError(Exception):
+    """The certificate is not accepted; `step` is the 1-based step at fault (0: the whole)."""
+
+    def __init__(self, message: str, step: int = 0):
+        super().__init__(f"step {step}: {message}" if step else message)
+        self.step = step
+
+
+# ---- the normal form -------------------------------------------------------
+
+def _neg(x: S.Expr) -> S.Expr:
+    if x.op == S.NEG:
+        return x.args[0]
+    if x.op == S.NUM:
+        return S.Expr(S.NUM, (), -x.attr)
+    if x.op == S.MUL and x.args[0].op == S.NUM:
+        return S.Expr(S.MUL, (S.Expr(S.NUM, (), -x.args[0].attr),) + x.args[1:])
+    return S.Expr(S.NEG, (x,))
+
+
+def nf(e: S.Expr) -> S.Expr:
+    """The AC normal form `matproof-ac/1`."""
+    args = [nf(a) for a in e.args]
+    op = e.op
+    if op == S.NEG:
+        return _neg(args[0])
+    if op not in (S.MUL, S.ADD, S.KRON, S.HAD):
+        return S.Expr(op, tuple(args), e.attr)
+    flat: list[S.Expr] = []
+    sign = False
+    for a in args:
+        if op == S.MUL and a.op == S.NEG:
+            sign, a = not sign, a.args[0]
+        flat.extend(a.args if a.op == op else (a,))
+    if op == S.MUL:
+        coeff = Fraction(1)
+        rest = []
+        for f in flat:
+            if f.op == S.NUM:
+                coeff *= f.attr
+            else:
+                rest.append(f)
+        flat = ([S.Expr(S.NUM, (), coeff)] if coeff != 1 or not rest else []) + rest
+    if op in (S.ADD, S.HAD):
+        flat.sort(key=repr)
+    out = flat[0] if len(flat) == 1 else S.Expr(op, tuple(flat))
+    return _neg(out) if sign else out
+
+
+# ---- terms in JSON -------------------------------------------------------------
+
+def _enc_dim(d):
+    if isinstance(d, Prod):
+        return {"prod": [_enc_dim(f) for f in d.factors]}
+    return d
+
+
+def _dec_dim(d):
+    if isinstance(d, dict):
+        return Prod(tuple(_dec_dim(f) for f in d["prod"]))
+    return d
+
+
+def encode(e: S.Expr) -> dict:
+    out: dict = {"op": e.op}
+    if e.args:
+        out["args"] = [encode(a) for a in e.args]
+    a = e.attr
+    if isinstance(a, Fraction):
+        out["q"] = str(a)
+    elif isinstance(a, tuple):
+        out["shape"] = [_enc_dim(d) for d in a]
+    elif a is not None:
+        out["attr"] = a
+    return out
+
+
+def decode(d: dict) -> S.Expr:
+    if not isinstance(d, dict) or "op" not in d:
+        raise KernelError("a term is malformed")
+    attr = d.get("attr")
+    if "q" in d:
+        attr = Fraction(d["q"])
+    elif "shape" in d:
+        attr = tuple(_dec_dim(x) for x in d["shape"])
+    return S.Expr(d["op"], tuple(decode(a) for a in d.get("args", [])), attr)
+
+
+# ---- positions and substitution ------------------------------------------------------
+
+def _at(e: S.Expr, path) -> S.Expr:
+    for i in path:
+        if not 0 <= i < len(e.args):
+            raise KeyError(i)
+        e = e.args[i]
+    return e
+
+
+def _put(e: S.Expr, path, x: S.Expr) -> S.Expr:
+    if not path:
+        return x
+    args = list(e.args)
+    args[path[0]] = _put(args[path[0]], path[1:], x)
+    return S.Expr(e.op, tuple(args), e.attr)
+
+
+def _instance(p: S.Expr, subst: dict[str, S.Expr], shape) -> S.Expr:
+    if p.op == S.SYM:
+        if p.attr not in subst:
+            raise KeyError(p.attr)
+        return subst[p.attr]
+    if p.op in (S.IDENT, S.ZERO, S.ONES):
+        return S.Expr(p.op, (), (shape[0], shape[0]) if p.op == S.IDENT else shape)
+    return S.Expr(p.op, tuple(_instance(a, subst, None) for a in p.args), p.attr)
+
+
+# ---- rules ---------------------------------------------------------------------
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_rules(files: list[dict]) -> dict:
+    """Rules by name from the files a certificate names, checking their hashes."""
+    from .parse import parse_file
+    rules = {}
+    for f in files:
+        p = Path(f["path"])
+        if not p.is_file():
+            raise KernelError(f"rule file {p} is missing")
+        if file_hash(p) != f["sha256"]:
+            raise KernelError(f"rule file {p} has changed since the certificate was made")
+        for r in parse_file(p).rules:
+            rules[r.name] = r
+    return rules
+
+
+# ---- facts -------------------------------------------------------------------------
+
+class _Facts:
+    def __init__(self, typed):
+        self.symbols = typed.symbols
+        self.known: dict[str, set[S.Expr]] = {}
+        for a in typed.assumptions:
+            self.known.setdefault(a.kind, set()).add(nf(a.expr))
+
+    def holds(self, kind: str, e: S.Expr) -> bool:
+        shape = shape_of(e, self.symbols)
+        if kind == "scalar":
+            return shape == (1, 1)
+        if kind == "square":
+            return shape[0] == shape[1]
+        props = self.symbols[e.attr].props if e.op == S.SYM else frozenset()
+        implied = {"invertible": {"invertible", "spd", "orthogonal"}, "symmetric": {"symmetric", "spd"}}
+        if props & implied.get(kind, {kind}):
+            return True
+        return kind == "invertible" and shape != (1, 1) and nf(e) in self.known.get("invertible", set())
+
+
+# ---- replay --------------------------------------------------------------------------
+
+def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed) -> None:
+    """Raise KernelError unless `steps` rewrite lhs into rhs (modulo the normal form)."""
+    facts = _Facts(typed)
+    current = nf(lhs)
+    for n, st in enumerate(steps, 1):
+        try:
+            before, after = decode(st["before"]), decode(st["after"])
+            rule = rules.get(st["rule"])
+            if rule is None:
+                raise KernelError(f"no rule named {st['rule']!r}", n)
+            # a rule is an equation: a proof of equality may use it either way
+            if st["direction"] == "->":
+                pl, pr = rule.lhs, rule.rhs
+            elif st["direction"] == "<-":
+                pl, pr = rule.rhs, rule.lhs
+            else:
+                raise KernelError(f"unknown direction {st['direction']!r}", n)
+            if nf(before) != current:
+                raise KernelError("does not start from the term the previous step ended with", n)
+            subst = {k: decode(v) for k, v in st["subst"].items()}
+            for var, value in subst.items():
+                if is_greek(var[0]) and var[0].islower() and shape_of(value, typed.symbols) != (1, 1):
+                    raise KernelError(f"{var} must be a scalar", n)
+            site = _at(before, st["path"])
+            window = st.get("window")
+            if window is not None:
+                s, e = window
+                if site.op != S.MUL or not 0 <= s < e <= len(site.args):
+                    raise KernelError("the window is not a run of factors of a product", n)
+                part = site.args[s] if e - s == 1 else S.Expr(S.MUL, site.args[s:e])
+            else:
+                part = site
+            shape = shape_of(part, typed.symbols)
+            want = _instance(pl, subst, shape)
+            if nf(part) != nf(want):
+                raise KernelError(f"the term at the position is not an instance of {rule.name}", n)
+            for kind, arg in rule.conditions:
+                if not facts.holds(kind, _instance(arg, subst, None)):
+                    raise KernelError(f"condition {kind}(…) of {rule.name} does not hold", n)
+            new = _instance(pr, subst, shape)
+            if shape_of(new, typed.symbols) != shape:
+                raise KernelError("the two sides of the rule instance differ in shape", n)
+            if window is not None:
+                s, e = window
+                new = S.Expr(S.MUL, site.args[:s] + (new,) + site.args[e:])
+            result = _put(before, st["path"], new)
+            if nf(result) != nf(after):
+                raise KernelError(f"applying {rule.name} does not give the step's result", n)
+            current = nf(after)
+        except KernelError:
+            raise
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as err:
+            raise KernelError(f"malformed step ({type(err).__name__}: {err})", n) from None
+    if current != nf(rhs):
+        raise KernelError("the last step does not end at the right side")
+
+
+def verify(cert: dict) -> None:
+    """Check a whole certificate; raise KernelError with the faulty step if it fails."""
+    from .parse import parse_text
+    from .typecheck import type_theorem
+    if cert.get("format") != FORMAT or cert.get("normal_form") != NORMAL_FORM:
+        raise KernelError("not a matproof certificate of a known format")
+    doc = parse_text(cert["theorem"]["text"], cert["theorem"].get("file", "<certificate>"))
+    matching = [t for t in doc.theorems if t.name == cert["theorem"]["name"]]
+    if not matching:
+        raise KernelError("the certificate's theorem is not in its text")
+    typed = type_theorem(matching[0])
+    link = cert["theorem"].get("link", 0)
+    if not 0 <= link < len(typed.exprs) - 1:
+        raise KernelError("the certificate's link is not in the chain")
+    rules = load_rules(cert["rule_files"])
+    check_steps(typed.exprs[link], typed.exprs[link + 1], cert["steps"], rules, typed)

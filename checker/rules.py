@@ -1,0 +1,52 @@
+"""The rule database: rule files to rewrites.
+
+Every `.rules` file in rules/ is loaded by default; a theorem file's `use`
+lines add more. A `<->` rule gives two rewrites; a direction whose right side
+has variables its left side does not bind is left out (it could not be
+instantiated).
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from .egraph.rewrite import Rewrite
+from .kernel import file_hash
+from .parse import parse_file
+from .resources import rules_dir
+from .statements import Rule
+
+
+def default_rule_files() -> list[Path]:
+    return sorted(rules_dir().glob("*.rules"))
+
+
+@functools.lru_cache(maxsize=32)
+def _load(path: str, sha: str) -> tuple[Rule, ...]:
+    return tuple(parse_file(path).rules)
+
+
+def load_rules(paths: list[Path]) -> list[Rule]:
+    out: list[Rule] = []
+    for p in paths:
+        out.extend(_load(str(p), file_hash(p)))
+    return out
+
+
+def _vars(e) -> set[str]:
+    return {n.attr for n in e.walk() if n.op == "sym"}
+
+
+def to_rewrites(rules: list[Rule]) -> list[Rewrite]:
+    out: list[Rewrite] = []
+    for r in rules:
+        if _vars(r.rhs) <= _vars(r.lhs):
+            out.append(Rewrite(r.name, r.lhs, r.rhs, tuple(r.conditions), "->"))
+        if r.bidirectional and _vars(r.lhs) <= _vars(r.rhs):
+            out.append(Rewrite(r.name, r.rhs, r.lhs, tuple(r.conditions), "<-"))
+    return out
+
+
+def rule_file_records(paths: list[Path]) -> list[dict]:
+    """How a certificate names the rule files it relies on."""
+    return [{"path": str(p.resolve()), "sha256": file_hash(p)} for p in paths]

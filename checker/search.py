@@ -1,0 +1,85 @@
+"""Proof search for one link of a theorem: e-graph, saturation, explanation, kernel.
+
+The result is either a certificate that the kernel has accepted, or the
+reason there is none (a search limit, or an explanation that failed), with
+the cheapest forms found for each side.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import syntax as S
+from .egraph import EGraph, Extractor
+from .egraph.explain import Explainer, ExplainError, Step
+from .egraph.rewrite import Facts
+from .egraph.run import Limits, RunReport, run
+from .kernel import FORMAT, NORMAL_FORM, KernelError, check_steps, encode
+from .printing import to_ascii
+from .rules import load_rules, rule_file_records, to_rewrites
+from .statements import Decl
+from .typecheck import Typed
+
+PROPERTY_FACTS = {"invertible": ("invertible", "spd", "orthogonal"), "symmetric": ("symmetric", "spd"),
+                  "spd": ("spd",), "orthogonal": ("orthogonal",), "diagonal": ("diagonal",),
+                  "constant": ("constant",)}
+
+
+@dataclass
+class SearchResult:
+    proved: bool
+    report: RunReport
+    steps: list[Step] = field(default_factory=list)
+    certificate: dict | None = None
+    reason: str = ""
+    closest: tuple[S.Expr, S.Expr] | None = None
+
+
+def facts_for(eg: EGraph, typed: Typed) -> Facts:
+    facts = Facts()
+    for name, info in typed.symbols.items():
+        cid = eg.add(S.sym(name))
+        for kind, props in PROPERTY_FACTS.items():
+            if info.props & set(props):
+                facts.classes.setdefault(kind, set()).add(cid)
+    for a in typed.assumptions:
+        facts.classes.setdefault(a.kind, set()).add(eg.add(a.expr))
+    return facts
+
+
+def decl_line(d: Decl) -> str:
+    props = " ".join(sorted(d.props))
+    return f"let {d.name}: {d.shape_text()} {props}".rstrip()
+
+
+def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: list[Path],
+                limits: Limits) -> SearchResult:
+    lhs, rhs = typed.exprs[link], typed.exprs[link + 1]
+    eg = EGraph(typed.symbols)
+    a, b = eg.add(lhs), eg.add(rhs)
+    facts = facts_for(eg, typed)
+    rules = load_rules(rule_files)
+    report = run(eg, to_rewrites(rules), [(a, b)], facts, limits)
+    if not eg.equivalent(a, b):
+        ex = Extractor(eg)
+        return SearchResult(False, report, reason=f"no proof found: {report.limit_text(limits)}",
+                            closest=(ex.term(a), ex.term(b)))
+    try:
+        steps = Explainer(eg).explain(lhs, rhs)
+    except ExplainError as e:
+        return SearchResult(False, report, reason=f"the proof could not be explained: {e}")
+    cert_steps = [{"rule": s.rule, "direction": s.direction, "path": list(s.path),
+                   "window": list(s.window) if s.window else None,
+                   "subst": {k: encode(v) for k, v in s.subst.items()},
+                   "before": encode(s.before), "after": encode(s.after)} for s in steps]
+    by_name = {r.name: r for r in rules}
+    try:
+        check_steps(lhs, rhs, cert_steps, by_name, typed)
+    except KernelError as e:
+        return SearchResult(False, report, reason=f"the kernel rejected the proof ({e}); not claimed")
+    text = "\n".join([decl_line(d) for d in decls.values()]
+                     + ["theorem link: " + " = ".join(to_ascii(e) for e in typed.exprs)])
+    cert = {"format": FORMAT, "normal_form": NORMAL_FORM,
+            "theorem": {"name": "link", "text": text, "link": link},
+            "rule_files": rule_file_records(rule_files), "steps": cert_steps}
+    return SearchResult(True, report, steps, cert)
