@@ -1,0 +1,127 @@
+"""Proof search end to end: proofs, certificates, the kernel, and never a false proof."""
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from checker import syntax as S
+from checker.egraph.run import Limits
+from checker.kernel import KernelError, decode, encode, nf, verify
+from checker.parse import parse_file, parse_text
+from checker.prove import prove_theorem
+from checker.rules import default_rule_files
+from checker.search import search_link
+from checker.typecheck import type_theorem
+
+from conftest import DATA
+
+CORPUS = parse_file(DATA / "public.thm").theorems
+ALGEBRA = [t for t in CORPUS if t.line < 17] + [t for t in CORPUS if t.name == "seed-steps"]
+FALSE = [t for t in CORPUS if t.expect == "refuted"]
+
+
+def test_the_algebra_section_is_what_we_think():
+    assert [t.name for t in ALGEBRA] == [
+        "transpose-product", "inverse-product", "trace-cyclic-3", "bilinear-transpose",
+        "frobenius-as-trace", "inverse-of-transpose", "trace-of-transpose", "kron-transpose",
+        "seed-as-inner-product", "trace-outer", "seed-steps"]
+
+
+@pytest.mark.parametrize("thm", ALGEBRA, ids=[t.name for t in ALGEBRA])
+def test_algebra_identity_is_proved_with_a_certificate_the_kernel_accepts(thm):
+    res = prove_theorem(thm)
+    assert res.status == "proved", res.reason
+    certs = res.certificate.get("certificates", [res.certificate])
+    assert len(certs) == len(res.sides) - 1
+    for cert in certs:
+        verify(json.loads(json.dumps(cert)))   # through JSON, as a file would be
+
+
+@pytest.mark.parametrize("thm", FALSE, ids=[t.name for t in FALSE])
+def test_no_false_identity_is_ever_proved(thm):
+    typed = type_theorem(thm)
+    found = search_link(typed, 0, thm.decls, default_rule_files(), Limits(seconds=3))
+    assert not found.proved
+
+
+def _cert(text: str) -> dict:
+    (thm,) = parse_text(text).theorems
+    res = prove_theorem(thm)
+    assert res.status == "proved"
+    return res.certificate
+
+
+def test_a_certificate_with_one_step_altered_is_rejected_naming_the_step():
+    cert = _cert("a' X b = b' X' a")
+    assert len(cert["steps"]) >= 3
+    # a different rule named at step 2
+    bad = copy.deepcopy(cert)
+    bad["steps"][1]["rule"] = "trace-cyclic"
+    with pytest.raises(KernelError) as info:
+        verify(bad)
+    assert info.value.step == 2
+    # a changed result at step 3 (b for a): the chain breaks there
+    bad = copy.deepcopy(cert)
+    after = decode(bad["steps"][2]["after"])
+    swapped = S.Expr(after.op, tuple(reversed(after.args)), after.attr)
+    bad["steps"][2]["after"] = encode(swapped)
+    with pytest.raises(KernelError) as info:
+        verify(bad)
+    assert info.value.step == 3
+    # a step dropped: the next one no longer starts where the last ended
+    bad = copy.deepcopy(cert)
+    del bad["steps"][1]
+    with pytest.raises(KernelError) as info:
+        verify(bad)
+    assert info.value.step == 2
+
+
+def test_a_condition_that_does_not_hold_is_rejected():
+    cert = _cert("(A B)⁻¹ = B⁻¹ A⁻¹")
+    step = cert["steps"][0]
+    assert step["rule"] == "inverse-product"
+    # the same step, for a theorem that says nothing of B being invertible
+    bad = copy.deepcopy(cert)
+    bad["theorem"]["text"] = "theorem link: (A B)^-1 = (A B)^-1"
+    with pytest.raises(KernelError):
+        verify(bad)
+
+
+def test_a_changed_rule_file_is_detected(tmp_path):
+    rules = tmp_path / "mine.rules"
+    rules.write_text("rule flip: tr(A B) <-> tr(B A)\n")
+    thm_file = tmp_path / "t.thm"
+    thm_file.write_text('use "mine.rules"\ntheorem t: tr(A B) = tr(B A)\n')
+    (thm,) = parse_file(thm_file).theorems
+    res = prove_theorem(thm)
+    assert res.status == "proved"
+    verify(res.certificate)
+    rules.write_text("rule flip: tr(A B) <-> tr(A B)\n")
+    with pytest.raises(KernelError, match="changed"):
+        verify(res.certificate)
+
+
+def test_normal_form_is_modulo_ac_and_nothing_more():
+    A, B, C = (S.sym(x) for x in "ABC")
+    assert nf(S.Expr(S.MUL, (S.Expr(S.MUL, (A, B)), C))) == nf(S.mul([A, B, C]))
+    assert nf(S.Expr(S.ADD, (A, B))) == nf(S.Expr(S.ADD, (B, A)))
+    assert nf(S.Expr(S.MUL, (A, S.num(2)))) == nf(S.mul([S.num(2), A]))
+    assert nf(S.neg(S.neg(A))) == nf(A)
+    assert nf(S.mul([A, B])) != nf(S.mul([B, A]))           # products do not commute
+    assert nf(S.transpose(S.mul([A, B]))) != nf(S.mul([S.transpose(B), S.transpose(A)]))
+
+
+def test_unknown_reports_the_limit_and_closest_forms():
+    (thm,) = parse_text("d(X⁻¹) = −X⁻¹ dX X⁻¹").theorems
+    res = prove_theorem(thm, limits=Limits(iterations=1))
+    assert res.status == "unknown"
+    assert "no proof found" in res.reason and res.closest is not None
+
+
+def test_chain_names_the_link_that_fails():
+    (thm,) = parse_text("(A B)ᵀ = Bᵀ Aᵀ = Bᵀ Aᵀ + 0").theorems   # no rule knows that + 0 is nothing
+    res = prove_theorem(thm)
+    assert res.status == "unknown"
+    assert res.reason.startswith("link 2 of the chain (Bᵀ Aᵀ = Bᵀ Aᵀ + 0): no proof found")
