@@ -100,6 +100,10 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
                           f"{show(typed.exprs[k + 1])}")
         else:
             res.reason = "the two sides differ on a random instance"
+        if search and _proves_anyway(typed, k, thm, limits):
+            res.status = "error"
+            res.reason = ("internal error: a kernel-checked proof and a counterexample disagree; "
+                          "a rule in use is unsound — please report this theorem")
         res.seconds = time.perf_counter() - t0
         return res
     numeric_note = (f"agrees on {numeric.draws} random instances" if numeric.status == "consistent"
@@ -140,6 +144,15 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
     res.reason = numeric_note
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def _proves_anyway(typed, link: int, thm: Theorem, limits) -> bool:
+    """Search a refuted link too: a proof of it would expose an unsound rule."""
+    from .egraph.run import Limits
+    from .rules import default_rule_files
+    from .search import search_link
+    files = default_rule_files() + [Path(u) for u in thm.uses]
+    return search_link(typed, link, thm.decls, files, limits or Limits()).proved
 
 
 def prove_text(text: str, *, filename: str = "<input>", decls: Declarations | None = None,

@@ -125,3 +125,14 @@ def test_chain_names_the_link_that_fails():
     res = prove_theorem(thm)
     assert res.status == "unknown"
     assert res.reason.startswith("link 2 of the chain (Bᵀ Aᵀ = Bᵀ Aᵀ + 0): no proof found")
+
+
+def test_a_proof_of_a_refuted_identity_is_an_internal_error(tmp_path):
+    bad = tmp_path / "unsound.rules"
+    bad.write_text("rule unsound: (A B)ᵀ -> Aᵀ Bᵀ\n")
+    f = tmp_path / "t.thm"
+    f.write_text('use "unsound.rules"\ntheorem t: (A B)ᵀ = Aᵀ Bᵀ\n')
+    (thm,) = parse_file(f).theorems
+    res = prove_theorem(thm)
+    assert res.status == "error" and res.reason.startswith("internal error")
+    assert res.counterexample is not None
