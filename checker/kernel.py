@@ -21,8 +21,9 @@ from pathlib import Path
 
 from . import syntax as S
 from .lexer import is_greek
+from .meaning import is_constant, varying_symbols
 from .shapes import Prod
-from .typecheck import shape_of
+from .typecheck import IllTyped, checked_shape, shape_of
 
 NORMAL_FORM = "matproof-ac/1"
 FORMAT = "matproof-certificate/1"
@@ -168,13 +169,16 @@ def load_rules(files: list[dict]) -> dict:
 # ---- facts -------------------------------------------------------------------------
 
 class _Facts:
-    def __init__(self, typed):
+    def __init__(self, typed, varying: set[str]):
         self.symbols = typed.symbols
+        self.varying = varying
         self.known: dict[str, set[S.Expr]] = {}
         for a in typed.assumptions:
             self.known.setdefault(a.kind, set()).add(nf(a.expr))
 
     def holds(self, kind: str, e: S.Expr) -> bool:
+        if kind == "constant":
+            return is_constant(e, self.varying)
         shape = shape_of(e, self.symbols)
         if kind == "scalar":
             return shape == (1, 1)
@@ -189,10 +193,13 @@ class _Facts:
 
 # ---- replay --------------------------------------------------------------------------
 
-def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed) -> None:
-    """Raise KernelError unless `steps` rewrite lhs into rhs (modulo the normal form)."""
-    facts = _Facts(typed)
+def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
+                varying: set[str]) -> None:
+    """Raise KernelError unless `steps` rewrite lhs into rhs (modulo the normal form);
+    `varying` are the symbols the condition constant(…) must avoid."""
+    facts = _Facts(typed, varying)
     current = nf(lhs)
+    side_shape = checked_shape(lhs, typed.symbols)
     for n, st in enumerate(steps, 1):
         try:
             before, after = decode(st["before"]), decode(st["after"])
@@ -208,6 +215,12 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed)
                 raise KernelError(f"unknown direction {st['direction']!r}", n)
             if nf(before) != current:
                 raise KernelError("does not start from the term the previous step ended with", n)
+            try:
+                typed_ok = checked_shape(before, typed.symbols) == checked_shape(after, typed.symbols) == side_shape
+            except IllTyped:
+                typed_ok = False
+            if not typed_ok:
+                raise KernelError("a term of the step is not well-typed", n)
             subst = {k: decode(v) for k, v in st["subst"].items()}
             for var, value in subst.items():
                 if is_greek(var[0]) and var[0].islower() and shape_of(value, typed.symbols) != (1, 1):
@@ -229,8 +242,12 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed)
                 if not facts.holds(kind, _instance(arg, subst, None)):
                     raise KernelError(f"condition {kind}(…) of {rule.name} does not hold", n)
             new = _instance(pr, subst, shape)
-            if shape_of(new, typed.symbols) != shape:
-                raise KernelError("the two sides of the rule instance differ in shape", n)
+            try:
+                fits = checked_shape(new, typed.symbols) == checked_shape(want, typed.symbols) == shape
+            except IllTyped:
+                fits = False
+            if not fits:
+                raise KernelError("the rule instance is not well-typed", n)
             if window is not None:
                 s, e = window
                 new = S.Expr(S.MUL, site.args[:s] + (new,) + site.args[e:])
@@ -261,4 +278,17 @@ def verify(cert: dict) -> None:
     if not 0 <= link < len(typed.exprs) - 1:
         raise KernelError("the certificate's link is not in the chain")
     rules = load_rules(cert["rule_files"])
-    check_steps(typed.exprs[link], typed.exprs[link + 1], cert["steps"], rules, typed)
+    lhs, rhs = typed.exprs[link], typed.exprs[link + 1]
+    grad = cert.get("gradient")
+    if grad is None:
+        check_steps(lhs, rhs, cert["steps"], rules, typed, varying_symbols(typed.exprs, typed.symbols))
+        return
+    # ∂f/∂X = G is proved as d f = ⟨G, dX⟩ with only X varying (the identification of §6)
+    derivative, gradient = (lhs, rhs) if grad["side"] == 0 else (rhs, lhs)
+    if derivative.op != S.GRAD or derivative.args[1].op != S.SYM:
+        raise KernelError("a gradient certificate for a link that is not ∂f/∂X = G")
+    f, x = derivative.args
+    if shape_of(f, typed.symbols) != (1, 1):
+        raise KernelError("∂f/∂X is identified through d f = ⟨G, dX⟩ only for a scalar f")
+    check_steps(S.Expr(S.D, (f,)), S.Expr(S.INNER, (gradient, S.Expr(S.D, (x,)))), cert["steps"], rules,
+                typed, {x.attr})

@@ -207,7 +207,7 @@ class Build(Transformer):
         p, q = _exprs(c)
         if p.op == S.NUM and q.op == S.NUM and q.attr != 0:
             return S.num(p.attr / q.attr, _span(meta))
-        return S.mul([p, S.inverse(q)], _span(meta))
+        return S.mul([p, S.inverse(q)], _span(meta), flatten=False)
 
     def frac_deriv(self, meta, c):
         f, wrt = _exprs(c)
@@ -265,7 +265,7 @@ class Build(Transformer):
                     continue
                 x = S.inverse(x, x.span)
             factors.append(x)
-        return S.mul(factors, _span(meta))
+        return S.mul(factors, _span(meta), flatten=False)
 
     def neg_tail(self, meta, c):
         return S.neg(c[1], _span(meta))

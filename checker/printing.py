@@ -168,6 +168,9 @@ class Printer:
                 text = self.number(f.attr)
             elif f.op == S.NUM and f.attr < 0:
                 text = "(" + self.number(f.attr) + ")"
+            elif f.op == S.MUL:   # a bracketed product inside a product keeps its brackets
+                text = "(" + self.p(f) + ")" if not isinstance(self, LatexPrinter) else \
+                    "\\left(" + self.p(f) + "\\right)"
             else:
                 text = self.wrap(f, POST if f.op == S.NUM else PROD + 1 if f.op != S.GRAD else PROD)
             if parts:

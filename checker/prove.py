@@ -133,9 +133,14 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
             res.seconds = time.perf_counter() - t0
             return res
         proof.append({"rule": "start" if k == 0 else "link", "term": show(typed.exprs[k])})
+        if found.gradient:
+            proof.append({"rule": "gradient identification: ∂f/∂X = G ⇔ d f = ⟨G, dX⟩",
+                          "term": show(found.start)})
         for st in found.steps:
             label = st.rule if st.direction == "->" else f"{st.rule} ←"
             proof.append({"rule": label, "term": show(S.canonical(st.after))})
+        if found.gradient:
+            proof.append({"rule": "gradient identification", "term": show(typed.exprs[k + 1])})
         certificates.append(found.certificate)
     proof.append({"rule": "end", "term": show(typed.exprs[-1])})
     res.status = "proved"
@@ -152,7 +157,9 @@ def _proves_anyway(typed, link: int, thm: Theorem, limits) -> bool:
     from .rules import default_rule_files
     from .search import search_link
     files = default_rule_files() + [Path(u) for u in thm.uses]
-    return search_link(typed, link, thm.decls, files, limits or Limits()).proved
+    limits = limits or Limits()
+    quick = Limits(nodes=limits.nodes, iterations=limits.iterations, seconds=min(limits.seconds, 1.0))
+    return search_link(typed, link, thm.decls, files, quick).proved
 
 
 def prove_text(text: str, *, filename: str = "<input>", decls: Declarations | None = None,

@@ -14,6 +14,7 @@ from .egraph import EGraph, Extractor
 from .egraph.explain import Explainer, ExplainError, Step
 from .egraph.rewrite import Facts
 from .egraph.run import Limits, RunReport, run
+from .meaning import varying_symbols
 from .kernel import FORMAT, NORMAL_FORM, KernelError, check_steps, encode
 from .printing import to_ascii
 from .rules import load_rules, rule_file_records, to_rewrites
@@ -33,10 +34,13 @@ class SearchResult:
     certificate: dict | None = None
     reason: str = ""
     closest: tuple[S.Expr, S.Expr] | None = None
+    start: S.Expr | None = None        # what the steps start from (d f, for a gradient)
+    goal: S.Expr | None = None         # and where they end (⟨G, dX⟩)
+    gradient: bool = False
 
 
-def facts_for(eg: EGraph, typed: Typed) -> Facts:
-    facts = Facts()
+def facts_for(eg: EGraph, typed: Typed, varying: set[str]) -> Facts:
+    facts = Facts(varying=varying)
     for name, info in typed.symbols.items():
         cid = eg.add(S.sym(name))
         for kind, props in PROPERTY_FACTS.items():
@@ -55,9 +59,19 @@ def decl_line(d: Decl) -> str:
 def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: list[Path],
                 limits: Limits) -> SearchResult:
     lhs, rhs = typed.exprs[link], typed.exprs[link + 1]
+    gradient = None
+    varying = varying_symbols(typed.exprs, typed.symbols)
+    for side, (this, other) in enumerate(((lhs, rhs), (rhs, lhs))):
+        if this.op == S.GRAD and other.op != S.GRAD and this.args[1].op == S.SYM:
+            # ∂f/∂X = G  ⇔  d f = ⟨G, dX⟩ with only X varying
+            f, x = this.args
+            gradient = {"wrt": x.attr, "side": side}
+            lhs, rhs = S.Expr(S.D, (f,)), S.Expr(S.INNER, (other, S.Expr(S.D, (x,))))
+            varying = {x.attr}
+            break
     eg = EGraph(typed.symbols)
     a, b = eg.add(lhs), eg.add(rhs)
-    facts = facts_for(eg, typed)
+    facts = facts_for(eg, typed, varying)
     rules = load_rules(rule_files)
     report = run(eg, to_rewrites(rules), [(a, b)], facts, limits)
     if not eg.equivalent(a, b):
@@ -74,7 +88,7 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
                    "before": encode(s.before), "after": encode(s.after)} for s in steps]
     by_name = {r.name: r for r in rules}
     try:
-        check_steps(lhs, rhs, cert_steps, by_name, typed)
+        check_steps(lhs, rhs, cert_steps, by_name, typed, varying)
     except KernelError as e:
         return SearchResult(False, report, reason=f"the kernel rejected the proof ({e}); not claimed")
     text = "\n".join([decl_line(d) for d in decls.values()]
@@ -82,4 +96,6 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
     cert = {"format": FORMAT, "normal_form": NORMAL_FORM,
             "theorem": {"name": "link", "text": text, "link": link},
             "rule_files": rule_file_records(rule_files), "steps": cert_steps}
-    return SearchResult(True, report, steps, cert)
+    if gradient is not None:
+        cert["gradient"] = gradient
+    return SearchResult(True, report, steps, cert, start=lhs, goal=rhs, gradient=gradient is not None)

@@ -112,20 +112,26 @@ def neg(x: Expr, span: Span | None = None) -> Expr:
         return x.args[0]
     if x.op == NUM:
         return Expr(NUM, (), -x.attr, span or x.span)
-    if x.op == MUL and x.args[0].op == NUM:
+    if x.op == MUL and _leads_with_number(x.args[0]):
         return Expr(MUL, (neg(x.args[0]),) + x.args[1:], None, span or x.span)
     return Expr(NEG, (x,), None, span)
 
 
-def mul(factors: list[Expr] | tuple[Expr, ...], span: Span | None = None) -> Expr:
-    """An n-ary product, flattened, with negations lifted out of it."""
+def _leads_with_number(e: Expr) -> bool:
+    return e.op == NUM or (e.op == MUL and _leads_with_number(e.args[0]))
+
+
+def mul(factors: list[Expr] | tuple[Expr, ...], span: Span | None = None, flatten: bool = True) -> Expr:
+    """An n-ary product with negations lifted out of it; nested products flattened unless
+    `flatten` is false (the parser keeps the user's brackets: in `A (xᵀy) b` the bracket
+    makes a scalar that scales, and `A xᵀ y b` would not even be a product)."""
     flat: list[Expr] = []
     sign = False
     for f in factors:
         while f.op == NEG:
             sign = not sign
             f = f.args[0]
-        if f.op == MUL:
+        if f.op == MUL and flatten:
             flat.extend(f.args)
         else:
             flat.append(f)

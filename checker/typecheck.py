@@ -73,7 +73,8 @@ def default_kind(name: str) -> str:
 
 
 class _Inference:
-    def __init__(self, decls: Declarations, pattern: bool, printer):
+    def __init__(self, decls: Declarations, pattern: bool, printer, columns: bool = False):
+        self.columns = columns  # second try: an open 𝟏 or 0 is a column from the start
         self.u = Unifier()
         self.decls = decls
         self.pattern = pattern  # rule files: shapes of pattern variables are flexible
@@ -172,7 +173,7 @@ class _Inference:
                 v = Var.fresh(True)
                 shape: Shape = (v, v)
             else:
-                shape = (Var.fresh(True), Var.fresh(True))
+                shape = (Var.fresh(True), 1 if self.columns else Var.fresh(True))
             return S.replace_attr(e, shape), shape
         kids = [self.infer(a) for a in e.args]
         args = tuple(k[0] for k in kids)
@@ -367,7 +368,16 @@ def infer(exprs: list[S.Expr], decls: Declarations | None = None, *, same_shape:
           pattern: bool = False) -> Typed:
     """Type a group of expressions that share their symbols (a theorem's sides)."""
     from .printing import to_unicode
-    return _Inference(decls or {}, pattern, to_unicode).run(list(exprs), same_shape)
+    try:
+        return _Inference(decls or {}, pattern, to_unicode).run(list(exprs), same_shape)
+    except ShapeProblem as first:
+        # (aᵀ A 𝟏) 𝟏: left to right, nothing said the first 𝟏 is a column; try that reading
+        if not any(n.op in (S.ONES, S.ZERO) for e in exprs for n in e.walk()):
+            raise
+        try:
+            return _Inference(decls or {}, pattern, to_unicode, columns=True).run(list(exprs), same_shape)
+        except ShapeProblem:
+            raise first from None
 
 
 # ---- shapes of typed trees, without unification ----------------------------
@@ -438,3 +448,36 @@ def type_rule(rule) -> Typed:
         e.filename = rule.filename
         e.source_line = rule.source_line(e.line) if e.line else None
         raise
+
+
+class IllTyped(Exception):
+    """A term whose shapes do not fit (e.g. a rule instance that only looks right)."""
+
+
+def checked_shape(e: S.Expr, symbols: dict[str, SymbolInfo], cache: dict | None = None) -> Shape:
+    """Like `shape_of`, but verifies that the shapes fit at every node; raises IllTyped."""
+    cache = {} if cache is None else cache
+    if e in cache:
+        return cache[e]
+    shapes = [checked_shape(a, symbols, cache) for a in e.args]
+    op = e.op
+    if op in (S.ADD, S.HAD, S.INNER) and any(s != shapes[0] for s in shapes[1:]):
+        raise IllTyped(f"{op} of different shapes")
+    if op == S.MUL:
+        acc = shapes[0]
+        for s in shapes[1:]:
+            if s == SCALAR or acc == SCALAR:
+                acc = acc if s == SCALAR else s
+            elif acc[1] != s[0]:
+                raise IllTyped("product of shapes that do not fit")
+            else:
+                acc = (acc[0], s[1])
+    if op in ("tr", "det", "logdet") and shapes[0][0] != shapes[0][1]:
+        raise IllTyped(f"{op} of a non-square matrix")
+    if op == S.INV and shapes[0][0] != shapes[0][1]:
+        raise IllTyped("inverse of a non-square matrix")
+    if op == S.GRAD and shapes[0] != SCALAR:
+        raise IllTyped("derivative of a non-scalar")
+    out = shape_of(e, symbols)
+    cache[e] = out
+    return out

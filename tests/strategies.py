@@ -12,6 +12,11 @@ from hypothesis import strategies as st
 from checker import syntax as S
 
 SCALARS = ["α", "β", "λ"]
+
+
+def mul(factors):
+    """Products as the parser builds them: brackets kept."""
+    return S.mul(factors, flatten=False)
 VECTORS = ["a", "b", "x", "y_1"]
 MATRICES = ["A", "B", "X", "W_in", "Σ"]
 
@@ -44,7 +49,7 @@ def expr(draw, kind: str = "matrix", depth: int = 3, kron: bool = True):
     if c == "neg":
         return S.neg(draw(sub(kind)))
     if c == "scale":
-        return S.mul([draw(sub("scalar")), draw(sub(kind))])
+        return mul([draw(sub("scalar")), draw(sub(kind))])
     if c == "had":
         return S.had([draw(sub(kind)), draw(sub(kind))])
     if c == "func":
@@ -56,7 +61,7 @@ def expr(draw, kind: str = "matrix", depth: int = 3, kron: bool = True):
         if c in ("tr", "det"):
             return S.func(c, draw(sub("matrix")))
         if c == "quad":
-            return S.mul([S.transpose(draw(sub("vector"))), draw(sub("matrix")), draw(sub("vector"))])
+            return mul([S.transpose(draw(sub("vector"))), draw(sub("matrix")), draw(sub("vector"))])
         if c == "inner":
             k = draw(st.sampled_from(["vector", "matrix"]))
             return S.inner(draw(sub(k)), draw(sub(k)))
@@ -69,11 +74,11 @@ def expr(draw, kind: str = "matrix", depth: int = 3, kron: bool = True):
             return S.power(draw(sub("scalar")), k)
         if c == "inv":
             return S.inverse(S.sym(draw(st.sampled_from(SCALARS))))
-        return S.mul([draw(sub("scalar")), draw(sub("scalar"))])
+        return mul([draw(sub("scalar")), draw(sub("scalar"))])
     if kind == "vector":
-        return S.mul([draw(sub("matrix")), draw(sub("vector"))])
+        return mul([draw(sub("matrix")), draw(sub("vector"))])
     if c == "mul":
-        return S.mul([draw(sub("matrix")), draw(sub("matrix"))])
+        return mul([draw(sub("matrix")), draw(sub("matrix"))])
     if c == "T":
         return S.transpose(draw(sub("matrix")))
     if c == "inv":
@@ -81,7 +86,7 @@ def expr(draw, kind: str = "matrix", depth: int = 3, kron: bool = True):
     if c == "pow":
         return S.power(draw(sub("matrix")), Fraction(draw(st.integers(2, 4))))
     if c == "outer":
-        return S.mul([draw(sub("vector")), S.transpose(draw(sub("vector")))])
+        return mul([draw(sub("vector")), S.transpose(draw(sub("vector")))])
     if c == "grad":
         return S.grad(draw(sub("scalar")), S.sym(draw(st.sampled_from(["X", "A"]))))
     # Kronecker products change dimensions; keep them square and alone: (A ⊗ B)ᵀ

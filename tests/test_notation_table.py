@@ -33,7 +33,6 @@ CASES = [
     # products
     (["A*B", "A B", "AB", "A·B", "A⋅B", r"A \cdot B", r"A \times B"], S.mul([A, B])),
     (["x / s", r"\frac{x}{s}"], S.mul([x, S.inverse(s)])),
-    (["(A B) C", "A (B C)", "A B C"], S.mul([A, B, C])),
     # unary
     (["-A", "−A", r"-A"], S.neg(A)),
     (["+A", "A"], A),
@@ -194,3 +193,17 @@ def test_grammar_has_no_lalr_conflicts():
     from checker.parse import GRAMMAR_OPTIONS
     from checker.resources import grammar_file
     Lark(grammar_file().read_text(encoding="utf-8"), strict=True, **GRAMMAR_OPTIONS)
+
+
+def test_brackets_in_products_are_kept_and_equal_modulo_associativity():
+    from checker.kernel import nf
+    grouped_left, grouped_right, flat = parse_expr("(A B) C"), parse_expr("A (B C)"), parse_expr("A B C")
+    assert grouped_left == S.Expr(S.MUL, (S.Expr(S.MUL, (A, B)), C))
+    assert grouped_right == S.Expr(S.MUL, (A, S.Expr(S.MUL, (B, C))))
+    assert nf(grouped_left) == nf(grouped_right) == nf(flat)
+
+
+def test_a_bracketed_scalar_scales():
+    from checker.typecheck import infer
+    t = infer([parse_expr("A (xᵀ y) b")])
+    assert t.shape(t.exprs[0])[1] == 1

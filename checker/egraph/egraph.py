@@ -25,7 +25,7 @@ import networkx as nx
 
 from .. import syntax as S
 from ..shapes import Shape
-from ..typecheck import SymbolInfo, _shape_rule
+from ..typecheck import IllTyped, SymbolInfo, _shape_rule, checked_shape
 from .unionfind import UnionFind
 
 ENode = tuple  # (op, attr, tuple[int, ...])
@@ -41,7 +41,7 @@ class ShapeClash(Exception):
 class EClass:
     id: int
     nodes: list[ENode] = field(default_factory=list)
-    parents: list[tuple[ENode, int]] = field(default_factory=list)
+    parents: list[tuple[ENode, int, int]] = field(default_factory=list)   # (node, class, nid)
     shape: Shape | None = None
 
 
@@ -81,28 +81,36 @@ class EGraph:
 
     def add_node(self, node: ENode, term: S.Expr) -> int:
         """Add an e-node whose children are classes; `term` is a concrete term it stands for."""
+        return self._add_node(node, term)[0]
+
+    def _add_node(self, node: ENode, term: S.Expr) -> tuple[int, int]:
         node = self.canonical(node)
         hit = self.memo.get(node)
         if hit is not None:
-            return self.find(hit)
+            return self.find(hit), self.node_nid[node]
         i = self.uf.make()
         self.classes[i] = EClass(i, [node], [], self._shape(node))
-        for k in set(node[2]):
-            self.classes[k].parents.append((node, i))
-        self.memo[node] = i
         nid = len(self.nid_term)
+        for k in set(node[2]):
+            self.classes[k].parents.append((node, i, nid))
+        self.memo[node] = i
         self.nid_term.append(term)
         self.node_nid[node] = nid
         self.forest.add_node(nid)
         self.class_term[i] = term
-        return i
+        return i, nid
 
     def add(self, e: S.Expr) -> int:
         """Add a typed term; equal subterms share their class."""
-        if self.pending:
-            self.rebuild()
+        return self.add_with_nid(e)[0]
+
+    def add_with_nid(self, e: S.Expr) -> tuple[int, int]:
+        """Add a term; its class and the number of its root e-node (for the proof forest).
+
+        Works between rebuilds too: a node missed under a stale key is added again and
+        merged with its twin by the next rebuild (a congruence)."""
         kids = tuple(self.add(a) for a in e.args)
-        return self.add_node((e.op, e.attr, kids), e)
+        return self._add_node((e.op, e.attr, kids), e)
 
     def lookup(self, e: S.Expr) -> int | None:
         """The class of a term already in the graph, or None."""
@@ -157,86 +165,89 @@ class EGraph:
 
     def rebuild(self) -> None:
         """Restore congruence: re-canonicalize the parents of merged classes."""
+        dirty: set[int] = set()
         while self.pending:
             todo = {self.find(i) for i in self.pending}
             self.pending = []
+            dirty |= todo
             for i in todo:
                 if self.find(i) in self.classes:
-                    self._repair(self.find(i))
-        for cls in self.classes.values():
+                    dirty |= self._repair(self.find(i))
+        for i in {self.find(d) for d in dirty}:
+            cls = self.classes[i]
             cls.nodes = list(dict.fromkeys(self.canonical(n) for n in cls.nodes))
 
-    def _repair(self, i: int) -> None:
+    def _repair(self, i: int) -> set[int]:
+        """Re-canonicalize the parents of class i; returns the classes whose nodes changed."""
         cls = self.classes[i]
-        nids: dict[ENode, int] = {}
-        for node, _ in cls.parents:
+        for node, _, _ in cls.parents:
             self.memo.pop(node, None)
-            nid = self.node_nid.pop(node, None)
-            if nid is not None:
-                nids[node] = nid
+            self.node_nid.pop(node, None)
         seen: dict[ENode, tuple[int, int]] = {}
-        for node, parent in cls.parents:
+        for node, parent, nid in cls.parents:
             new = self.canonical(node)
-            nid = nids.get(node)
-            if nid is None:
-                nid = self.node_nid.get(new)
             if new in seen:
-                other, other_nid = seen[new]
-                self.union(other, parent, (other_nid, nid, ("congruence",)))
+                self.union(seen[new][0], parent, (seen[new][1], nid, ("congruence",)))
             else:
                 existing = self.memo.get(new)
                 if existing is not None and self.find(existing) != self.find(parent):
                     self.union(existing, parent, (self.node_nid[new], nid, ("congruence",)))
-            parent = self.find(parent)
-            self.memo[new] = parent
-            if new not in self.node_nid and nid is not None:
-                self.node_nid[new] = nid
-            if new not in seen:
                 seen[new] = (parent, self.node_nid.get(new, nid))
+            self.memo[new] = self.find(parent)
+            self.node_nid.setdefault(new, nid)
         root = self.find(i)
-        self.classes[root].parents = [(n, self.find(p)) for n, (p, _) in seen.items()]
+        self.classes[root].parents = [(n, self.find(p), nid) for n, (p, nid) in seen.items()]
+        return {self.find(p) for p, _ in seen.values()}
 
     # -- associativity ------------------------------------------------------------
-    def flatten(self, limit: int) -> int:
+    def flatten(self, limit: int, deadline: float | None = None) -> int:
         """For every n-ary node with a child class holding the same operator, add the flat node.
 
-        `(A B) C` and `A (B C)` become one e-node `A B C`; returns how many unions were made.
+        `(A B) C` and `A (B C)` become one e-node `A B C`, and a negation inside a product is
+        lifted out of it (`A (−B) C` is `−(A B C)`); returns how many unions were made.
         """
-        made = 0
-        candidates = [(cid, node) for cid, cls in self.classes.items() for node in cls.nodes
-                      if node[0] in ASSOCIATIVE]
-        for cid, node in candidates:
-            for j in range(len(node[2])):
-                if self.pending:
-                    self.rebuild()
-                node = self.canonical(node)
+        import time
+        if self.pending:
+            self.rebuild()
+        work = []
+        for cid, cls in self.classes.items():
+            for node in cls.nodes:
                 op, attr, kids = node
-                for inner in list(self.classes[self.find(kids[j])].nodes):
-                    inner = self.canonical(inner)
-                    if inner[0] != op:
-                        continue
-                    flat = self.canonical((op, attr, kids[:j] + inner[2] + kids[j + 1:]))
-                    target = self.memo.get(flat)
-                    if target is not None and self.find(target) == self.find(cid):
-                        continue
-                    if node not in self.node_nid or inner not in self.node_nid:
-                        continue
-                    outer_term = self.nid_term[self.node_nid[node]]
-                    inner_term = self.nid_term[self.node_nid[inner]]
-                    # the term's own argument for that child (sums keep children sorted)
-                    jt = next((i for i, a in enumerate(outer_term.args)
-                               if self.lookup(a) == self.find(kids[j])), None)
-                    if jt is None:
-                        continue
-                    args = list(outer_term.args)
-                    args[jt] = inner_term
-                    flat_term = S.make(op, tuple(args), attr)
-                    new = self.add(flat_term)
-                    why = (self.node_nid[node], self.nid_of(flat_term), ("assoc", jt, self.node_nid[inner]))
-                    if self.union(cid, new, why):
-                        made += 1
-                    if self.n_nodes > limit:
-                        return made
+                if op not in ASSOCIATIVE or node not in self.node_nid:
+                    continue
+                outer_term = self.nid_term[self.node_nid[node]]
+                for j, k in enumerate(kids):
+                    for inner in self.classes[self.find(k)].nodes:
+                        lifts = inner[0] == op or (op == S.MUL and inner[0] == S.NEG)
+                        if not lifts or inner not in self.node_nid:
+                            continue
+                        if inner[0] == op:
+                            flat = self.canonical((op, attr, kids[:j] + inner[2] + kids[j + 1:]))
+                            target = self.memo.get(flat)
+                            if target is not None and self.find(target) == self.find(cid):
+                                continue
+                        # the term's own argument for that child (sums keep children sorted)
+                        jt = next((i for i, a in enumerate(outer_term.args) if self.lookup(a) == k), None)
+                        if jt is not None:
+                            work.append((cid, self.node_nid[node], outer_term, jt, self.node_nid[inner]))
+        made = 0
+        for n, (cid, outer_nid, outer_term, jt, inner_nid) in enumerate(work):
+            if deadline is not None and n % 64 == 0 and time.perf_counter() > deadline:
+                break
+            args = list(outer_term.args)
+            args[jt] = self.nid_term[inner_nid]
+            flat_term = S.make(outer_term.op, tuple(args), outer_term.attr)
+            try:  # A (rᵀ r) is a scaled A; A rᵀ r is not a product at all
+                if checked_shape(flat_term, self.symbols) != self.classes[self.find(cid)].shape:
+                    continue
+            except IllTyped:
+                continue
+            new, new_nid = self.add_with_nid(flat_term)
+            if self.union(cid, new, (outer_nid, new_nid, ("assoc", jt, inner_nid))):
+                made += 1
+            if self.n_nodes > limit:
+                break
+        self.rebuild()
         return made
 
     # -- sizes ------------------------------------------------------------------

@@ -41,9 +41,11 @@ class Step:
 
 
 class Explainer:
-    def __init__(self, eg: EGraph, budget: int = 50_000):
+    def __init__(self, eg: EGraph, budget: int = 50_000, max_depth: int = 200):
         self.eg = eg
         self.budget = budget
+        self.max_depth = max_depth
+        self.active: set[tuple[S.Expr, S.Expr]] = set()
 
     def _spend(self) -> None:
         self.budget -= 1
@@ -55,6 +57,16 @@ class Explainer:
         self._spend()
         if t == u:
             return []
+        key = (t, u)
+        if key in self.active or len(self.active) > self.max_depth:
+            raise ExplainError("the explanation went round in a circle")
+        self.active.add(key)
+        try:
+            return self._explain(t, u)
+        finally:
+            self.active.discard(key)
+
+    def _explain(self, t: S.Expr, u: S.Expr) -> list[Step]:
         eg = self.eg
         nt, nu = eg.node_of(t), eg.node_of(u)
         if nt == nu:

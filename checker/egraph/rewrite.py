@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import syntax as S
+from ..meaning import is_constant
+from ..typecheck import IllTyped, checked_shape
 from .egraph import EGraph
 from .pattern import Binding, Subst, Window, binding_shape, match_root
 
@@ -53,9 +55,17 @@ class RuleStep:
 
 @dataclass
 class Facts:
-    """What the theorem lets rules assume: classes known invertible, symmetric, …"""
+    """What the theorem lets rules assume: classes known invertible, symmetric, …,
+    and which symbols vary (everything else is constant)."""
 
     classes: dict[str, set[int]] = field(default_factory=dict)
+    varying: set[str] = field(default_factory=set)
+
+    def holds_for(self, eg: EGraph, kind: str, term: S.Expr) -> bool:
+        if kind == "constant":
+            return is_constant(term, self.varying)
+        cid = eg.lookup(term)
+        return cid is not None and self.holds(eg, kind, cid)
 
     def holds(self, eg: EGraph, kind: str, cid: int) -> bool:
         shape = eg.classes[eg.find(cid)].shape
@@ -124,16 +134,23 @@ def in_context(eg: EGraph, window: Window | None, side: S.Expr, p: S.Expr
     return S.Expr(S.MUL, tuple(before + middle + after)), where
 
 
-def apply_match(eg: EGraph, rw: Rewrite, cid: int, sub: Subst, window: Window | None,
-                facts: Facts) -> bool:
-    """Apply one match; True if it merged two classes."""
+@dataclass
+class Prepared:
+    """A match made ready on a rebuilt e-graph: what to add and what to union it with."""
+
+    cid: int
+    whole_r: S.Expr
+    nid_l: int
+    step: RuleStep
+
+
+def prepare(eg: EGraph, rw: Rewrite, cid: int, sub: Subst, window: Window | None,
+            facts: Facts) -> Prepared | None:
+    """Check conditions and build both sides; needs a rebuilt graph (it looks terms up)."""
     for kind, arg in rw.conditions:
         t = instantiate(eg, arg, sub, None)
-        if t is None:
-            return False
-        c = eg.lookup(t)
-        if c is None or not facts.holds(eg, kind, c):
-            return False
+        if t is None or not facts.holds_for(eg, kind, t):
+            return None
     if window is None:
         shape = eg.classes[eg.find(cid)].shape
     else:
@@ -141,22 +158,38 @@ def apply_match(eg: EGraph, rw: Rewrite, cid: int, sub: Subst, window: Window | 
     lhs_t = instantiate(eg, rw.lhs, sub, shape)
     rhs_t = instantiate(eg, rw.rhs, sub, shape)
     if lhs_t is None or rhs_t is None:
-        return False
+        return None
     whole_l, win_l = in_context(eg, window, lhs_t, rw.lhs)
     whole_r, win_r = in_context(eg, window, rhs_t, rw.rhs)
-    new = eg.add(whole_r)
-    if eg.find(new) == eg.find(cid):
-        return False
+    try:   # the pattern may fit where the rule's typing does not (tr(A) + tr(B) with A, B of other sizes)
+        if checked_shape(rhs_t, eg.symbols) != checked_shape(lhs_t, eg.symbols):
+            return None
+    except IllTyped:
+        return None
     subst_terms = {k: binding_term(eg, v) for k, v in sub.items()}
-    why = (eg.nid_of(whole_l), eg.nid_of(whole_r),
-           ("rule", RuleStep(rw.name, rw.direction, subst_terms, whole_l, whole_r, win_l, win_r)))
-    return eg.union(cid, new, why)
+    step = RuleStep(rw.name, rw.direction, subst_terms, whole_l, whole_r, win_l, win_r)
+    return Prepared(cid, whole_r, eg.nid_of(whole_l), step)
 
 
-def matches(eg: EGraph, rw: Rewrite, limit: int):
+def apply_prepared(eg: EGraph, p: Prepared) -> bool:
+    """Add the right side and merge it with the matched class; True if that merged anything."""
+    new, nid_r = eg.add_with_nid(p.whole_r)
+    if eg.find(new) == eg.find(p.cid):
+        return False
+    return eg.union(p.cid, new, (p.nid_l, nid_r, ("rule", p.step)))
+
+
+class OutOfTime(Exception):
+    pass
+
+
+def matches(eg: EGraph, rw: Rewrite, limit: int, deadline: float | None = None):
     """All matches of a rewrite, at most `limit` (None: more than the limit)."""
+    import time
     found = []
-    for cid in list(eg.classes):
+    for n, cid in enumerate(list(eg.classes)):
+        if deadline is not None and n % 64 == 0 and time.perf_counter() > deadline:
+            raise OutOfTime()
         for sub, window in match_root(eg, rw.lhs, cid):
             found.append((cid, sub, window))
             if len(found) > limit:

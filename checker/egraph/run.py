@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from .egraph import EGraph
-from .rewrite import Facts, Rewrite, apply_match, matches
+from .rewrite import Facts, OutOfTime, Rewrite, apply_prepared, matches, prepare
 
 
 @dataclass
@@ -35,9 +35,10 @@ class RunReport:
     applied: dict[str, int] = field(default_factory=dict)
 
     def limit_text(self, limits: Limits) -> str:
-        return {"node limit": f"the e-graph reached {limits.nodes} e-nodes",
-                "iteration limit": f"{limits.iterations} iterations were run",
-                "time limit": f"{limits.seconds:g} s were spent"}.get(self.stop, self.stop)
+        return {"node limit": f"the e-node limit ({limits.nodes}) was reached",
+                "iteration limit": f"the iteration limit ({limits.iterations}) was reached",
+                "time limit": f"the time limit ({limits.seconds:g} s) was reached",
+                "saturated": "the rules can derive nothing more (saturated)"}.get(self.stop, self.stop)
 
 
 def run(eg: EGraph, rewrites: list[Rewrite], goals: list[tuple[int, int]], facts: Facts,
@@ -64,26 +65,33 @@ def run(eg: EGraph, rewrites: list[Rewrite], goals: list[tuple[int, int]], facts
             if banned_until.get(key, 0) >= it:
                 continue
             limit = allowance.setdefault(key, limits.match_limit)
-            found = matches(eg, rw, limit)
+            try:
+                found = matches(eg, rw, limit, t0 + limits.seconds)
+            except OutOfTime:
+                eg.rebuild()
+                return report("time limit", it)
             if found is None:
                 banned_until[key] = it + limits.ban_length
                 allowance[key] = limit * 2
                 changed = True  # something was left undone
                 continue
-            for cid, sub, window in found:
-                if apply_match(eg, rw, cid, sub, window, facts):
+            ready = [p for p in (prepare(eg, rw, cid, sub, window, facts) for cid, sub, window in found)
+                     if p is not None]
+            for p in ready:
+                if apply_prepared(eg, p):
                     applied[key] = applied.get(key, 0) + 1
                     changed = True
                 if eg.n_nodes > limits.nodes:
                     eg.rebuild()
                     return report("node limit", it)
+            eg.rebuild()
+            if time.perf_counter() - t0 > limits.seconds:
+                return report("time limit", it)
             if time.perf_counter() - t0 > limits.seconds:
                 eg.rebuild()
                 return report("time limit", it)
-        eg.rebuild()
-        if eg.flatten(limits.nodes):
+        if eg.flatten(limits.nodes, t0 + limits.seconds):
             changed = True
-        eg.rebuild()
         if eg.n_nodes > limits.nodes:
             return report("node limit", it)
         if time.perf_counter() - t0 > limits.seconds:

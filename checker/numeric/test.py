@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import syntax as S
+from ..meaning import varying_symbols
 from ..typecheck import Typed
 from .evaluate import Domain, Env, Evaluator, Unsupported
 from .instances import draw_instance
@@ -26,16 +26,6 @@ DIFFER = 1e-4   # relative difference above which they are not
 def relative_difference(a: np.ndarray, b: np.ndarray) -> float:
     scale = max(1.0, float(np.max(np.abs(a))), float(np.max(np.abs(b))))
     return float(np.max(np.abs(a - b))) / scale
-
-
-def varying_symbols(exprs: list[S.Expr], symbols) -> set[str]:
-    """The symbols that vary under d (§6 of the spec)."""
-    explicit = {n.args[0].attr for e in exprs for n in e.walk() if n.op == S.D and n.args[0].op == S.SYM}
-    if explicit:
-        return explicit
-    if any(n.op == S.D for e in exprs for n in e.walk()):
-        return set(symbols)
-    return set()
 
 
 @dataclass
