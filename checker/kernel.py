@@ -23,7 +23,8 @@ from . import syntax as S
 from .lexer import is_greek
 from .meaning import is_constant, varying_symbols
 from .shapes import Prod
-from .typecheck import IllTyped, checked_shape, shape_of
+from .shapes import bind_dims, fill_dims
+from .typecheck import IllTyped, checked_shape, shape_of, type_rule
 
 NORMAL_FORM = "matproof-ac/1"
 FORMAT = "matproof-certificate/1"
@@ -135,14 +136,37 @@ def _put(e: S.Expr, path, x: S.Expr) -> S.Expr:
     return S.Expr(e.op, tuple(args), e.attr)
 
 
-def _instance(p: S.Expr, subst: dict[str, S.Expr], shape) -> S.Expr:
+def _constant_keys(p: S.Expr, side: str) -> dict[int, str]:
+    """`#L0`, `#L1`, … (or `#R…`): the constants of a rule side in pre-order."""
+    out: dict[int, str] = {}
+    for node in p.walk():
+        if node.op in (S.IDENT, S.ZERO, S.ONES):
+            out[id(node)] = f"#{side}{len(out)}"
+    return out
+
+
+def _instance(p: S.Expr, subst: dict[str, S.Expr], shape, keys: dict[int, str] | None = None,
+              dims: dict | None = None) -> S.Expr:
+    """The rule side `p` under `subst`; constants take the shape recorded for them in `subst`
+    (a matched side) or, at the root, `shape`."""
+    keys = keys or {}
     if p.op == S.SYM:
         if p.attr not in subst:
             raise KeyError(p.attr)
         return subst[p.attr]
     if p.op in (S.IDENT, S.ZERO, S.ONES):
+        recorded = subst.get(keys.get(id(p), ""))
+        if recorded is not None:
+            if recorded.op != p.op:
+                raise KeyError(keys[id(p)])
+            return recorded
+        filled = fill_dims(p.attr, dims) if dims is not None and p.attr is not None else None
+        if filled is not None:
+            return S.Expr(p.op, (), filled)
+        if shape is None:
+            raise KeyError("the shape of a constant")
         return S.Expr(p.op, (), (shape[0], shape[0]) if p.op == S.IDENT else shape)
-    return S.Expr(p.op, tuple(_instance(a, subst, None) for a in p.args), p.attr)
+    return S.Expr(p.op, tuple(_instance(a, subst, None, keys, dims) for a in p.args), p.attr)
 
 
 # ---- rules ---------------------------------------------------------------------
@@ -206,11 +230,14 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
             rule = rules.get(st["rule"])
             if rule is None:
                 raise KernelError(f"no rule named {st['rule']!r}", n)
+            rule_typed = type_rule(rule)   # shapes of constants as templates in the rule's dimensions
+            rule = type(rule)(rule.name, rule_typed.exprs[0], rule_typed.exprs[1], rule.bidirectional,
+                              rule.conditions, rule.decls, rule.line, rule.text)
             # a rule is an equation: a proof of equality may use it either way
             if st["direction"] == "->":
-                pl, pr = rule.lhs, rule.rhs
+                (pl, sl), (pr, sr) = (rule.lhs, "L"), (rule.rhs, "R")
             elif st["direction"] == "<-":
-                pl, pr = rule.rhs, rule.lhs
+                (pl, sl), (pr, sr) = (rule.rhs, "R"), (rule.lhs, "L")
             else:
                 raise KernelError(f"unknown direction {st['direction']!r}", n)
             if nf(before) != current:
@@ -223,7 +250,8 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
                 raise KernelError("a term of the step is not well-typed", n)
             subst = {k: decode(v) for k, v in st["subst"].items()}
             for var, value in subst.items():
-                if is_greek(var[0]) and var[0].islower() and shape_of(value, typed.symbols) != (1, 1):
+                if var[0] != "#" and is_greek(var[0]) and var[0].islower() \
+                        and shape_of(value, typed.symbols) != (1, 1):
                     raise KernelError(f"{var} must be a scalar", n)
             site = _at(before, st["path"])
             window = st.get("window")
@@ -235,13 +263,18 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
             else:
                 part = site
             shape = shape_of(part, typed.symbols)
-            want = _instance(pl, subst, shape)
+            dims: dict = {}
+            for var, value in subst.items():
+                if not var.startswith("#") and var in rule_typed.symbols:
+                    if not bind_dims(rule_typed.symbols[var].shape, shape_of(value, typed.symbols), dims):
+                        raise KernelError(f"{var} does not have the shape the rule gives it", n)
+            want = _instance(pl, subst, shape, _constant_keys(pl, sl), dims)
             if nf(part) != nf(want):
                 raise KernelError(f"the term at the position is not an instance of {rule.name}", n)
             for kind, arg in rule.conditions:
                 if not facts.holds(kind, _instance(arg, subst, None)):
                     raise KernelError(f"condition {kind}(…) of {rule.name} does not hold", n)
-            new = _instance(pr, subst, shape)
+            new = _instance(pr, subst, shape, _constant_keys(pr, sr), dims)
             try:
                 fits = checked_shape(new, typed.symbols) == checked_shape(want, typed.symbols) == shape
             except IllTyped:

@@ -15,6 +15,7 @@ from .kernel import file_hash
 from .parse import parse_file
 from .resources import rules_dir
 from .statements import Rule
+from .typecheck import type_rule
 
 
 def default_rule_files() -> list[Path]:
@@ -38,12 +39,17 @@ def _vars(e) -> set[str]:
 
 
 def to_rewrites(rules: list[Rule]) -> list[Rewrite]:
+    """Rewrites over the typed rule sides: the shapes of I, 0, 𝟏 in them are templates in the
+    rule's own dimensions, filled in from what the variables match."""
     out: list[Rewrite] = []
     for r in rules:
+        typed = type_rule(r)
+        lhs, rhs = typed.exprs
+        var_shapes = {n: i.shape for n, i in typed.symbols.items()}
         if _vars(r.rhs) <= _vars(r.lhs):
-            out.append(Rewrite(r.name, r.lhs, r.rhs, tuple(r.conditions), "->"))
+            out.append(Rewrite(r.name, lhs, rhs, tuple(r.conditions), "->", var_shapes))
         if r.bidirectional and _vars(r.lhs) <= _vars(r.rhs):
-            out.append(Rewrite(r.name, r.rhs, r.lhs, tuple(r.conditions), "<-"))
+            out.append(Rewrite(r.name, rhs, lhs, tuple(r.conditions), "<-", var_shapes))
     return out
 
 

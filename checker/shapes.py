@@ -217,3 +217,32 @@ def dims_of(s: Shape) -> set[str]:
             if isinstance(f, str):
                 out.add(f)
     return out
+
+
+def bind_dims(template: Shape, actual: Shape, mapping: dict[str, Dim]) -> bool:
+    """Extend `mapping` (a rule's dimension names → a term's dimensions) so that `template`
+    becomes `actual`; False if it cannot."""
+    for t, a in zip(template, actual):
+        if isinstance(t, str):
+            if mapping.setdefault(t, a) != a:
+                return False
+        elif t != a:
+            return False
+    return True
+
+
+def fill_dims(template: Shape, mapping: dict[str, Dim]) -> Shape | None:
+    out = []
+    for t in template:
+        if isinstance(t, str):
+            if t not in mapping:
+                return None
+            out.append(mapping[t])
+        elif isinstance(t, Prod):
+            parts = [mapping.get(f, f) if isinstance(f, str) else f for f in t.factors]
+            if any(isinstance(f, str) and f not in mapping for f in t.factors):
+                return None
+            out.append(make_prod(parts))
+        else:
+            out.append(t)
+    return (out[0], out[1])

@@ -331,7 +331,8 @@ class _Inference:
                 self.unify(first[1], s, lambda: f"the two sides differ in shape: "
                            f"{self.print(exprs[k - 1] if k == 1 else exprs[0])} is {self.show(first[1])}, "
                            f"{self.print(exprs[k])} is {self.show(s)}", exprs[k])
-        self.settle_flexible([e for e, _ in typed])
+        if not self.pattern:   # in a rule, an open shape stays open: it matches any size
+            self.settle_flexible([e for e, _ in typed])
         # Final, readable shapes: name dimensions in the order symbols appear.
         namer = Namer(self.u, taken)
         symbols: dict[str, SymbolInfo] = {}

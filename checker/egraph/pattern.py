@@ -21,8 +21,19 @@ from .. import syntax as S
 from ..lexer import is_greek
 from .egraph import EGraph
 
-Binding = int | tuple[int, ...]   # a class, or a run of factor classes
+Binding = int | tuple[int, ...] | S.Expr   # a class, a run of factor classes, or a constant
 Subst = dict[str, Binding]
+CONSTANTS = (S.IDENT, S.ZERO, S.ONES)
+
+
+def constant_keys(p: S.Expr, side: str) -> dict[int, str]:
+    """Names for the constants (I, 0, 𝟏) of a rule side ("L" or "R"), in pre-order: their
+    shapes are read off the matched term and recorded in the substitution as `#L0`, …"""
+    out: dict[int, str] = {}
+    for node in p.walk():
+        if node.op in CONSTANTS:
+            out[id(node)] = f"#{side}{len(out)}"
+    return out
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,8 @@ def is_scalar_var(name: str) -> bool:
 
 
 def binding_shape(eg: EGraph, b: Binding):
+    if isinstance(b, S.Expr):
+        return b.attr
     if isinstance(b, int):
         return eg.classes[eg.find(b)].shape
     from ..typecheck import _shape_rule
@@ -61,9 +74,11 @@ def _bind(eg: EGraph, sub: Subst, name: str, b: Binding) -> Subst | None:
     return out
 
 
-def match(eg: EGraph, p: S.Expr, cid: int, sub: Subst | None = None) -> Iterator[Subst]:
+def match(eg: EGraph, p: S.Expr, cid: int, sub: Subst | None = None,
+          keys: dict[int, str] | None = None) -> Iterator[Subst]:
     """Substitutions under which `p` stands for class `cid` (whole class)."""
     sub = {} if sub is None else sub
+    keys = {} if keys is None else keys
     if p.op == S.SYM:
         s = _bind(eg, sub, p.attr, cid)
         if s is not None:
@@ -73,31 +88,35 @@ def match(eg: EGraph, p: S.Expr, cid: int, sub: Subst | None = None) -> Iterator
         op, attr, kids = node
         if op != p.op:
             continue
-        if p.op in (S.IDENT, S.ZERO, S.ONES):
-            yield sub
-            return
+        if p.op in CONSTANTS:
+            key = keys.get(id(p))
+            if key is None:
+                yield sub
+            else:
+                yield {**sub, key: S.Expr(op, (), attr)}
+            continue
         if attr != p.attr:
             continue
         if op == S.MUL:
-            yield from _match_seq(eg, p.args, kids, sub)
+            yield from _match_seq(eg, p.args, kids, sub, keys)
         elif op in (S.ADD, S.HAD):
             if len(kids) != len(p.args):
                 continue
             for perm in set(permutations(kids)):
-                yield from _match_list(eg, p.args, perm, sub)
+                yield from _match_list(eg, p.args, perm, sub, keys)
         elif len(kids) == len(p.args):
-            yield from _match_list(eg, p.args, kids, sub)
+            yield from _match_list(eg, p.args, kids, sub, keys)
 
 
-def _match_list(eg: EGraph, pats, kids, sub: Subst) -> Iterator[Subst]:
+def _match_list(eg: EGraph, pats, kids, sub: Subst, keys) -> Iterator[Subst]:
     if not pats:
         yield sub
         return
-    for s in match(eg, pats[0], kids[0], sub):
-        yield from _match_list(eg, pats[1:], kids[1:], s)
+    for s in match(eg, pats[0], kids[0], sub, keys):
+        yield from _match_list(eg, pats[1:], kids[1:], s, keys)
 
 
-def _match_seq(eg: EGraph, pats, kids, sub: Subst) -> Iterator[Subst]:
+def _match_seq(eg: EGraph, pats, kids, sub: Subst, keys=None) -> Iterator[Subst]:
     """Match factor patterns against a run of factors, covering all of it."""
     if not pats:
         if not kids:
@@ -109,18 +128,20 @@ def _match_seq(eg: EGraph, pats, kids, sub: Subst) -> Iterator[Subst]:
         for length in range(1, most + 1):
             s = _bind(eg, sub, p.attr, tuple(kids[:length]))
             if s is not None:
-                yield from _match_seq(eg, rest, kids[length:], s)
+                yield from _match_seq(eg, rest, kids[length:], s, keys)
         return
     if not kids:
         return
-    for s in match(eg, p, kids[0], sub):
-        yield from _match_seq(eg, rest, kids[1:], s)
+    for s in match(eg, p, kids[0], sub, keys):
+        yield from _match_seq(eg, rest, kids[1:], s, keys)
 
 
-def match_root(eg: EGraph, p: S.Expr, cid: int) -> Iterator[tuple[Subst, Window | None]]:
-    """Matches of a rule's left side in class `cid`: whole, or in a window of a product."""
+def match_root(eg: EGraph, p: S.Expr, cid: int, side: str = "L"
+               ) -> Iterator[tuple[Subst, Window | None]]:
+    """Matches of a rule side in class `cid`: whole, or in a window of a product."""
+    keys = constant_keys(p, side)
     if p.op != S.MUL:
-        for s in match(eg, p, cid):
+        for s in match(eg, p, cid, None, keys):
             yield s, None
         return
     k = len(p.args)
@@ -131,5 +152,5 @@ def match_root(eg: EGraph, p: S.Expr, cid: int) -> Iterator[tuple[Subst, Window 
         n = len(kids)
         for start in range(n):
             for end in range(start + k, n + 1):
-                for s in _match_seq(eg, p.args, kids[start:end], {}):
+                for s in _match_seq(eg, p.args, kids[start:end], {}, keys):
                     yield s, Window(node, start, end)

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from .. import syntax as S
 from ..meaning import is_constant
+from ..shapes import bind_dims, fill_dims
 from ..typecheck import IllTyped, checked_shape
 from .egraph import EGraph
-from .pattern import Binding, Subst, Window, binding_shape, match_root
+from .pattern import Binding, Subst, Window, binding_shape, constant_keys, match_root
 
 #: conditions a rule may carry (§7), and the facts they are read from
 SHAPE_CONDITIONS = {"scalar", "square"}
@@ -28,6 +29,12 @@ class Rewrite:
     rhs: S.Expr
     conditions: tuple[tuple[str, S.Expr], ...] = ()
     direction: str = "->"          # "->" as written, "<-" the rule read right to left
+    var_shapes: dict | None = None  # the variables' shapes in the rule's own dimensions
+
+    @property
+    def side(self) -> str:
+        """Which side of the rule this rewrite matches: "L" (as written) or "R"."""
+        return "L" if self.direction == "->" else "R"
 
     @property
     def label(self) -> str:
@@ -80,39 +87,50 @@ class Facts:
 
 
 def binding_term(eg: EGraph, b: Binding) -> S.Expr:
+    if isinstance(b, S.Expr):
+        return b
     if isinstance(b, int):
         return eg.term(b)
     return S.Expr(S.MUL, tuple(eg.term(k) for k in b))
 
 
-def _factors(eg: EGraph, p: S.Expr, sub: Subst, shape) -> list[S.Expr] | None:
+def _factors(eg: EGraph, p: S.Expr, sub: Subst, keys, dims=None) -> list[S.Expr] | None:
     """The factors a product pattern stands for (runs of a variable spread out)."""
     out: list[S.Expr] = []
     for f in p.args:
         if f.op == S.SYM and isinstance(sub[f.attr], tuple):
             out.extend(eg.term(k) for k in sub[f.attr])
         else:
-            t = instantiate(eg, f, sub, None)
+            t = instantiate(eg, f, sub, None, keys, dims)
             if t is None:
                 return None
             out.append(t)
     return out
 
 
-def instantiate(eg: EGraph, p: S.Expr, sub: Subst, shape) -> S.Expr | None:
-    """The concrete term `p` stands for under `sub`; `shape` is for I, 0, 𝟏 at the root."""
+def instantiate(eg: EGraph, p: S.Expr, sub: Subst, shape, keys: dict[int, str] | None = None,
+                dims: dict | None = None) -> S.Expr | None:
+    """The concrete term `p` stands for under `sub`; `shape` is for I, 0, 𝟏 at the root, and
+    `keys` name the constants of a matched side (their shapes were recorded in `sub`)."""
+    keys = keys or {}
     if p.op == S.SYM:
         return binding_term(eg, sub[p.attr])
     if p.op in (S.IDENT, S.ZERO, S.ONES):
+        if id(p) in keys and keys[id(p)] in sub:
+            return sub[keys[id(p)]]
+        if dims is not None and p.attr is not None:
+            filled = fill_dims(p.attr, dims)
+            if filled is not None:
+                return S.Expr(p.op, (), filled)
         if shape is None:
             return None  # a constant inside a right side: its shape is not known here
         return S.Expr(p.op, (), shape if p.op != S.IDENT else (shape[0], shape[0]))
     if p.op == S.MUL:
-        parts = _factors(eg, p, sub, shape)
+        parts = _factors(eg, p, sub, keys, dims)
         return None if parts is None else S.Expr(S.MUL, tuple(parts))
     args = []
     for a in p.args:
-        t = instantiate(eg, a, sub, None)
+        t = instantiate(eg, a, sub, None, keys, dims)
         if t is None:
             return None
         args.append(t)
@@ -155,8 +173,13 @@ def prepare(eg: EGraph, rw: Rewrite, cid: int, sub: Subst, window: Window | None
         shape = eg.classes[eg.find(cid)].shape
     else:
         shape = binding_shape(eg, tuple(window.node[2][window.start:window.end]))
-    lhs_t = instantiate(eg, rw.lhs, sub, shape)
-    rhs_t = instantiate(eg, rw.rhs, sub, shape)
+    dims: dict = {}
+    for var, b in sub.items():
+        if not var.startswith("#") and rw.var_shapes and var in rw.var_shapes:
+            if not bind_dims(rw.var_shapes[var], binding_shape(eg, b), dims):
+                return None
+    lhs_t = instantiate(eg, rw.lhs, sub, shape, constant_keys(rw.lhs, rw.side), dims)
+    rhs_t = instantiate(eg, rw.rhs, sub, shape, None, dims)
     if lhs_t is None or rhs_t is None:
         return None
     whole_l, win_l = in_context(eg, window, lhs_t, rw.lhs)
@@ -190,7 +213,7 @@ def matches(eg: EGraph, rw: Rewrite, limit: int, deadline: float | None = None):
     for n, cid in enumerate(list(eg.classes)):
         if deadline is not None and n % 64 == 0 and time.perf_counter() > deadline:
             raise OutOfTime()
-        for sub, window in match_root(eg, rw.lhs, cid):
+        for sub, window in match_root(eg, rw.lhs, cid, rw.side):
             found.append((cid, sub, window))
             if len(found) > limit:
                 return None
