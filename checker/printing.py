@@ -113,7 +113,8 @@ class Printer:
                 elif t.op == S.NUM and t.attr < 0:
                     out.append(f" {self.minus} " + self.number(-t.attr))
                 elif t.op == S.MUL and t.args[0].op == S.NUM and t.args[0].attr < 0:
-                    out.append(f" {self.minus} " + self.p(S.mul([S.num(-t.args[0].attr), *t.args[1:]])))
+                    positive = S.mul([S.num(-t.args[0].attr), *t.args[1:]], flatten=False)
+                    out.append(f" {self.minus} " + self.p(positive))
                 else:
                     out.append(" + " + self.wrap(t, SUM + 1))
             return "".join(out)

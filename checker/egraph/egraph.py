@@ -192,9 +192,11 @@ class EGraph:
                 existing = self.memo.get(new)
                 if existing is not None and self.find(existing) != self.find(parent):
                     self.union(existing, parent, (self.node_nid[new], nid, ("congruence",)))
-                seen[new] = (parent, self.node_nid.get(new, nid))
+                seen[new] = (parent, min(self.node_nid.get(new, nid), nid))
             self.memo[new] = self.find(parent)
-            self.node_nid.setdefault(new, nid)
+            # the oldest forest vertex of a node stands for it: explanations through it use
+            # older edges, so explaining a congruence never needs the congruence itself
+            self.node_nid[new] = min(self.node_nid.get(new, nid), nid)
         root = self.find(i)
         self.classes[root].parents = [(n, self.find(p), nid) for n, (p, nid) in seen.items()]
         return {self.find(p) for p, _ in seen.values()}

@@ -71,46 +71,45 @@ class Explainer:
         nt, nu = eg.node_of(t), eg.node_of(u)
         if nt == nu:
             return self.congruence(t, u)
-        path = nx.shortest_path(eg.forest, eg.node_nid[nt], eg.node_nid[nu])
-        steps: list[Step] = []
-        cur = t
+        x, y = eg.node_nid[nt], eg.node_nid[nu]
+        path = nx.shortest_path(eg.forest, x, y)
+        term = eg.nid_term
+        # Between edges we always pass through the term of the forest vertex itself: the
+        # children equalities each edge needs were then established by older edges only,
+        # so the recursion on children cannot come back to where it started.
+        steps = self.congruence(t, term[x])
         for a, b in zip(path, path[1:]):
             data = eg.forest.edges[a, b]
             why, forward = data["why"], data["src"] == a
             if why[0] == "rule":
                 rs: RuleStep = why[1] if forward else why[1].reversed()
-                steps += self.congruence(cur, rs.before)
+                steps += self.congruence(term[a], rs.before)
                 steps.append(Step(rs.rule, rs.direction, rs.subst, rs.before, rs.after, (),
                                   rs.window_before))
-                cur = rs.after
+                steps += self.congruence(rs.after, term[b])
             elif why[0] == "assoc":
-                steps_, cur = self.assoc(cur, a, b, why, forward)
-                steps += steps_
-            else:  # congruence: the two e-nodes have become the same
-                nxt = eg.nid_term[b]
-                steps += self.congruence(cur, nxt)
-                cur = nxt
-        steps += self.congruence(cur, u)
+                steps += self.assoc(a, b, why, forward)
+            else:  # congruence: the two e-nodes had become the same
+                steps += self.congruence(term[a], term[b])
+        steps += self.congruence(term[y], u)
         return steps
 
-    def assoc(self, cur: S.Expr, a: int, b: int, why, forward: bool) -> tuple[list[Step], S.Expr]:
+    def assoc(self, a: int, b: int, why, forward: bool) -> list[Step]:
         """Cross a flattening edge: outer(…, c, …) with c = inner(…) ↔ the flat node."""
         eg = self.eg
         _, j, inner_nid = why
-        outer_nid = a if forward else b
+        outer_nid, flat_nid = (a, b) if forward else (b, a)
         outer = eg.nid_term[outer_nid]
         inner = eg.nid_term[inner_nid]
         args = list(outer.args)
         args[j] = inner
         flat = S.make(outer.op, tuple(args), outer.attr)
-        if forward:
-            steps = self.congruence(cur, outer)
-            steps += self.lift(self.explain(outer.args[j], inner), outer, j)
-            return steps, flat
-        steps = self.congruence(cur, flat)
         grouped = S.Expr(outer.op, tuple(args), outer.attr)   # equal to `flat` modulo AC
-        steps += self.lift(self.explain(inner, outer.args[j]), grouped, j)
-        return steps, outer
+        if forward:
+            steps = self.lift(self.explain(outer.args[j], inner), outer, j)
+            return steps + self.congruence(flat, eg.nid_term[flat_nid])
+        steps = self.congruence(eg.nid_term[flat_nid], flat)
+        return steps + self.lift(self.explain(inner, outer.args[j]), grouped, j)
 
     def congruence(self, t: S.Expr, u: S.Expr) -> list[Step]:
         """t and u have the same e-node: rewrite t's children into u's, one by one."""
