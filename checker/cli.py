@@ -137,6 +137,42 @@ def cmd_verify(args) -> int:
     return 0
 
 
+def cmd_grad(args) -> int:
+    from . import syntax as S
+    from .egraph.run import Limits
+    from .parse import parse_expr
+    from .printing import PRINTERS, dumps, to_ascii
+    from .prove import EXIT, prove_text
+    from .report import render_result
+    from .rules import default_rule_files
+    from .search import derive_gradient
+    from .typecheck import infer
+    decls = _lets(args.let)
+    fmt = _fmt(args)
+    f = parse_expr(args.input, set(decls))
+    typed = infer([f], decls)
+    if typed.shape(typed.exprs[0]) != (1, 1):
+        raise MatproofError("matproof grad needs a scalar function", 1, 1, None, args.input,
+                            hint="take the trace or an inner product of a matrix-valued expression")
+    if args.wrt not in typed.symbols:
+        raise MatproofError(f"{args.wrt} does not occur in the function", 1, 1, None, args.input)
+    limits = Limits(nodes=args.max_nodes, iterations=args.max_iterations, seconds=args.timeout)
+    g = derive_gradient(typed, typed.exprs[0], args.wrt, default_rule_files(), limits)
+    if g is None:
+        print(f"? no gradient found within the limits for ∂({PRINTERS['unicode'](f)})/∂{args.wrt}")
+        return 3
+    wrt = S.sym(args.wrt)
+    text = f"d({to_ascii(typed.exprs[0])})/d{to_ascii(wrt)} = {to_ascii(g)}"
+    results = prove_text(text, decls=decls, limits=limits, printer="unicode" if fmt == "json" else fmt)
+    res = results[0]
+    if fmt == "json":
+        print(dumps({"gradient": PRINTERS["unicode"](g), "latex": PRINTERS["latex"](g), **res.as_json()}))
+    else:
+        print(f"∂f/∂{PRINTERS[fmt](wrt)} = {PRINTERS[fmt](g)}")
+        print(render_result(res, fmt, error_details=False))
+    return EXIT[res.status] if res.status != "proved" else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="matproof",
                                  description="Prove matrix-calculus identities by rewriting.")
@@ -164,6 +200,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=5.0, help="seconds of search per link")
     p.add_argument("--certificate", metavar="FILE", help="write the proof certificate (JSON) here")
     p.set_defaults(run=cmd_prove)
+
+    p = sub.add_parser("grad", help="derive ∂f/∂X, prove it, and check it numerically")
+    p.add_argument("input", metavar="FUNCTION")
+    p.add_argument("--wrt", required=True, metavar="X", help="the variable")
+    common(p)
+    p.add_argument("--max-nodes", type=int, default=20_000)
+    p.add_argument("--max-iterations", type=int, default=8)
+    p.add_argument("--timeout", type=float, default=5.0)
+    p.set_defaults(run=cmd_grad)
 
     p = sub.add_parser("verify", help="replay a proof certificate with the kernel")
     p.add_argument("input", metavar="CERT.json")

@@ -199,6 +199,8 @@ class _Facts:
         self.known: dict[str, set[S.Expr]] = {}
         for a in typed.assumptions:
             self.known.setdefault(a.kind, set()).add(nf(a.expr))
+            if a.kind == "positive" and a.expr.op == "det":   # det X > 0: X is invertible
+                self.known.setdefault("invertible", set()).add(nf(a.expr.args[0]))
 
     def holds(self, kind: str, e: S.Expr) -> bool:
         if kind == "constant":

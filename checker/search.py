@@ -15,11 +15,11 @@ from .egraph.explain import Explainer, ExplainError, Step
 from .egraph.rewrite import Facts
 from .egraph.run import Limits, RunReport, run
 from .meaning import varying_symbols
-from .kernel import FORMAT, NORMAL_FORM, KernelError, check_steps, encode
+from .kernel import FORMAT, NORMAL_FORM, KernelError, check_steps, encode, nf
 from .printing import to_ascii
 from .rules import load_rules, rule_file_records, to_rewrites
 from .statements import Decl
-from .typecheck import Typed
+from .typecheck import IllTyped, Typed, checked_shape
 
 PROPERTY_FACTS = {"invertible": ("invertible", "spd", "orthogonal"), "symmetric": ("symmetric", "spd"),
                   "spd": ("spd",), "orthogonal": ("orthogonal",), "diagonal": ("diagonal",),
@@ -48,6 +48,8 @@ def facts_for(eg: EGraph, typed: Typed, varying: set[str]) -> Facts:
                 facts.classes.setdefault(kind, set()).add(cid)
     for a in typed.assumptions:
         facts.classes.setdefault(a.kind, set()).add(eg.add(a.expr))
+        if a.kind == "positive" and a.expr.op == "det":   # det X > 0: X is invertible
+            facts.classes.setdefault("invertible", set()).add(eg.add(a.expr.args[0]))
     return facts
 
 
@@ -99,3 +101,30 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
     if gradient is not None:
         cert["gradient"] = gradient
     return SearchResult(True, report, steps, cert, start=lhs, goal=rhs, gradient=gradient is not None)
+
+
+def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], limits: Limits
+                    ) -> S.Expr | None:
+    """The simplest G found with d f = ⟨G, dX⟩ (only X varying), or None.
+
+    Saturates d f and reads, among the forms of its class, the inner products with dX;
+    the cheapest term of their other side is the gradient. The caller proves it."""
+    eg = EGraph(typed.symbols)
+    df = eg.add(S.Expr(S.D, (f,)))
+    dx = eg.add(S.Expr(S.D, (S.sym(wrt),)))
+    facts = facts_for(eg, typed, {wrt})
+    run(eg, to_rewrites(load_rules(rule_files)), [], facts, limits)
+    eg.rebuild()
+    candidates = [kids[0] for (op, _, kids) in eg.nodes(df) if op == S.INNER and eg.find(kids[1]) == eg.find(dx)]
+    candidates += [kids[1] for (op, _, kids) in eg.nodes(df) if op == S.INNER and eg.find(kids[0]) == eg.find(dx)]
+    if not candidates:
+        return None
+    ex = Extractor(eg)
+    best = min((ex.term(g) for g in candidates), key=lambda t: (len(list(t.walk())), repr(t)))
+    tidy = nf(best)   # numbers to the front: 2 Aᵀ r rather than Aᵀ 2 r
+    try:
+        if checked_shape(tidy, typed.symbols) == checked_shape(best, typed.symbols):
+            return S.canonical(tidy)
+    except IllTyped:
+        pass
+    return best

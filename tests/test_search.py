@@ -136,3 +136,40 @@ def test_a_proof_of_a_refuted_identity_is_an_internal_error(tmp_path):
     res = prove_theorem(thm)
     assert res.status == "error" and res.reason.startswith("internal error")
     assert res.counterexample is not None
+
+
+SEEDS = [t for t in CORPUS if t.name in ("seed-unicode", "seed-ascii", "seed-latex")]
+
+
+@pytest.mark.parametrize("thm", SEEDS, ids=[t.name for t in SEEDS])
+def test_the_seed_is_proved_in_all_three_notations(thm):
+    res = prove_theorem(thm)
+    assert res.status == "proved", res.reason
+    assert res.certificate["gradient"] == {"wrt": "X", "side": 0}
+    verify(json.loads(json.dumps(res.certificate)))
+    rules = [step["rule"] for step in res.proof]
+    assert rules[1].startswith("gradient identification")
+    assert "d-inverse" in rules
+
+
+def test_a_gradient_certificate_for_a_wrong_gradient_is_rejected():
+    cert = _cert("∂ tr(A X)/∂X = Aᵀ")
+    bad = copy.deepcopy(cert)
+    bad["theorem"]["text"] = "theorem link: d(tr(A X))/dX = A"      # the same steps, another claim
+    with pytest.raises(KernelError):
+        verify(bad)
+
+
+def test_gradient_identification_is_only_for_scalar_functions():
+    cert = _cert("∂ tr(A X)/∂X = Aᵀ")
+    bad = copy.deepcopy(cert)
+    bad["gradient"] = {"wrt": "X", "side": 1}        # claims the gradient stands on the right
+    with pytest.raises(KernelError):
+        verify(bad)
+
+
+def test_only_the_variable_varies_in_a_gradient():
+    # with A varying too, d tr(A X) would have a dA term; the kernel's constant(…) must hold
+    cert = _cert("∂ tr(A X)/∂X = Aᵀ")
+    used = {s["rule"] for s in cert["steps"]}
+    assert used & {"d-product-constant-left", "d-constant"}

@@ -56,6 +56,7 @@ class EGraph:
         self.node_nid: dict[ENode, int] = {}
         self.nid_term: list[S.Expr] = []
         self.class_term: dict[int, S.Expr] = {}
+        self.term_vertex: dict[S.Expr, int] = {}   # each term added: its root's forest vertex then
         self.forest = nx.Graph()
 
     # -- nodes ------------------------------------------------------------------
@@ -110,7 +111,14 @@ class EGraph:
         Works between rebuilds too: a node missed under a stale key is added again and
         merged with its twin by the next rebuild (a congruence)."""
         kids = tuple(self.add(a) for a in e.args)
-        return self._add_node((e.op, e.attr, kids), e)
+        cid, nid = self._add_node((e.op, e.attr, kids), e)
+        self.term_vertex.setdefault(e, nid)
+        return cid, nid
+
+    def vertex(self, e: S.Expr) -> int:
+        """The forest vertex of a term: the e-node its root was when the term was first added."""
+        v = self.term_vertex.get(e)
+        return v if v is not None else self.node_nid[self.node_of(e)]
 
     def lookup(self, e: S.Expr) -> int | None:
         """The class of a term already in the graph, or None."""

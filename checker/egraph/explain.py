@@ -68,15 +68,13 @@ class Explainer:
 
     def _explain(self, t: S.Expr, u: S.Expr) -> list[Step]:
         eg = self.eg
-        nt, nu = eg.node_of(t), eg.node_of(u)
-        if nt == nu:
-            return self.congruence(t, u)
-        x, y = eg.node_nid[nt], eg.node_nid[nu]
+        x, y = eg.vertex(t), eg.vertex(u)
         path = nx.shortest_path(eg.forest, x, y)
         term = eg.nid_term
-        # Between edges we always pass through the term of the forest vertex itself: the
-        # children equalities each edge needs were then established by older edges only,
-        # so the recursion on children cannot come back to where it started.
+        # Every term stands for the forest vertex its root was when the term was added, and
+        # between edges we pass through the vertices' own terms: the child equalities each
+        # edge needs were then established by older edges only, so the recursion on children
+        # uses ever older edges and cannot come back to where it started.
         steps = self.congruence(t, term[x])
         for a, b in zip(path, path[1:]):
             data = eg.forest.edges[a, b]

@@ -191,7 +191,8 @@ def prepare(eg: EGraph, rw: Rewrite, cid: int, sub: Subst, window: Window | None
         return None
     subst_terms = {k: binding_term(eg, v) for k, v in sub.items()}
     step = RuleStep(rw.name, rw.direction, subst_terms, whole_l, whole_r, win_l, win_r)
-    return Prepared(cid, whole_r, eg.nid_of(whole_l), step)
+    _, nid_l = eg.add_with_nid(whole_l)   # records the vertices of the matched term's parts
+    return Prepared(cid, whole_r, nid_l, step)
 
 
 def apply_prepared(eg: EGraph, p: Prepared) -> bool:

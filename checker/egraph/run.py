@@ -48,8 +48,8 @@ def run(eg: EGraph, rewrites: list[Rewrite], goals: list[tuple[int, int]], facts
     allowance: dict[str, int] = {}
     applied: dict[str, int] = {}
 
-    def done() -> bool:
-        return all(eg.find(a) == eg.find(b) for a, b in goals)
+    def done() -> bool:   # with no goals, saturate (up to the limits)
+        return bool(goals) and all(eg.find(a) == eg.find(b) for a, b in goals)
 
     def report(stop: str, it: int) -> RunReport:
         return RunReport(stop, it, eg.n_nodes, eg.n_classes, time.perf_counter() - t0, applied)
