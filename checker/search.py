@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import syntax as S
 from .egraph import EGraph, Extractor
-from .egraph.explain import Explainer, ExplainError, Step
+from .egraph.explain import ExplainError, Step, explain
 from .egraph.rewrite import Facts
 from .egraph.run import Limits, RunReport, run
 from .meaning import varying_symbols
@@ -81,7 +81,7 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
         return SearchResult(False, report, reason=f"no proof found: {report.limit_text(limits)}",
                             closest=(ex.term(a), ex.term(b)))
     try:
-        steps = Explainer(eg).explain(lhs, rhs)
+        steps = explain(eg, lhs, rhs)
     except ExplainError as e:
         return SearchResult(False, report, reason=f"the proof could not be explained: {e}")
     cert_steps = [{"rule": s.rule, "direction": s.direction, "path": list(s.path),

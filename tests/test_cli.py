@@ -106,3 +106,30 @@ def test_console_script_runs_without_traceback(tmp_path):
                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     assert out.returncode == 2
     assert "^" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_grad_derives_proves_and_checks(capsys):
+    code, out, _ = run(capsys, "grad", "xᵀ A x", "--wrt", "x")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "∂f/∂x = (A + Aᵀ) x"           # the Cookbook's answer (eq. 81)
+    assert lines[1] == "✓ line 1: proved"
+    assert "agrees on 6 random instances" in out
+
+
+def test_grad_of_a_matrix_is_bad_input(capsys):
+    code, _, err = run(capsys, "grad", "A X", "--wrt", "X")
+    assert code == 2 and "scalar function" in err
+
+
+def test_verify_round_trip_and_tampering(capsys, tmp_path):
+    cert = tmp_path / "c.json"
+    code, _, _ = run(capsys, "prove", "--certificate", str(cert), "tr(A B C) = tr(C A B)")
+    assert code == 0
+    code, out, _ = run(capsys, "verify", str(cert))
+    assert code == 0 and out.startswith("✓ certificate 1 accepted")
+    data = json.loads(cert.read_text())
+    data["steps"][0]["rule"] = "transpose-product"
+    cert.write_text(json.dumps(data))
+    code, _, err = run(capsys, "verify", str(cert))
+    assert code == 1 and "step 1" in err

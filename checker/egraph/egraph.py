@@ -58,6 +58,8 @@ class EGraph:
         self.class_term: dict[int, S.Expr] = {}
         self.term_vertex: dict[S.Expr, int] = {}   # each term added: its root's forest vertex then
         self.forest = nx.Graph()
+        # every rule application, merging or not: shortest paths here give shorter proofs
+        self.shortcuts = nx.Graph()
 
     # -- nodes ------------------------------------------------------------------
     def find(self, i: int) -> int:
@@ -159,6 +161,7 @@ class EGraph:
             raise ShapeClash(f"class {ra} has shape {ca.shape}, class {rb} has {cb.shape}")
         if why is not None:
             self.forest.add_edge(why[0], why[1], why=why[2], src=why[0])
+            self.shortcuts.add_edge(why[0], why[1], why=why[2], src=why[0])
         if len(ca.parents) < len(cb.parents):  # keep the larger class as the root
             ra, rb, ca, cb = rb, ra, cb, ca
         self.uf.parent[rb] = ra

@@ -41,8 +41,9 @@ class Step:
 
 
 class Explainer:
-    def __init__(self, eg: EGraph, budget: int = 50_000, max_depth: int = 200):
+    def __init__(self, eg: EGraph, budget: int = 50_000, max_depth: int = 200, graph=None):
         self.eg = eg
+        self.graph = eg.forest if graph is None else graph
         self.budget = budget
         self.max_depth = max_depth
         self.active: set[tuple[S.Expr, S.Expr]] = set()
@@ -69,7 +70,7 @@ class Explainer:
     def _explain(self, t: S.Expr, u: S.Expr) -> list[Step]:
         eg = self.eg
         x, y = eg.vertex(t), eg.vertex(u)
-        path = nx.shortest_path(eg.forest, x, y)
+        path = nx.shortest_path(self.graph, x, y)
         term = eg.nid_term
         # Every term stands for the forest vertex its root was when the term was added, and
         # between edges we pass through the vertices' own terms: the child equalities each
@@ -77,7 +78,7 @@ class Explainer:
         # uses ever older edges and cannot come back to where it started.
         steps = self.congruence(t, term[x])
         for a, b in zip(path, path[1:]):
-            data = eg.forest.edges[a, b]
+            data = self.graph.edges[a, b]
             why, forward = data["why"], data["src"] == a
             if why[0] == "rule":
                 rs: RuleStep = why[1] if forward else why[1].reversed()
@@ -144,3 +145,13 @@ class Explainer:
             return S.Expr(parent.op, tuple(args), parent.attr)
         return [Step(s.rule, s.direction, s.subst, put(s.before), put(s.after), (i,) + s.path, s.window)
                 for s in steps]
+
+
+def explain(eg: EGraph, t: S.Expr, u: S.Expr) -> list[Step]:
+    """The shortest explanation we can find: first along every rule application (shortest
+    paths there are short proofs), and if that goes round in a circle, along the proof
+    forest, where it cannot."""
+    try:
+        return Explainer(eg, budget=20_000, graph=eg.shortcuts).explain(t, u)
+    except (ExplainError, nx.NetworkXNoPath, nx.NodeNotFound):
+        return Explainer(eg).explain(t, u)

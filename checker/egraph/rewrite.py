@@ -199,6 +199,8 @@ def apply_prepared(eg: EGraph, p: Prepared) -> bool:
     """Add the right side and merge it with the matched class; True if that merged anything."""
     new, nid_r = eg.add_with_nid(p.whole_r)
     if eg.find(new) == eg.find(p.cid):
+        if p.nid_l != nid_r and not eg.shortcuts.has_edge(p.nid_l, nid_r):
+            eg.shortcuts.add_edge(p.nid_l, nid_r, why=("rule", p.step), src=p.nid_l)
         return False
     return eg.union(p.cid, new, (p.nid_l, nid_r, ("rule", p.step)))
 
