@@ -137,6 +137,49 @@ def cmd_verify(args) -> int:
     return 0
 
 
+def _theorem_files(paths: list[str]) -> list[Path]:
+    files: list[Path] = []
+    for arg in paths:
+        p = Path(arg)
+        if p.is_dir():
+            files.extend(sorted(p.rglob("*.thm")))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise MatproofError(f"no such file or folder: {arg}", filename=arg)
+    return files
+
+
+def cmd_check(args) -> int:
+    """Every theorem of the files against its `expect`; exit 0 only if all match."""
+    from .egraph.run import Limits
+    from .parse import parse_file
+    from .printing import dumps
+    from .prove import prove_theorem
+    files = _theorem_files(args.paths)
+    docs = [(f, parse_file(f)) for f in files]          # bad input stops here, with exit 2
+    limits = Limits(seconds=args.timeout)
+    fmt = _fmt(args)
+    results = []
+    for f, doc in docs:
+        for thm in doc.theorems:
+            res = prove_theorem(thm, limits=limits)
+            results.append((f, res))
+            if fmt != "json":
+                ok = res.status == res.expected
+                mark = ("ok" if ok else "FAIL") if fmt == "ascii" else ("✓" if ok else "✗")
+                extra = "" if ok else f" (expected {res.expected})"
+                print(f"{mark} {f}:{res.line} {res.name}: {res.status}{extra} [{res.seconds:.2f}s]", flush=True)
+    bad = [r for _, r in results if r.status != r.expected]
+    if fmt == "json":
+        print(dumps({"theorems": [{**r.as_json(), "file": str(f)} for f, r in results],
+                     "passed": len(results) - len(bad), "failed": len(bad)}))
+    else:
+        print(f"{len(results)} theorems in {len(files)} files: {len(results) - len(bad)} as expected, "
+              f"{len(bad)} not")
+    return 1 if bad else 0
+
+
 def cmd_grad(args) -> int:
     from . import syntax as S
     from .egraph.run import Limits
@@ -200,6 +243,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=5.0, help="seconds of search per link")
     p.add_argument("--certificate", metavar="FILE", help="write the proof certificate (JSON) here")
     p.set_defaults(run=cmd_prove)
+
+    p = sub.add_parser("check", help="check every theorem of .thm files (folders searched) against its expect")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--format", choices=FORMATS, default="unicode")
+    p.add_argument("--json", action="store_true", help="short for --format json")
+    p.add_argument("--timeout", type=float, default=5.0, help="seconds of search per link")
+    p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("grad", help="derive ∂f/∂X, prove it, and check it numerically")
     p.add_argument("input", metavar="FUNCTION")
