@@ -136,8 +136,18 @@ def _put(e: S.Expr, path, x: S.Expr) -> S.Expr:
     return S.Expr(e.op, tuple(args), e.attr)
 
 
+def _well_typed(terms: list[S.Expr], shape, symbols) -> bool:
+    """Every term fits together at every node and has `shape`."""
+    try:
+        return all(checked_shape(t, symbols) == shape for t in terms)
+    except IllTyped:
+        return False
+
+
 def _constant_keys(p: S.Expr, side: str) -> dict[int, str]:
-    """`#L0`, `#L1`, … (or `#R…`): the constants of a rule side in pre-order."""
+    """`#L0`, `#L1`, … (or `#R…`): the constants of a rule side in pre-order. (The search
+    names them the same way in egraph/pattern.py; the kernel keeps its own copy on purpose:
+    it uses nothing of the search.)"""
     out: dict[int, str] = {}
     for node in p.walk():
         if node.op in (S.IDENT, S.ZERO, S.ONES):
@@ -244,11 +254,7 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
                 raise KernelError(f"unknown direction {st['direction']!r}", n)
             if nf(before) != current:
                 raise KernelError("does not start from the term the previous step ended with", n)
-            try:
-                typed_ok = checked_shape(before, typed.symbols) == checked_shape(after, typed.symbols) == side_shape
-            except IllTyped:
-                typed_ok = False
-            if not typed_ok:
+            if not _well_typed([before, after], side_shape, typed.symbols):
                 raise KernelError("a term of the step is not well-typed", n)
             subst = {k: decode(v) for k, v in st["subst"].items()}
             for var, value in subst.items():
@@ -277,11 +283,7 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
                 if not facts.holds(kind, _instance(arg, subst, None)):
                     raise KernelError(f"condition {kind}(…) of {rule.name} does not hold", n)
             new = _instance(pr, subst, shape, _constant_keys(pr, sr), dims)
-            try:
-                fits = checked_shape(new, typed.symbols) == checked_shape(want, typed.symbols) == shape
-            except IllTyped:
-                fits = False
-            if not fits:
+            if not _well_typed([want, new], shape, typed.symbols):
                 raise KernelError("the rule instance is not well-typed", n)
             if window is not None:
                 s, e = window
