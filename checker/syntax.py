@@ -55,6 +55,15 @@ class Expr:
     args: tuple["Expr", ...] = ()
     attr: Hashable = None
     span: Span | None = field(default=None, compare=False, hash=False, repr=False)
+    _hash: int | None = field(default=None, compare=False, hash=False, repr=False)
+
+    def __hash__(self) -> int:
+        # terms are dictionary keys all through the search: hash each node once
+        h = self._hash
+        if h is None:
+            h = hash((self.op, self.args, self.attr))
+            object.__setattr__(self, "_hash", h)
+        return h
 
     def __repr__(self) -> str:
         if self.op == SYM:

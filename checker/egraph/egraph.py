@@ -57,6 +57,8 @@ class EGraph:
         self.nid_term: list[S.Expr] = []
         self.class_term: dict[int, S.Expr] = {}
         self.term_vertex: dict[S.Expr, int] = {}   # each term added: its root's forest vertex then
+        self.term_class: dict[S.Expr, int] = {}    # … and its class
+        self.shape_cache: dict = {}                 # checked shapes of terms (see typecheck)
         self.forest = nx.Graph()
         # every rule application, merging or not: shortest paths here give shorter proofs
         self.shortcuts = nx.Graph()
@@ -112,9 +114,13 @@ class EGraph:
 
         Works between rebuilds too: a node missed under a stale key is added again and
         merged with its twin by the next rebuild (a congruence)."""
+        seen = self.term_vertex.get(e)
+        if seen is not None:   # added before: its class is where it went then (up to find)
+            return self.find(self.term_class[e]), seen
         kids = tuple(self.add(a) for a in e.args)
         cid, nid = self._add_node((e.op, e.attr, kids), e)
-        self.term_vertex.setdefault(e, nid)
+        self.term_vertex[e] = nid
+        self.term_class[e] = cid
         return cid, nid
 
     def vertex(self, e: S.Expr) -> int:
@@ -251,7 +257,7 @@ class EGraph:
             args[jt] = self.nid_term[inner_nid]
             flat_term = S.make(outer_term.op, tuple(args), outer_term.attr)
             try:  # A (rᵀ r) is a scaled A; A rᵀ r is not a product at all
-                if checked_shape(flat_term, self.symbols) != self.classes[self.find(cid)].shape:
+                if checked_shape(flat_term, self.symbols, self.shape_cache) != self.classes[self.find(cid)].shape:
                     continue
             except IllTyped:
                 continue

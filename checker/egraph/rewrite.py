@@ -185,7 +185,7 @@ def prepare(eg: EGraph, rw: Rewrite, cid: int, sub: Subst, window: Window | None
     whole_l, win_l = in_context(eg, window, lhs_t, rw.lhs)
     whole_r, win_r = in_context(eg, window, rhs_t, rw.rhs)
     try:   # the pattern may fit where the rule's typing does not (tr(A) + tr(B) with A, B of other sizes)
-        if checked_shape(rhs_t, eg.symbols) != checked_shape(lhs_t, eg.symbols):
+        if checked_shape(rhs_t, eg.symbols, eg.shape_cache) != checked_shape(lhs_t, eg.symbols, eg.shape_cache):
             return None
     except IllTyped:
         return None
