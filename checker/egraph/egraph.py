@@ -132,6 +132,9 @@ class EGraph:
         """The class of a term already in the graph, or None."""
         if self.pending:
             self.rebuild()
+        known = self.term_class.get(e)
+        if known is not None:
+            return self.find(known)
         kids = []
         for a in e.args:
             k = self.lookup(a)

@@ -75,8 +75,14 @@ def run(eg: EGraph, rewrites: list[Rewrite], goals: list[tuple[int, int]], facts
                 allowance[key] = limit * 2
                 changed = True  # something was left undone
                 continue
-            ready = [p for p in (prepare(eg, rw, cid, sub, window, facts) for cid, sub, window in found)
-                     if p is not None]
+            ready = []
+            for n, (cid, sub, window) in enumerate(found):
+                if n % 32 == 0 and time.perf_counter() - t0 > limits.seconds:
+                    eg.rebuild()
+                    return report("time limit", it)
+                p = prepare(eg, rw, cid, sub, window, facts)
+                if p is not None:
+                    ready.append(p)
             for p in ready:
                 if apply_prepared(eg, p):
                     applied[key] = applied.get(key, 0) + 1
