@@ -180,6 +180,30 @@ def cmd_check(args) -> int:
     return 1 if bad else 0
 
 
+def cmd_lint(args) -> int:
+    from .lint import lint_files
+    from .printing import dumps
+    paths = [Path(p) for p in args.files]
+    for p in paths:
+        if not p.is_file():
+            raise MatproofError(f"no such file: {p}", filename=str(p))
+    report = lint_files(paths)
+    counts = {k: sum(f.kind == k for f in report.findings) for k in ("error", "unsound", "warning")}
+    if _fmt(args) == "json":
+        print(dumps({"rules": report.rules, **counts,
+                     "findings": [f.__dict__ for f in report.findings]}))
+    else:
+        for f in report.findings:
+            print(f.text())
+            if f.counterexample:
+                cx = f.counterexample
+                print(f"    sizes {cx['sizes']}; left {cx['lhs']}; right {cx['rhs']}; "
+                      f"relative difference {cx['relative_difference']:.3g}")
+        print(f"{report.rules} rules: {counts['error']} errors, {counts['unsound']} unsound, "
+              f"{counts['warning']} warnings")
+    return 1 if report.failed else 0
+
+
 def cmd_grad(args) -> int:
     from . import syntax as S
     from .egraph.run import Limits
@@ -250,6 +274,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="short for --format json")
     p.add_argument("--timeout", type=float, default=5.0, help="seconds of search per link")
     p.set_defaults(run=cmd_check)
+
+    rules = sub.add_parser("rules", help="tools for rule authors")
+    rsub = rules.add_subparsers(dest="rules_command", metavar="COMMAND", required=True)
+    p = rsub.add_parser("lint", help="check rule files: shapes, soundness, duplicates, loops")
+    p.add_argument("files", nargs="+", metavar="FILE.rules")
+    p.add_argument("--format", choices=FORMATS, default="unicode")
+    p.add_argument("--json", action="store_true", help="short for --format json")
+    p.set_defaults(run=cmd_lint)
 
     p = sub.add_parser("grad", help="derive ∂f/∂X, prove it, and check it numerically")
     p.add_argument("input", metavar="FUNCTION")

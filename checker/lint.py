@@ -1,0 +1,119 @@
+"""`matproof rules lint`: what a rule author wants to know before the search uses a rule.
+
+For every rule: it parses and its two sides have one shape; it is sound on
+random instances (an unsound rule is shown with its counterexample); each
+direction it claims can be instantiated; its conditions can hold; it is not
+a duplicate of another rule up to renaming of variables; and no pair of
+one-way rules only undoes each other.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import syntax as S
+from .errors import MatproofError
+from .statements import Rule
+
+SQUARE_CONDITIONS = {"invertible", "symmetric", "spd", "orthogonal", "diagonal"}
+
+
+@dataclass
+class Finding:
+    rule: str
+    line: int
+    file: str
+    kind: str            # error, unsound, warning
+    message: str
+    counterexample: dict | None = None
+
+    def text(self) -> str:
+        return f"{self.file}:{self.line}: {self.kind}: rule {self.rule}: {self.message}"
+
+
+@dataclass
+class LintReport:
+    rules: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(f.kind in ("error", "unsound") for f in self.findings)
+
+
+def _renamed(e: S.Expr, names: dict[str, str]) -> S.Expr:
+    if e.op == S.SYM:
+        names.setdefault(e.attr, f"v{len(names)}")
+        return S.sym(names[e.attr])
+    return S.Expr(e.op, tuple(_renamed(a, names) for a in e.args), e.attr)
+
+
+def shape_key(rule: Rule) -> tuple:
+    """The rule up to renaming of its variables (in order of first appearance)."""
+    names: dict[str, str] = {}
+    lhs, rhs = _renamed(rule.lhs, names), _renamed(rule.rhs, names)
+    conds = tuple(sorted((k, repr(_renamed(a, names))) for k, a in rule.conditions))
+    return (lhs, rhs, rule.bidirectional, conds)
+
+
+def _vars(e: S.Expr) -> set[str]:
+    return {n.attr for n in e.walk() if n.op == S.SYM}
+
+
+def lint_rules(rules: list[Rule], seeds: int = 5) -> LintReport:
+    from .numeric import numeric_test
+    from .typecheck import type_rule
+    report = LintReport(rules=len(rules))
+    seen: dict[tuple, Rule] = {}
+    one_way: dict[tuple, Rule] = {}
+    for r in rules:
+        def find(kind: str, message: str, cx=None, r=r) -> None:
+            report.findings.append(Finding(r.name, r.line, r.filename, kind, message, cx))
+        try:
+            typed = type_rule(r)
+        except MatproofError as e:
+            find("error", e.message)
+            continue
+        if not _vars(r.rhs) <= _vars(r.lhs) and not (r.bidirectional and _vars(r.lhs) <= _vars(r.rhs)):
+            find("error", "its right side has variables its left side does not bind; it can never be applied")
+        elif r.bidirectional and not _vars(r.lhs) <= _vars(r.rhs):
+            find("warning", "only the left-to-right direction can be applied (the left side has more variables)")
+        if r.lhs.op == S.SYM and not r.conditions:
+            find("warning", "its left side is a bare variable: it matches every class of the e-graph")
+        for kind, arg in r.conditions:
+            if kind in SQUARE_CONDITIONS and arg.op == S.SYM and arg.attr in typed.symbols:
+                rows, cols = typed.symbols[arg.attr].shape
+                if rows != cols:
+                    find("error", f"{kind}({arg.attr}) cannot hold: {arg.attr} is not square in this rule")
+        key = shape_key(r)
+        if key in seen:
+            find("warning", f"duplicate of rule {seen[key].name} (line {seen[key].line}) up to renaming")
+        else:
+            seen[key] = r
+        if not r.bidirectional:
+            names: dict[str, str] = {}
+            forward = (_renamed(r.lhs, names), _renamed(r.rhs, names))
+            names2: dict[str, str] = {}
+            backward = (_renamed(r.rhs, names2), _renamed(r.lhs, names2))
+            if backward in one_way:
+                other = one_way[backward]
+                find("warning", f"it undoes rule {other.name} (line {other.line}): the two only loop; "
+                     "write one rule with <->")
+            one_way[forward] = r
+        for kind, arg in r.conditions:
+            if arg.op == S.SYM and arg.attr in typed.symbols and kind in SQUARE_CONDITIONS | {"constant"}:
+                typed.symbols[arg.attr].props = typed.symbols[arg.attr].props | {kind}
+        for seed in range(seeds):
+            result = numeric_test(typed, seed=seed)
+            if result.status == "refuted":
+                find("unsound", "the two sides differ on a random instance", result.counterexample.as_json())
+                break
+    return report
+
+
+def lint_files(paths: list[Path]) -> LintReport:
+    from .parse import parse_file
+    rules: list[Rule] = []
+    for p in paths:
+        rules.extend(parse_file(p).rules)
+    return lint_rules(rules)
