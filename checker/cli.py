@@ -137,47 +137,41 @@ def cmd_verify(args) -> int:
     return 0
 
 
-def _theorem_files(paths: list[str]) -> list[Path]:
-    files: list[Path] = []
-    for arg in paths:
-        p = Path(arg)
-        if p.is_dir():
-            files.extend(sorted(p.rglob("*.thm")))
-        elif p.is_file():
-            files.append(p)
-        else:
-            raise MatproofError(f"no such file or folder: {arg}", filename=arg)
-    return files
-
-
 def cmd_check(args) -> int:
     """Every theorem of the files against its `expect`; exit 0 only if all match."""
-    from .egraph.run import Limits
-    from .parse import parse_file
+    from .check import collect, junit, run_all, shard
     from .printing import dumps
-    from .prove import prove_theorem
-    files = _theorem_files(args.paths)
-    docs = [(f, parse_file(f)) for f in files]          # bad input stops here, with exit 2
-    limits = Limits(seconds=args.timeout)
+    if args.shard and not _valid_shard(args.shard):
+        raise MatproofError(f"--shard takes K/N with 1 ≤ K ≤ N, not {args.shard!r}")
+    files, jobs = collect(args.paths)            # bad input stops here, with exit 2
+    jobs = shard(jobs, args.shard)
+    cache = None if args.no_cache else args.cache
+    results = run_all(jobs, args.jobs, args.timeout, cache)
     fmt = _fmt(args)
-    results = []
-    for f, doc in docs:
-        for thm in doc.theorems:
-            res = prove_theorem(thm, limits=limits)
-            results.append((f, res))
-            if fmt != "json":
-                ok = res.status == res.expected
-                mark = ("ok" if ok else "FAIL") if fmt == "ascii" else ("✓" if ok else "✗")
-                extra = "" if ok else f" (expected {res.expected})"
-                print(f"{mark} {f}:{res.line} {res.name}: {res.status}{extra} [{res.seconds:.2f}s]", flush=True)
-    bad = [r for _, r in results if r.status != r.expected]
+    bad = [r for r in results if r["status"] != r["expected"]]
+    if args.junit:
+        Path(args.junit).write_text(junit(results), encoding="utf-8")
     if fmt == "json":
-        print(dumps({"theorems": [{**r.as_json(), "file": str(f)} for f, r in results],
-                     "passed": len(results) - len(bad), "failed": len(bad)}))
+        print(dumps({"theorems": results, "passed": len(results) - len(bad), "failed": len(bad)}))
     else:
+        for r in results:
+            ok = r["status"] == r["expected"]
+            mark = ("ok" if ok else "FAIL") if fmt == "ascii" else ("✓" if ok else "✗")
+            extra = "" if ok else f" (expected {r['expected']})"
+            cached = ", from the cache" if r.get("cached") else ""
+            print(f"{mark} {r['file']}:{r['line']} {r['name']}: {r['status']}{extra} "
+                  f"[{r['seconds']:.2f}s{cached}]")
         print(f"{len(results)} theorems in {len(files)} files: {len(results) - len(bad)} as expected, "
               f"{len(bad)} not")
     return 1 if bad else 0
+
+
+def _valid_shard(spec: str) -> bool:
+    try:
+        k, n = (int(x) for x in spec.split("/"))
+    except ValueError:
+        return False
+    return 1 <= k <= n
 
 
 def cmd_lint(args) -> int:
@@ -273,6 +267,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="unicode")
     p.add_argument("--json", action="store_true", help="short for --format json")
     p.add_argument("--timeout", type=float, default=5.0, help="seconds of search per link")
+    p.add_argument("-j", "--jobs", type=int, default=1, help="worker processes")
+    p.add_argument("--shard", metavar="K/N", help="check only the K-th of N parts of the theorems")
+    p.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
+    p.add_argument("--cache", default=".matproof-cache", metavar="DIR",
+                   help="where proofs are cached (default .matproof-cache)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the proof cache")
     p.set_defaults(run=cmd_check)
 
     rules = sub.add_parser("rules", help="tools for rule authors")

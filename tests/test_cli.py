@@ -139,11 +139,11 @@ def test_check_reports_each_theorem_against_its_expectation(capsys, tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "good.thm").write_text(
         "theorem a: tr(A B) = tr(B A)\ntheorem b: (A B)ᵀ = Aᵀ Bᵀ expect refuted\n")
-    code, out, _ = run(capsys, "check", str(tmp_path))
+    code, out, _ = run(capsys, "check", "--no-cache", str(tmp_path))
     assert code == 0
     assert out.splitlines()[-1] == "2 theorems in 1 files: 2 as expected, 0 not"
     (tmp_path / "bad.thm").write_text("theorem c: tr(A B C) = tr(B A C)\n")
-    code, out, _ = run(capsys, "check", "--json", str(tmp_path))
+    code, out, _ = run(capsys, "check", "--no-cache", "--json", str(tmp_path))
     obj = json.loads(out)
     assert code == 1 and obj["failed"] == 1
     assert {t["name"]: t["status"] for t in obj["theorems"]} == {"a": "proved", "b": "refuted", "c": "refuted"}
@@ -151,5 +151,5 @@ def test_check_reports_each_theorem_against_its_expectation(capsys, tmp_path):
 
 def test_check_with_a_syntax_error_is_bad_input(capsys, tmp_path):
     (tmp_path / "broken.thm").write_text("theorem t: tr(A B = 1\n")
-    code, _, err = run(capsys, "check", str(tmp_path))
+    code, _, err = run(capsys, "check", "--no-cache", str(tmp_path))
     assert code == 2 and "broken.thm:1:" in err

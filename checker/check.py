@@ -1,0 +1,164 @@
+"""Checking folders of theorems against their expectations, for CI.
+
+The work is a list of jobs, one per theorem, in a fixed order (file, then
+line), so the results and their order are the same whatever the number of
+worker processes or shards. A worker re-reads its file and settles one
+theorem. Proofs are cached: a proved theorem's certificates are stored under
+a key made of the theorem's text, its declarations and the rule files'
+hashes, and a later run replays them with the kernel instead of searching.
+A cache entry that does not parse, does not match, or that the kernel
+rejects is ignored and the theorem is searched again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+CACHE_VERSION = "matproof-cache/1"
+
+
+@dataclass(frozen=True)
+class Job:
+    file: str
+    index: int          # the theorem's position in its file
+    name: str
+    line: int
+
+
+def theorem_files(paths: list[str]) -> list[Path]:
+    from .errors import MatproofError
+    files: list[Path] = []
+    for arg in paths:
+        p = Path(arg)
+        if p.is_dir():
+            files.extend(sorted(p.rglob("*.thm")))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise MatproofError(f"no such file or folder: {arg}", filename=arg)
+    return files
+
+
+def collect(paths: list[str]) -> tuple[list[Path], list[Job]]:
+    """Parse every file (bad input raises here) and list its theorems as jobs."""
+    from .parse import parse_file
+    files = theorem_files(paths)
+    jobs = [Job(str(f), i, t.name, t.line) for f in files for i, t in enumerate(parse_file(f).theorems)]
+    return files, jobs
+
+
+def shard(jobs: list[Job], spec: str | None) -> list[Job]:
+    """`K/N`: the K-th of N interleaved parts (1-based), the same on every machine."""
+    if not spec:
+        return jobs
+    k, n = (int(x) for x in spec.split("/"))
+    return [j for i, j in enumerate(jobs) if i % n == k - 1]
+
+
+def cache_key(thm, rule_files: list[Path]) -> str:
+    from .kernel import file_hash
+    from .printing import to_ascii
+    from .search import decl_line
+    text = "\n".join([decl_line(d) for d in sorted(thm.decls.values(), key=lambda d: d.name)]
+                     + [" = ".join(to_ascii(e) for e in thm.sides)])
+    rules = [file_hash(p) for p in rule_files]
+    return hashlib.sha256(json.dumps([CACHE_VERSION, text, rules]).encode()).hexdigest()
+
+
+def _from_cache(path: Path, thm) -> dict | None:
+    """The cached result if its certificates still pass the kernel; else None."""
+    from .kernel import KernelError, verify
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        certs = entry["certificates"]
+        for cert in certs:
+            verify(cert)
+        result = entry["result"]
+        if result["status"] != "proved" or result["name"] != thm.name:
+            return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, KernelError):
+        return None
+    except Exception:   # anything else from a damaged entry: not trusted either
+        return None
+    result["cached"] = True
+    return result
+
+
+def run_job(job: Job, timeout: float, cache_dir: str | None) -> dict:
+    """Settle one theorem (in whatever process); a JSON-ready result."""
+    from .egraph.run import Limits
+    from .parse import parse_file
+    from .prove import prove_theorem
+    from .rules import default_rule_files
+    thm = parse_file(job.file).theorems[job.index]
+    rule_files = default_rule_files() + [Path(u) for u in thm.uses]
+    entry = None
+    if cache_dir:
+        entry = Path(cache_dir) / f"{cache_key(thm, rule_files)}.json"
+        if entry.exists():
+            t0 = time.perf_counter()
+            cached = _from_cache(entry, thm)
+            if cached is not None:
+                cached["file"] = job.file
+                cached["seconds"] = time.perf_counter() - t0   # the replay, not the first search
+                return cached
+    res = prove_theorem(thm, limits=Limits(seconds=timeout))
+    out = {**res.as_json(), "file": job.file}
+    if res.counterexample is not None:
+        out["counterexample_text"] = _counterexample_text(res)
+    if entry is not None and res.status == "proved" and res.certificate is not None:
+        certs = res.certificate.get("certificates", [res.certificate])
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"version": CACHE_VERSION, "certificates": certs, "result": out}),
+                       encoding="utf-8")
+        tmp.replace(entry)
+    return out
+
+
+def _counterexample_text(res) -> str:
+    from .report import render_result
+    return render_result(res, "unicode")
+
+
+def run_all(jobs: list[Job], workers: int, timeout: float, cache_dir: str | None) -> list[dict]:
+    """Results in the order of `jobs`, with `workers` processes (1: in this process)."""
+    if workers <= 1 or len(jobs) <= 1:
+        return [run_job(j, timeout, cache_dir) for j in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(run_job, jobs, [timeout] * len(jobs), [cache_dir] * len(jobs)))
+
+
+def junit(results: list[dict]) -> str:
+    """JUnit XML: one test case per theorem, its proof or counterexample in the output."""
+    failures = sum(r["status"] != r["expected"] for r in results)
+    seconds = sum(r["seconds"] for r in results)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<testsuite name="matproof" tests="{len(results)}" failures="{failures}" '
+           f'errors="0" time="{seconds:.3f}">']
+    for r in results:
+        name = quoteattr(f"{r['name']} (line {r['line']})")
+        out.append(f'  <testcase classname={quoteattr(r["file"])} name={name} time="{r["seconds"]:.3f}">')
+        detail = _detail(r)
+        if r["status"] != r["expected"]:
+            message = quoteattr(f"{r['status']}, expected {r['expected']}: {r.get('reason', '')}")
+            out.append(f"    <failure message={message}>{escape(detail)}</failure>")
+        out.append(f"    <system-out>{escape(detail)}</system-out>")
+        out.append("  </testcase>")
+    out.append("</testsuite>")
+    return "\n".join(out) + "\n"
+
+
+def _detail(r: dict) -> str:
+    lines = [" = ".join(r.get("sides", [])), f"{r['status']}: {r.get('reason', '')}"]
+    for step in r.get("proof") or []:
+        lines.append(f"  = {step['term']}    [{step['rule']}]")
+    if r.get("counterexample_text"):
+        lines.append(r["counterexample_text"])
+    return "\n".join(lines)
