@@ -1,0 +1,65 @@
+"""The pytest plugin: every theorem of a `.thm` file is a test item.
+
+Installed with matproof (entry point `pytest11`), so a plain `pytest` collects
+`.thm` files; an item passes when the theorem's outcome matches its `expect`.
+A failure shows the counterexample, or the reason no proof was found. Each
+item re-reads its file and settles one theorem, so pytest-xdist can spread
+them over workers. The search time per link is the ini option
+`matproof_timeout` (seconds, default 5).
+"""
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_addoption(parser) -> None:
+    parser.addini("matproof_timeout", "seconds of proof search per link of a theorem", default="5")
+
+
+def pytest_collect_file(parent, file_path):
+    if file_path.suffix == ".thm":
+        return TheoremFile.from_parent(parent, path=file_path)
+    return None
+
+
+class TheoremFile(pytest.File):
+    def collect(self):
+        from .errors import MatproofError
+        from .parse import parse_file
+        try:
+            doc = parse_file(self.path)
+        except MatproofError as e:
+            raise self.CollectError(e.render()) from None
+        for index, thm in enumerate(doc.theorems):
+            yield TheoremItem.from_parent(self, name=thm.name, index=index, line=thm.line)
+
+
+class TheoremMismatch(Exception):
+    def __init__(self, result: dict):
+        super().__init__(result["status"])
+        self.result = result
+
+
+class TheoremItem(pytest.Item):
+    def __init__(self, *, index: int, line: int, **kwargs):
+        super().__init__(**kwargs)
+        self.index = index
+        self.line = line
+
+    def runtest(self) -> None:
+        from .check import Job, run_job
+        timeout = float(self.config.getini("matproof_timeout"))
+        result = run_job(Job(str(self.path), self.index, self.name, self.line), timeout, None)
+        if result["status"] != result["expected"]:
+            raise TheoremMismatch(result)
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, TheoremMismatch):
+            from .check import _detail
+            r = excinfo.value.result
+            return f"theorem {r['name']} (line {r['line']}): {r['status']}, expected {r['expected']}\n" \
+                + _detail(r)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        return self.path, self.line - 1, f"theorem {self.name}"

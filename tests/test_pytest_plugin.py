@@ -1,0 +1,31 @@
+"""The pytest plugin collects .thm files, one item per theorem."""
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+# installed, the plugin loads itself (entry point); from a source tree, name it
+PLUGIN = [] if any(e.name == "matproof" for e in entry_points(group="pytest11")) \
+    else ["-p", "checker.pytest_plugin"]
+
+THM = """\
+theorem good: tr(A B) = tr(B A)
+theorem wrong: (A B)ᵀ = Aᵀ Bᵀ   expect refuted
+theorem claimed: tr(A B C) = tr(B A C)
+"""
+
+
+def test_theorems_are_test_items(pytester):
+    pytester.makefile(".thm", mine=THM)
+    result = pytester.runpytest(*PLUGIN, "-v")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*mine.thm::good PASSED*", "*mine.thm::wrong PASSED*",
+                                 "*mine.thm::claimed FAILED*"])
+    result.stdout.fnmatch_lines(["*theorem claimed (line 3): refuted, expected proved*",
+                                 "*counterexample*"])
+
+
+def test_a_syntax_error_is_a_collection_error(pytester):
+    pytester.makefile(".thm", broken="theorem t: tr(A B = 1\n")
+    result = pytester.runpytest(*PLUGIN)
+    result.stdout.fnmatch_lines(["*broken.thm:1:*unexpected*"])
+    assert result.ret != 0
