@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO))
 from checker import syntax as S  # noqa: E402
 from checker.egraph.run import Limits  # noqa: E402
 from checker.parse import parse_file  # noqa: E402
-from checker.prove import prove_theorem  # noqa: E402
+from checker.pipeline import prove_theorem  # noqa: E402
 from checker.rules import default_rule_files  # noqa: E402
 from checker.search import search_link  # noqa: E402
 from checker.typecheck import infer  # noqa: E402

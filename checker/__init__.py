@@ -13,10 +13,15 @@ them, so `import checker` and the CLI start quickly.
 __version__ = "0.1.0"
 
 
-def prove(text: str, **options):
-    """Settle the first theorem in `text`; see `checker.prove.prove`."""
-    from .prove import prove as _prove
-    return _prove(text, **options)
+def prove(text: str, *, max_nodes: int = 20_000, max_iterations: int = 30, timeout: float = 5.0,
+          seed: int = 0, draws: int = 6):
+    """Settle the first theorem in `text`: a `Result` with `.status` ('proved', 'refuted',
+    'unknown' or 'error'), `.proof`, `.counterexample` and `.certificate`. The limits are
+    those of the search (e-nodes, iterations, seconds per link)."""
+    from .egraph.run import Limits
+    from .pipeline import prove as _prove
+    limits = Limits(nodes=max_nodes, iterations=max_iterations, seconds=timeout)
+    return _prove(text, limits=limits, seed=seed, draws=draws)
 
 
 def parse(text: str, filename: str = "<input>"):

@@ -93,7 +93,7 @@ def run_job(job: Job, timeout: float, cache_dir: str | None) -> dict:
     """Settle one theorem (in whatever process); a JSON-ready result."""
     from .egraph.run import Limits
     from .parse import parse_file
-    from .prove import prove_theorem
+    from .pipeline import prove_theorem
     from .rules import default_rule_files
     thm = parse_file(job.file).theorems[job.index]
     rule_files = default_rule_files() + [Path(u) for u in thm.uses]

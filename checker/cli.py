@@ -79,7 +79,7 @@ def cmd_parse(args) -> int:
 
 def cmd_prove(args) -> int:
     from .printing import dumps
-    from .prove import EXIT, prove_text
+    from .pipeline import EXIT, prove_text
     from .report import render_result
     text, filename = _read_input(args.input)
     fmt = _fmt(args)
@@ -203,7 +203,7 @@ def cmd_grad(args) -> int:
     from .egraph.run import Limits
     from .parse import parse_expr
     from .printing import PRINTERS, dumps, to_ascii
-    from .prove import EXIT, prove_text
+    from .pipeline import EXIT, prove_text
     from .report import render_result
     from .rules import default_rule_files
     from .search import derive_gradient

@@ -33,3 +33,15 @@ def test_every_subpackage_is_installed(tmp_path):
     if out.returncode != 0 and "No module named 'checker'" in out.stderr:
         pytest.skip("matproof is not installed in this environment")
     assert out.returncode == 0, out.stderr[-500:]
+
+
+def test_pre_commit_hooks_name_real_commands():
+    import re
+    text = (REPO / ".pre-commit-hooks.yaml").read_text()
+    entries = re.findall(r"entry: (.+)", text)
+    assert entries == ["matproof check --no-cache", "matproof rules lint"]
+    from checker.cli import build_parser
+    for entry in entries:
+        argv = entry.split()[1:] + ["x"]
+        args = build_parser().parse_args(argv)   # the options exist
+        assert args.run is not None

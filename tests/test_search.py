@@ -10,7 +10,7 @@ from checker import syntax as S
 from checker.egraph.run import Limits
 from checker.kernel import KernelError, nf, verify
 from checker.parse import parse_file, parse_text
-from checker.prove import prove_theorem
+from checker.pipeline import prove_theorem
 from checker.rules import default_rule_files
 from checker.search import search_link
 from checker.typecheck import type_theorem

@@ -42,6 +42,7 @@ class Result:
     filename: str = "<input>"
     stats: list[dict] = field(default_factory=list)
     closest: list[str] | None = None
+    proof_latex: list[tuple[str, str]] | None = None
 
     @property
     def matches_expectation(self) -> bool:
@@ -70,8 +71,14 @@ class Result:
         return render_result(self, "unicode")
 
     def _repr_latex_(self) -> str:
+        """Jupyter: the identity, its outcome, and the proof as an aligned derivation."""
         body = " = ".join(self.sides_latex) if self.sides_latex else ""
-        return f"$\\text{{{self.status}}}:\\; {body}$"
+        out = f"$\\text{{{self.status}}}:\\quad {body}$"
+        if self.proof_latex:
+            rows = [f"&= {t} && \\text{{{r}}}" for r, t in self.proof_latex[1:]]
+            out += "\n$$\\begin{aligned}" + self.proof_latex[0][1] + " " + " \\\\ ".join(rows) + \
+                "\\end{aligned}$$"
+        return out
 
 
 def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str = "unicode",
@@ -132,19 +139,22 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
                 res.closest = [show(found.closest[0]), show(found.closest[1])]
             res.seconds = time.perf_counter() - t0
             return res
-        proof.append({"rule": "start" if k == 0 else "link", "term": show(typed.exprs[k])})
+        def add(rule: str, term: S.Expr) -> None:
+            proof.append({"rule": rule, "term": show(term), "latex": to_latex(term)})
+        add("start" if k == 0 else "link", typed.exprs[k])
         if found.gradient:
-            proof.append({"rule": "gradient identification: ∂f/∂X = G ⇔ d f = ⟨G, dX⟩",
-                          "term": show(found.start)})
+            add("gradient identification: ∂f/∂X = G ⇔ d f = ⟨G, dX⟩", found.start)
         for st in found.steps:
-            label = st.rule if st.direction == "->" else f"{st.rule} ←"
-            proof.append({"rule": label, "term": show(S.canonical(st.after))})
+            add(st.rule if st.direction == "->" else f"{st.rule} ←", S.canonical(st.after))
         if found.gradient:
-            proof.append({"rule": "gradient identification", "term": show(typed.exprs[k + 1])})
+            add("gradient identification", typed.exprs[k + 1])
         certificates.append(found.certificate)
-    proof.append({"rule": "end", "term": show(typed.exprs[-1])})
+    proof.append({"rule": "end", "term": show(typed.exprs[-1]), "latex": to_latex(typed.exprs[-1])})
     res.status = "proved"
     res.proof = [p for p in proof if p["rule"] not in ("link", "end")]
+    res.proof_latex = [(p["rule"], p["latex"]) for p in proof if p["rule"] not in ("link", "end")]
+    for p in res.proof:
+        p.pop("latex", None)
     res.certificate = certificates[0] if len(certificates) == 1 else {"certificates": certificates}
     res.reason = numeric_note
     res.seconds = time.perf_counter() - t0
