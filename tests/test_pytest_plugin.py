@@ -29,3 +29,13 @@ def test_a_syntax_error_is_a_collection_error(pytester):
     result = pytester.runpytest(*PLUGIN)
     result.stdout.fnmatch_lines(["*broken.thm:1:*unexpected*"])
     assert result.ret != 0
+
+
+def test_under_pytest_xdist(pytester):
+    import pytest
+    pytest.importorskip("xdist")
+    if PLUGIN:
+        pytest.skip("needs matproof installed (its entry point) for the xdist workers")
+    pytester.makefile(".thm", mine=THM)
+    result = pytester.runpytest_subprocess("-n", "2")
+    result.assert_outcomes(passed=2, failed=1)
