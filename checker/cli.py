@@ -87,6 +87,18 @@ def cmd_prove(args) -> int:
     limits = Limits(nodes=args.max_nodes, iterations=args.max_iterations, seconds=args.timeout)
     results = prove_text(text, filename=filename, decls=_lets(args.let), seed=args.seed,
                          draws=args.draws, printer="unicode" if fmt == "json" else fmt, limits=limits)
+    if args.graph:
+        from .pictures import egraph_graph, proof_graph, proof_title, write
+        first = results[0]
+        if args.egraph:
+            if not first.egraphs:
+                raise MatproofError("no e-graph to draw: the theorem was not searched")
+            eg, roots = first.egraphs[-1]
+            write(egraph_graph(eg, list(roots)), args.graph, proof_title(first.sides))
+        elif first.proof:
+            write(proof_graph(first.proof), args.graph, proof_title(first.sides))
+        else:
+            raise MatproofError("no proof to draw", hint="--egraph draws the e-graph of a search that failed")
     if args.certificate:
         certs = [r.certificate for r in results if r.certificate is not None]
         if certs:
@@ -260,6 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-iterations", type=int, default=30, help="iteration limit of the search")
     p.add_argument("--timeout", type=float, default=5.0, help="seconds of search per link")
     p.add_argument("--certificate", metavar="FILE", help="write the proof certificate (JSON) here")
+    p.add_argument("--graph", metavar="FILE", help="draw the proof (.dot, or .svg with Graphviz)")
+    p.add_argument("--egraph", action="store_true", help="with --graph: draw the e-graph instead")
     p.set_defaults(run=cmd_prove)
 
     p = sub.add_parser("check", help="check every theorem of .thm files (folders searched) against its expect")

@@ -43,6 +43,7 @@ class Result:
     stats: list[dict] = field(default_factory=list)
     closest: list[str] | None = None
     proof_latex: list[tuple[str, str]] | None = None
+    egraphs: list = field(default_factory=list, repr=False)   # (e-graph, roots) per link searched
 
     @property
     def matches_expectation(self) -> bool:
@@ -128,6 +129,8 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
     certificates: list[dict] = []
     for k in range(len(typed.exprs) - 1):
         found = search_link(typed, k, thm.decls, rule_files, limits)
+        if found.egraph is not None:
+            res.egraphs.append((found.egraph, found.roots))
         res.stats.append({"link": k + 1, "stop": found.report.stop, "iterations": found.report.iterations,
                           "nodes": found.report.nodes, "classes": found.report.classes,
                           "seconds": round(found.report.seconds, 6)})

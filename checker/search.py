@@ -34,6 +34,8 @@ class SearchResult:
     certificate: dict | None = None
     reason: str = ""
     closest: tuple[S.Expr, S.Expr] | None = None
+    egraph: EGraph | None = None       # kept for pictures (matproof prove --egraph)
+    roots: tuple[int, int] | None = None
     start: S.Expr | None = None        # what the steps start from (d f, for a gradient)
     goal: S.Expr | None = None         # and where they end (⟨G, dX⟩)
     gradient: bool = False
@@ -79,7 +81,7 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
     if not eg.equivalent(a, b):
         ex = Extractor(eg)
         return SearchResult(False, report, reason=f"no proof found: {report.limit_text(limits)}",
-                            closest=(ex.term(a), ex.term(b)))
+                            closest=(ex.term(a), ex.term(b)), egraph=eg, roots=(a, b))
     try:
         steps = explain(eg, lhs, rhs)
     except ExplainError as e:
@@ -100,7 +102,8 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
             "rule_files": rule_file_records(rule_files), "steps": cert_steps}
     if gradient is not None:
         cert["gradient"] = gradient
-    return SearchResult(True, report, steps, cert, start=lhs, goal=rhs, gradient=gradient is not None)
+    return SearchResult(True, report, steps, cert, start=lhs, goal=rhs, gradient=gradient is not None,
+                        egraph=eg, roots=(a, b))
 
 
 def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], limits: Limits
