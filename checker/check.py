@@ -89,14 +89,17 @@ def _from_cache(path: Path, thm) -> dict | None:
     return result
 
 
-def run_job(job: Job, timeout: float, cache_dir: str | None) -> dict:
-    """Settle one theorem (in whatever process); a JSON-ready result."""
+def run_job(job: Job, timeout: float, cache_dir: str | None, only_rules: tuple[str, ...] = ()) -> dict:
+    """Settle one theorem (in whatever process); a JSON-ready result. With `only_rules`, those
+    rule files are the whole rule set (for coverage); else the database and `use` lines."""
     from .egraph.run import Limits
     from .parse import parse_file
     from .pipeline import prove_theorem
     from .rules import default_rule_files
     thm = parse_file(job.file).theorems[job.index]
     rule_files = default_rule_files() + [Path(u) for u in thm.uses]
+    if only_rules:
+        rule_files = [Path(p).resolve() for p in only_rules]
     entry = None
     if cache_dir:
         entry = Path(cache_dir) / f"{cache_key(thm, rule_files)}.json"
@@ -107,7 +110,7 @@ def run_job(job: Job, timeout: float, cache_dir: str | None) -> dict:
                 cached["file"] = job.file
                 cached["seconds"] = time.perf_counter() - t0   # the replay, not the first search
                 return cached
-    res = prove_theorem(thm, limits=Limits(seconds=timeout))
+    res = prove_theorem(thm, limits=Limits(seconds=timeout), rule_files=rule_files)
     out = {**res.as_json(), "file": job.file}
     if res.counterexample is not None:
         out["counterexample_text"] = _counterexample_text(res)
@@ -126,13 +129,17 @@ def _counterexample_text(res) -> str:
     return render_result(res, "unicode")
 
 
-def run_all(jobs: list[Job], workers: int, timeout: float, cache_dir: str | None) -> list[dict]:
-    """Results in the order of `jobs`, with `workers` processes (1: in this process)."""
+def run_all(jobs: list[Job], workers: int, timeout: float, cache_dir: str | None,
+            only_rules: tuple[str, ...] = ()):
+    """Results, one by one in the order of `jobs`, with `workers` processes (1: this one)."""
     if workers <= 1 or len(jobs) <= 1:
-        return [run_job(j, timeout, cache_dir) for j in jobs]
+        for j in jobs:
+            yield run_job(j, timeout, cache_dir, only_rules)
+        return
     from concurrent.futures import ProcessPoolExecutor
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run_job, jobs, [timeout] * len(jobs), [cache_dir] * len(jobs)))
+        n = len(jobs)
+        yield from pool.map(run_job, jobs, [timeout] * n, [cache_dir] * n, [only_rules] * n)
 
 
 def junit(results: list[dict]) -> str:

@@ -158,21 +158,32 @@ def cmd_check(args) -> int:
     files, jobs = collect(args.paths)            # bad input stops here, with exit 2
     jobs = shard(jobs, args.shard)
     cache = None if args.no_cache else args.cache
-    results = run_all(jobs, args.jobs, args.timeout, cache)
     fmt = _fmt(args)
+    bar = sys.stderr.isatty() and fmt != "json"      # a progress bar on a terminal only
+    results = []
+    for r in run_all(jobs, args.jobs, args.timeout, cache):
+        results.append(r)
+        if fmt != "json":
+            if bar:
+                print("\r\033[K", end="", file=sys.stderr)
+            ok = r["status"] == r["expected"]
+            mark = ("ok" if ok else "FAIL") if fmt == "ascii" else ("✓" if ok else "✗")
+            extra = "" if ok else f" (expected {r['expected']})"
+            cached = ", from the cache" if r.get("cached") else ""
+            print(f"{mark} {r['file']}:{r['line']} {r['name']}: {r['status']}{extra} "
+                  f"[{r['seconds']:.2f}s{cached}]", flush=True)
+            if bar:
+                done = len(results) * 30 // max(1, len(jobs))
+                print(f"[{'#' * done}{'.' * (30 - done)}] {len(results)}/{len(jobs)}", end="",
+                      file=sys.stderr, flush=True)
+    if bar:
+        print("\r\033[K", end="", file=sys.stderr)
     bad = [r for r in results if r["status"] != r["expected"]]
     if args.junit:
         Path(args.junit).write_text(junit(results), encoding="utf-8")
     if fmt == "json":
         print(dumps({"theorems": results, "passed": len(results) - len(bad), "failed": len(bad)}))
     else:
-        for r in results:
-            ok = r["status"] == r["expected"]
-            mark = ("ok" if ok else "FAIL") if fmt == "ascii" else ("✓" if ok else "✗")
-            extra = "" if ok else f" (expected {r['expected']})"
-            cached = ", from the cache" if r.get("cached") else ""
-            print(f"{mark} {r['file']}:{r['line']} {r['name']}: {r['status']}{extra} "
-                  f"[{r['seconds']:.2f}s{cached}]")
         print(f"{len(results)} theorems in {len(files)} files: {len(results) - len(bad)} as expected, "
               f"{len(bad)} not")
     return 1 if bad else 0
@@ -194,10 +205,16 @@ def cmd_lint(args) -> int:
         if not p.is_file():
             raise MatproofError(f"no such file: {p}", filename=str(p))
     report = lint_files(paths)
+    usage = None
+    if args.coverage:
+        from .lint import coverage
+        from .parse import parse_file
+        usage = coverage([r for p in paths for r in parse_file(p).rules], paths, args.coverage)
     counts = {k: sum(f.kind == k for f in report.findings) for k in ("error", "unsound", "warning")}
     if _fmt(args) == "json":
         print(dumps({"rules": report.rules, **counts,
-                     "findings": [f.__dict__ for f in report.findings]}))
+                     "findings": [f.__dict__ for f in report.findings],
+                     **({"coverage": usage} if usage is not None else {})}))
     else:
         for f in report.findings:
             print(f.text())
@@ -205,6 +222,12 @@ def cmd_lint(args) -> int:
                 cx = f.counterexample
                 print(f"    sizes {cx['sizes']}; left {cx['lhs']}; right {cx['rhs']}; "
                       f"relative difference {cx['relative_difference']:.3g}")
+        if usage is not None:
+            for name, theorems in usage.items():
+                if theorems:
+                    print(f"rule {name}: used by {', '.join(theorems)}")
+            unused = [n for n, t in usage.items() if not t]
+            print(f"rules no proof uses ({len(unused)}): {', '.join(unused) if unused else 'none'}")
         print(f"{report.rules} rules: {counts['error']} errors, {counts['unsound']} unsound, "
               f"{counts['warning']} warnings")
     return 1 if report.failed else 0
@@ -293,6 +316,8 @@ def build_parser() -> argparse.ArgumentParser:
     rsub = rules.add_subparsers(dest="rules_command", metavar="COMMAND", required=True)
     p = rsub.add_parser("lint", help="check rule files: shapes, soundness, duplicates, loops")
     p.add_argument("files", nargs="+", metavar="FILE.rules")
+    p.add_argument("--coverage", nargs="+", metavar="CORPUS",
+                   help="prove the theorems of these .thm files or folders and say which rules they use")
     p.add_argument("--format", choices=FORMATS, default="unicode")
     p.add_argument("--json", action="store_true", help="short for --format json")
     p.set_defaults(run=cmd_lint)

@@ -65,7 +65,7 @@ def lint_rules(rules: list[Rule], seeds: int = 5) -> LintReport:
     from .typecheck import type_rule
     report = LintReport(rules=len(rules))
     seen: dict[tuple, Rule] = {}
-    one_way: dict[tuple, Rule] = {}
+    one_way: dict[str, Rule] = {}
     for r in rules:
         def find(kind: str, message: str, cx=None, r=r) -> None:
             report.findings.append(Finding(r.name, r.line, r.filename, kind, message, cx))
@@ -91,15 +91,7 @@ def lint_rules(rules: list[Rule], seeds: int = 5) -> LintReport:
         else:
             seen[key] = r
         if not r.bidirectional:
-            names: dict[str, str] = {}
-            forward = (_renamed(r.lhs, names), _renamed(r.rhs, names))
-            names2: dict[str, str] = {}
-            backward = (_renamed(r.rhs, names2), _renamed(r.lhs, names2))
-            if backward in one_way:
-                other = one_way[backward]
-                find("warning", f"it undoes rule {other.name} (line {other.line}): the two only loop; "
-                     "write one rule with <->")
-            one_way[forward] = r
+            one_way[r.name] = r
         for kind, arg in r.conditions:
             if arg.op == S.SYM and arg.attr in typed.symbols and kind in SQUARE_CONDITIONS | {"constant"}:
                 typed.symbols[arg.attr].props = typed.symbols[arg.attr].props | {kind}
@@ -108,7 +100,46 @@ def lint_rules(rules: list[Rule], seeds: int = 5) -> LintReport:
             if result.status == "refuted":
                 find("unsound", "the two sides differ on a random instance", result.counterexample.as_json())
                 break
+    for cycle in _loops(list(one_way.values())):
+        first = one_way[cycle[0]]
+        names = " → ".join(cycle + [cycle[0]])
+        report.findings.append(Finding(first.name, first.line, first.filename, "warning",
+                                       f"the one-way rules {names} only loop back to where they "
+                                       "started; write one rule with <->"))
     return report
+
+
+def _loops(rules: list[Rule]) -> list[list[str]]:
+    """Cycles of one-way rules, each rewriting exactly what the previous one produced
+    (up to renaming of variables): networkx on the rule graph."""
+    import networkx as nx
+    g = nx.DiGraph()
+    sides = {}
+    for r in rules:
+        lhs_names: dict[str, str] = {}
+        rhs_names: dict[str, str] = {}
+        sides[r.name] = (_renamed(r.lhs, lhs_names), _renamed(r.rhs, rhs_names))
+        g.add_node(r.name)
+    for a in rules:
+        for b in rules:
+            if sides[a.name][1] == sides[b.name][0]:
+                g.add_edge(a.name, b.name)
+    return [sorted(c, key=list(sides).index) for c in nx.simple_cycles(g)]
+
+
+def coverage(rules: list[Rule], files: list[Path], corpus: list[str], timeout: float = 5.0
+             ) -> dict[str, list[str]]:
+    """Which theorems of `corpus`, proved with the rule `files` alone, use which of `rules`
+    (a rule no proof uses maps to [])."""
+    from .check import collect, run_all
+    _, jobs = collect(corpus)
+    used: dict[str, list[str]] = {r.name: [] for r in rules}
+    for result in run_all(jobs, 1, timeout, None, tuple(str(f) for f in files)):
+        for step in result.get("proof") or []:
+            name = step["rule"].removesuffix(" ←")
+            if name in used and result["name"] not in used[name]:
+                used[name].append(result["name"])
+    return used
 
 
 def lint_files(paths: list[Path]) -> LintReport:

@@ -83,7 +83,7 @@ class Result:
 
 
 def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str = "unicode",
-                  limits=None, search: bool = True) -> Result:
+                  limits=None, search: bool = True, rule_files: list[Path] | None = None) -> Result:
     """Settle one theorem: numeric test, then proof search link by link, then the kernel."""
     t0 = time.perf_counter()
     show = PRINTERS[printer]
@@ -108,7 +108,7 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
                           f"{show(typed.exprs[k + 1])}")
         else:
             res.reason = "the two sides differ on a random instance"
-        if search and _proves_anyway(typed, k, thm, limits):
+        if search and _proves_anyway(typed, k, thm, limits, rule_files):
             res.status = "error"
             res.reason = ("internal error: a kernel-checked proof and a counterexample disagree; "
                           "a rule in use is unsound — please report this theorem")
@@ -124,7 +124,8 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
     from .rules import default_rule_files
     from .search import search_link
     limits = limits or Limits()
-    rule_files = default_rule_files() + [Path(u) for u in thm.uses]
+    if rule_files is None:
+        rule_files = default_rule_files() + [Path(u) for u in thm.uses]
     proof: list[dict] = []
     certificates: list[dict] = []
     for k in range(len(typed.exprs) - 1):
@@ -164,12 +165,12 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
     return res
 
 
-def _proves_anyway(typed, link: int, thm: Theorem, limits) -> bool:
+def _proves_anyway(typed, link: int, thm: Theorem, limits, rule_files) -> bool:
     """Search a refuted link too: a proof of it would expose an unsound rule."""
     from .egraph.run import Limits
     from .rules import default_rule_files
     from .search import search_link
-    files = default_rule_files() + [Path(u) for u in thm.uses]
+    files = rule_files if rule_files is not None else default_rule_files() + [Path(u) for u in thm.uses]
     limits = limits or Limits()
     quick = Limits(nodes=limits.nodes, iterations=limits.iterations, seconds=min(limits.seconds, 1.0))
     return search_link(typed, link, thm.decls, files, quick).proved

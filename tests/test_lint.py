@@ -35,7 +35,7 @@ def test_lint_findings(capsys, tmp_path):
     cx = unsound["counterexample"]
     assert cx["relative_difference"] > 1e-3 and cx["lhs"] != cx["rhs"]
     assert "duplicate of rule good" in by_rule["same-as-good"][0]["message"]
-    assert any("undoes rule zero-out" in f["message"] for f in by_rule["zero-in"])
+    assert any("zero-out → zero-in → zero-out only loop" in f["message"] for f in by_rule["zero-out"])
     assert by_rule["never"][0]["kind"] == "error"
     assert "cannot hold" in by_rule["impossible"][0]["message"]
     assert "good" not in by_rule
@@ -47,3 +47,14 @@ def test_the_rule_database_lints_clean(capsys):
     out = capsys.readouterr().out
     assert code == 0, out
     assert out.splitlines()[-1].endswith("0 errors, 0 unsound, 0 warnings")
+
+
+def test_coverage_says_which_theorems_use_which_rule(capsys, tmp_path):
+    rules = tmp_path / "r.rules"
+    rules.write_text("rule cyc: tr(A B) <-> tr(B A)\nrule never-used: (A⁻¹)⁻¹ -> A if invertible(A)\n")
+    thm = tmp_path / "t.thm"
+    thm.write_text("theorem rot: tr(A B C) = tr(C A B)\n")
+    code = main(["rules", "lint", "--json", "--coverage", str(thm), "--", str(rules)])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert report["coverage"] == {"cyc": ["rot"], "never-used": []}
