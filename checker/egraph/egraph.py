@@ -59,6 +59,7 @@ class EGraph:
         self.term_vertex: dict[S.Expr, int] = {}   # each term added: its root's forest vertex then
         self.term_class: dict[S.Expr, int] = {}    # … and its class
         self.shape_cache: dict = {}                 # checked shapes of terms (see typecheck)
+        self.flattened: set[tuple] = set()          # (node, child, inner node) already flattened
         self.forest = nx.Graph()
         # every rule application, merging or not: shortest paths here give shorter proofs
         self.shortcuts = nx.Graph()
@@ -232,24 +233,33 @@ class EGraph:
         if self.pending:
             self.rebuild()
         work = []
-        for cid, cls in self.classes.items():
+        checked = 0
+        for cid, cls in list(self.classes.items()):
             for node in cls.nodes:
                 op, attr, kids = node
                 if op not in ASSOCIATIVE or node not in self.node_nid:
                     continue
+                checked += 1
+                if deadline is not None and checked % 128 == 0 and time.perf_counter() > deadline:
+                    return 0
                 outer_term = self.nid_term[self.node_nid[node]]
+                where: dict[int, int] | None = None   # child class → the term's argument for it
                 for j, k in enumerate(kids):
                     for inner in self.classes[self.find(k)].nodes:
                         lifts = inner[0] == op or (op == S.MUL and inner[0] == S.NEG)
-                        if not lifts or inner not in self.node_nid:
+                        if not lifts or inner not in self.node_nid or (node, j, inner) in self.flattened:
                             continue
+                        self.flattened.add((node, j, inner))
                         if inner[0] == op:
                             flat = self.canonical((op, attr, kids[:j] + inner[2] + kids[j + 1:]))
                             target = self.memo.get(flat)
                             if target is not None and self.find(target) == self.find(cid):
                                 continue
-                        # the term's own argument for that child (sums keep children sorted)
-                        jt = next((i for i, a in enumerate(outer_term.args) if self.lookup(a) == k), None)
+                        if where is None:   # sums keep children sorted, terms do not
+                            where = {}
+                            for i, a in enumerate(outer_term.args):
+                                where.setdefault(self.lookup(a), i)
+                        jt = where.get(self.find(k))
                         if jt is not None:
                             work.append((cid, self.node_nid[node], outer_term, jt, self.node_nid[inner]))
         made = 0

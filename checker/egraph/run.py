@@ -83,7 +83,10 @@ def run(eg: EGraph, rewrites: list[Rewrite], goals: list[tuple[int, int]], facts
                 p = prepare(eg, rw, cid, sub, window, facts)
                 if p is not None:
                     ready.append(p)
-            for p in ready:
+            for n, p in enumerate(ready):
+                if n % 32 == 0 and time.perf_counter() - t0 > limits.seconds:
+                    eg.rebuild()
+                    return report("time limit", it)
                 if apply_prepared(eg, p):
                     applied[key] = applied.get(key, 0) + 1
                     changed = True
