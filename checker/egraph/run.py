@@ -94,6 +94,8 @@ def run(eg: EGraph, rewrites: list[Rewrite], goals: list[tuple[int, int]], facts
                     eg.rebuild()
                     return report("node limit", it)
             eg.rebuild()
+            if done():              # met halfway through an iteration: stop there
+                return report("goal", it)
             if time.perf_counter() - t0 > limits.seconds:
                 return report("time limit", it)
             if time.perf_counter() - t0 > limits.seconds:
