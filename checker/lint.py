@@ -42,8 +42,10 @@ class LintReport:
 
 
 def _renamed(e: S.Expr, names: dict[str, str]) -> S.Expr:
+    """Variables renamed in order of appearance, keeping what they may match (scalars only)."""
     if e.op == S.SYM:
-        names.setdefault(e.attr, f"v{len(names)}")
+        from .egraph.pattern import is_scalar_var
+        names.setdefault(e.attr, f"{'σ' if is_scalar_var(e.attr) else 'v'}{len(names)}")
         return S.sym(names[e.attr])
     return S.Expr(e.op, tuple(_renamed(a, names) for a in e.args), e.attr)
 

@@ -8,7 +8,7 @@ import pytest
 from checker.parse import parse_file, parse_text
 from checker.typecheck import type_rule
 
-RULE_FILES = sorted((Path(__file__).resolve().parents[1] / "rules").glob("*.rules"))
+RULE_FILES = sorted((Path(__file__).resolve().parents[1] / "rules").rglob("*.rules"))
 
 
 @pytest.mark.parametrize("path", RULE_FILES, ids=[p.name for p in RULE_FILES])

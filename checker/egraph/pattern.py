@@ -13,6 +13,7 @@ their spelling (§7): a lowercase Greek variable matches only scalars.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from itertools import permutations
 from typing import Iterator
@@ -45,6 +46,7 @@ class Window:
     end: int
 
 
+@functools.lru_cache(maxsize=None)
 def is_scalar_var(name: str) -> bool:
     return is_greek(name[0]) and name[0].islower()
 
@@ -145,12 +147,28 @@ def match_root(eg: EGraph, p: S.Expr, cid: int, side: str = "L"
             yield s, None
         return
     k = len(p.args)
+    first, last = p.args[0], p.args[-1]
+    ops: dict[int, set] = {}
+
+    def has(pat: S.Expr, c: int) -> bool:
+        """Cheap test before matching: a fixed factor needs its operator in the class."""
+        if pat.op == S.SYM:
+            return True
+        c = eg.find(c)
+        if c not in ops:
+            ops[c] = {nd[0] for nd in eg.classes[c].nodes}
+        return pat.op in ops[c]
+
     for node in list(eg.classes[eg.find(cid)].nodes):
         if node[0] != S.MUL:
             continue
         kids = node[2]
         n = len(kids)
         for start in range(n):
+            if not has(first, kids[start]):
+                continue
             for end in range(start + k, n + 1):
+                if not has(last, kids[end - 1]):
+                    continue
                 for s in _match_seq(eg, p.args, kids[start:end], {}, keys):
                     yield s, Window(node, start, end)
