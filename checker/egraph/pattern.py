@@ -127,8 +127,10 @@ def _match_seq(eg: EGraph, pats, kids, sub: Subst, keys=None) -> Iterator[Subst]
     p, rest = pats[0], pats[1:]
     if p.op == S.SYM:
         most = len(kids) - len(rest)
-        for length in range(1, most + 1):
-            s = _bind(eg, sub, p.attr, tuple(kids[:length]))
+        # with only fixed factors after it, a variable takes exactly what they leave
+        least = most if all(q.op != S.SYM for q in rest) else 1
+        for length in range(least, most + 1):
+            s = _bind(eg, sub, p.attr, kids[0] if length == 1 else tuple(kids[:length]))
             if s is not None:
                 yield from _match_seq(eg, rest, kids[length:], s, keys)
         return
