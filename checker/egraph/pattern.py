@@ -27,9 +27,21 @@ Subst = dict[str, Binding]
 CONSTANTS = (S.IDENT, S.ZERO, S.ONES)
 
 
+_KEYS: dict[tuple[int, str], tuple[S.Expr, dict[int, str]]] = {}
+
+
 def constant_keys(p: S.Expr, side: str) -> dict[int, str]:
     """Names for the constants (I, 0, 𝟏) of a rule side ("L" or "R"), in pre-order: their
     shapes are read off the matched term and recorded in the substitution as `#L0`, …"""
+    hit = _KEYS.get((id(p), side))
+    if hit is not None and hit[0] is p:
+        return hit[1]
+    out = _constant_keys(p, side)
+    _KEYS[(id(p), side)] = (p, out)   # the pattern is kept alive with its keys
+    return out
+
+
+def _constant_keys(p: S.Expr, side: str) -> dict[int, str]:
     out: dict[int, str] = {}
     for node in p.walk():
         if node.op in CONSTANTS:
@@ -61,19 +73,18 @@ def binding_shape(eg: EGraph, b: Binding):
 
 
 def _bind(eg: EGraph, sub: Subst, name: str, b: Binding) -> Subst | None:
-    if isinstance(b, tuple) and len(b) == 1:
-        b = b[0]
-    if name in sub:
-        old = sub[name]
-        same = (eg.find(old) == eg.find(b)) if isinstance(old, int) and isinstance(b, int) else (
-            isinstance(old, tuple) and isinstance(b, tuple) and len(old) == len(b)
-            and all(eg.find(x) == eg.find(y) for x, y in zip(old, b)))
+    """`sub` with `name` bound to `b` (a class, or a run of two or more factor classes)."""
+    old = sub.get(name)
+    if old is not None:
+        find = eg.uf.find
+        if type(old) is int and type(b) is int:
+            return sub if find(old) == find(b) else None
+        same = (type(old) is tuple and type(b) is tuple and len(old) == len(b)
+                and all(find(x) == find(y) for x, y in zip(old, b)))
         return sub if same else None
     if is_scalar_var(name) and binding_shape(eg, b) != (1, 1):
         return None
-    out = dict(sub)
-    out[name] = b
-    return out
+    return {**sub, name: b}
 
 
 def match(eg: EGraph, p: S.Expr, cid: int, sub: Subst | None = None,
