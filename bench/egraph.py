@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -42,7 +43,8 @@ def corpus() -> list[dict]:
         res = prove_theorem(thm)
         nodes = max((s["nodes"] for s in res.stats), default=0)
         classes = max((s["classes"] for s in res.stats), default=0)
-        rows.append({"name": thm.name, "status": res.status, "expected": thm.expect,
+        kind = "gradient" if any(n.op == S.GRAD for side in thm.sides for n in side.walk()) else "other"
+        rows.append({"name": thm.name, "kind": kind, "status": res.status, "expected": thm.expect,
                      "seconds": res.seconds, "nodes": nodes, "classes": classes,
                      "iterations": sum(s["iterations"] for s in res.stats),
                      "proof_steps": max(0, len(res.proof or []) - 1)})
@@ -77,6 +79,13 @@ def main() -> None:
               f"{r['iterations']:5} {r['proof_steps']:5}{flag}")
     counts = {s: sum(r["status"] == s for r in rows) for s in ("proved", "refuted", "unknown")}
     print(f"totals: {counts}, {sum(r['seconds'] for r in rows):.2f} s")
+    grads = [r for r in rows if r["kind"] == "gradient" and r["expected"] == "proved"]
+    if grads:
+        times = sorted(r["seconds"] for r in grads)
+        worst = max(grads, key=lambda r: r["seconds"])
+        print(f"gradient identities: {len(grads)}, {sum(r['status'] == 'proved' for r in grads)} proved; "
+              f"median {statistics.median(times) * 1e3:.0f} ms, worst {worst['seconds'] * 1e3:.0f} ms "
+              f"({worst['name']})")
     growth = {}
     for kind, sizes in (("product", range(2, 13)), ("sum", (2, 4, 8, 16, 32))):
         series = [grow(kind, n) for n in sizes]

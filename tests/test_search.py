@@ -171,3 +171,14 @@ def test_only_the_variable_varies_in_a_gradient():
     cert = _cert("∂ tr(A X)/∂X = Aᵀ")
     used = {s["rule"] for s in cert["steps"]}
     assert used & {"d-product-constant-left", "d-constant"}
+
+
+def test_the_whole_public_corpus_settles_as_expected(capsys):
+    """Every theorem of the public corpus: proved when expected proved, refuted when expected refuted."""
+    from checker.cli import main
+    code = main(["check", "--no-cache", "--json", str(DATA / "public.thm")])
+    report = json.loads(capsys.readouterr().out)
+    wrong = {t["name"]: (t["status"], t.get("reason", "")) for t in report["theorems"]
+             if t["status"] != t["expected"]}
+    assert code == 0 and not wrong, wrong
+    assert report["passed"] == 46
