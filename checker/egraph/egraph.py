@@ -43,6 +43,17 @@ class EClass:
     nodes: list[ENode] = field(default_factory=list)
     parents: list[tuple[ENode, int, int]] = field(default_factory=list)   # (node, class, nid)
     shape: Shape | None = None
+    _by_op: dict[str, list[ENode]] | None = field(default=None, repr=False)
+
+    def with_op(self, op: str) -> list[ENode]:
+        """The nodes of this class with operator `op` (indexed on first use; the e-graph
+        drops the index whenever the class's nodes change)."""
+        if self._by_op is None:
+            index: dict[str, list[ENode]] = {}
+            for node in self.nodes:
+                index.setdefault(node[0], []).append(node)
+            self._by_op = index
+        return self._by_op.get(op, [])
 
 
 class EGraph:
@@ -176,6 +187,7 @@ class EGraph:
             ra, rb, ca, cb = rb, ra, cb, ca
         self.uf.parent[rb] = ra
         ca.nodes.extend(cb.nodes)
+        ca._by_op = None
         ca.parents.extend(cb.parents)
         del self.classes[rb]
         self.pending.append(ra)
@@ -197,6 +209,7 @@ class EGraph:
         for i in {self.find(d) for d in dirty}:
             cls = self.classes[i]
             cls.nodes = list(dict.fromkeys(self.canonical(n) for n in cls.nodes))
+            cls._by_op = None
 
     def _repair(self, i: int) -> set[int]:
         """Re-canonicalize the parents of class i; returns the classes whose nodes changed."""

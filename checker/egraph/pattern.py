@@ -97,10 +97,8 @@ def match(eg: EGraph, p: S.Expr, cid: int, sub: Subst | None = None,
         if s is not None:
             yield s
         return
-    for node in eg.classes[eg.find(cid)].nodes:
+    for node in eg.classes[eg.find(cid)].with_op(p.op):
         op, attr, kids = node
-        if op != p.op:
-            continue
         if p.op in CONSTANTS:
             key = keys.get(id(p))
             if key is None:
@@ -161,20 +159,12 @@ def match_root(eg: EGraph, p: S.Expr, cid: int, side: str = "L"
         return
     k = len(p.args)
     first, last = p.args[0], p.args[-1]
-    ops: dict[int, set] = {}
 
     def has(pat: S.Expr, c: int) -> bool:
         """Cheap test before matching: a fixed factor needs its operator in the class."""
-        if pat.op == S.SYM:
-            return True
-        c = eg.find(c)
-        if c not in ops:
-            ops[c] = {nd[0] for nd in eg.classes[c].nodes}
-        return pat.op in ops[c]
+        return pat.op == S.SYM or bool(eg.classes[eg.find(c)].with_op(pat.op))
 
-    for node in list(eg.classes[eg.find(cid)].nodes):
-        if node[0] != S.MUL:
-            continue
+    for node in list(eg.classes[eg.find(cid)].with_op(S.MUL)):
         kids = node[2]
         n = len(kids)
         for start in range(n):
