@@ -134,6 +134,18 @@ def _match_seq(eg: EGraph, pats, kids, sub: Subst, keys=None) -> Iterator[Subst]
             yield sub
         return
     p, rest = pats[0], pats[1:]
+    if len(pats) == 2 and p.op == S.SYM and rest[0].op == S.SYM and len(kids) >= 2:
+        # the common `A B`: every split of the run, without the general recursion
+        a, b = p.attr, rest[0].attr
+        for cut in range(1, len(kids)):
+            left = kids[0] if cut == 1 else tuple(kids[:cut])
+            right = kids[cut] if cut == len(kids) - 1 else tuple(kids[cut:])
+            s = _bind(eg, sub, a, left)
+            if s is not None:
+                s = _bind(eg, s, b, right)
+                if s is not None:
+                    yield s
+        return
     if p.op == S.SYM:
         most = len(kids) - len(rest)
         # with only fixed factors after it, a variable takes exactly what they leave
