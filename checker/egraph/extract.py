@@ -1,7 +1,7 @@
 """Extraction: the cheapest term of each e-class.
 
 Cost is size first, then fewer inverses and transposes (a person prefers
-`X⁻ᵀ` to `(Xᵀ)⁻¹ᵀᵀ`). Costs are found by the usual fixed point over the
+`X⁻ᵀ` to `(Xᵀ)⁻¹ᵀᵀ`), then fewer sums. Costs are found by the usual fixed point over the
 classes, as in egg's `Extractor`.
 """
 from __future__ import annotations
@@ -9,14 +9,16 @@ from __future__ import annotations
 from .. import syntax as S
 from .egraph import EGraph, ENode
 
-Cost = tuple[int, int]
+Cost = tuple[int, int, int]
 
 
 def node_cost(node: ENode, child_costs: list[Cost]) -> Cost:
+    """Size, then inverses and transposes, then sums (`2 X` reads better than `X + X`)."""
     op = node[0]
     size = 1 + sum(c[0] for c in child_costs)
     heavy = (op in (S.INV, S.T)) + sum(c[1] for c in child_costs)
-    return (size, heavy)
+    sums = (op == S.ADD) + sum(c[2] for c in child_costs)
+    return (size, heavy, sums)
 
 
 class Extractor:
