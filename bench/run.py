@@ -241,14 +241,12 @@ print(json.dumps({"proved": proved, "seconds": time.perf_counter() - t0, "nodes"
 def egg_rules() -> list[str]:
     """The unconditional rules, each direction that egglog can ground (a bare variable on
     the left matches everything; a variable only on the right cannot be instantiated)."""
-    def names(e: S.Expr) -> set[str]:
-        return {n.attr for n in e.walk() if n.op == S.SYM}
     from checker.egraph.pattern import is_scalar_var
     out = []
     for r in load_rules(default_rule_files()):
         # egglog's plain patterns cannot say "a scalar", "a vector" or "invertible": such rules
         # would be unsound there (αᵀ = α for any matrix), so they are left out
-        constrained = any(is_scalar_var(v) or v[0].islower() for v in names(r.lhs) | names(r.rhs))
+        constrained = any(is_scalar_var(v) or v[0].islower() for v in r.lhs.symbols() | r.rhs.symbols())
         if r.conditions or constrained:
             continue
         try:
@@ -257,7 +255,7 @@ def egg_rules() -> list[str]:
             continue
         directions = [(lhs, rhs, r.lhs, r.rhs)] + ([(rhs, lhs, r.rhs, r.lhs)] if r.bidirectional else [])
         for a, b, ea, eb in directions:
-            if not a.startswith("v_") and names(eb) <= names(ea):
+            if not a.startswith("v_") and eb.symbols() <= ea.symbols():
                 out.append(f"(rewrite {a} {b})")
     return out
 

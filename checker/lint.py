@@ -58,10 +58,6 @@ def shape_key(rule: Rule) -> tuple:
     return (lhs, rhs, rule.bidirectional, conds)
 
 
-def _vars(e: S.Expr) -> set[str]:
-    return {n.attr for n in e.walk() if n.op == S.SYM}
-
-
 def lint_rules(rules: list[Rule], seeds: int = 5) -> LintReport:
     from .numeric import numeric_test
     from .typecheck import type_rule
@@ -76,9 +72,9 @@ def lint_rules(rules: list[Rule], seeds: int = 5) -> LintReport:
         except MatproofError as e:
             find("error", e.message)
             continue
-        if not _vars(r.rhs) <= _vars(r.lhs) and not (r.bidirectional and _vars(r.lhs) <= _vars(r.rhs)):
+        if not r.rhs.symbols() <= r.lhs.symbols() and not (r.bidirectional and r.lhs.symbols() <= r.rhs.symbols()):
             find("error", "its right side has variables its left side does not bind; it can never be applied")
-        elif r.bidirectional and not _vars(r.lhs) <= _vars(r.rhs):
+        elif r.bidirectional and not r.lhs.symbols() <= r.rhs.symbols():
             find("warning", "only the left-to-right direction can be applied (the left side has more variables)")
         if r.lhs.op == S.SYM and not r.conditions:
             find("warning", "its left side is a bare variable: it matches every class of the e-graph")

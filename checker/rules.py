@@ -34,10 +34,6 @@ def load_rules(paths: list[Path]) -> list[Rule]:
     return out
 
 
-def _vars(e) -> set[str]:
-    return {n.attr for n in e.walk() if n.op == "sym"}
-
-
 def to_rewrites(rules: list[Rule]) -> list[Rewrite]:
     """Rewrites over the typed rule sides: the shapes of I, 0, 𝟏 in them are templates in the
     rule's own dimensions, filled in from what the variables match."""
@@ -46,9 +42,9 @@ def to_rewrites(rules: list[Rule]) -> list[Rewrite]:
         typed = type_rule(r)
         lhs, rhs = typed.exprs
         var_shapes = {n: i.shape for n, i in typed.symbols.items()}
-        if _vars(r.rhs) <= _vars(r.lhs):
+        if r.rhs.symbols() <= r.lhs.symbols():
             out.append(Rewrite(r.name, lhs, rhs, tuple(r.conditions), "->", var_shapes))
-        if r.bidirectional and _vars(r.lhs) <= _vars(r.rhs):
+        if r.bidirectional and r.lhs.symbols() <= r.rhs.symbols():
             out.append(Rewrite(r.name, rhs, lhs, tuple(r.conditions), "<-", var_shapes))
     return out
 
