@@ -12,34 +12,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import statistics
-import sys
-import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from common import CORPUS, measure, slope
 
 from checker import syntax as S  # noqa: E402
-from checker.egraph.run import Limits  # noqa: E402
 from checker.parse import parse_file  # noqa: E402
 from checker.pipeline import prove_theorem  # noqa: E402
-from checker.rules import default_rule_files  # noqa: E402
-from checker.search import search_link  # noqa: E402
-from checker.typecheck import infer  # noqa: E402
-
-
-def slope(xs, ys) -> float:
-    lx = [math.log(x) for x in xs]
-    ly = [math.log(max(y, 1e-9)) for y in ys]
-    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
-    return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / sum((a - mx) ** 2 for a in lx)
 
 
 def corpus() -> list[dict]:
     rows = []
-    for thm in parse_file(REPO / "tests" / "data" / "public.thm").theorems:
+    for thm in parse_file(CORPUS).theorems:
         res = prove_theorem(thm)
         nodes = max((s["nodes"] for s in res.stats), default=0)
         classes = max((s["classes"] for s in res.stats), default=0)
@@ -52,19 +37,14 @@ def corpus() -> list[dict]:
 
 
 def grow(kind: str, n: int) -> dict:
-    syms = [S.sym(f"A_{{{i}}}".replace("{", "").replace("}", "")) for i in range(1, n + 1)]
+    syms = [S.sym(f"A_{i}") for i in range(1, n + 1)]
     if kind == "product":
         k = n // 2
         lhs = S.func("tr", S.mul(syms))
         rhs = S.func("tr", S.mul(syms[k:] + syms[:k]))
     else:
         lhs, rhs = S.add(syms), S.add(list(reversed(syms)))
-    typed = infer([lhs, rhs])
-    t0 = time.perf_counter()
-    found = search_link(typed, 0, {}, default_rule_files(), Limits(seconds=30, nodes=200_000))
-    return {"n": n, "proved": found.proved, "seconds": time.perf_counter() - t0,
-            "nodes": found.report.nodes, "classes": found.report.classes,
-            "iterations": found.report.iterations, "steps": len(found.steps)}
+    return {"n": n, **measure(lhs, rhs)}
 
 
 def main() -> None:

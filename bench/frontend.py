@@ -8,34 +8,12 @@ theorem (median and worst), and the CLI's cold start (Python start included).
 from __future__ import annotations
 
 import statistics
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from common import CORPUS, SEED, best_of, cold
 
 from checker.numeric import numeric_test  # noqa: E402
 from checker.parse import parse_text, parser  # noqa: E402
 from checker.typecheck import type_theorem  # noqa: E402
-
-CORPUS = REPO / "tests" / "data" / "public.thm"
-SEED = "∂(aᵀX⁻¹b)/∂X = −X⁻ᵀabᵀX⁻ᵀ"
-
-
-def best_of(n: int, f) -> float:
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
-def cold(argv: list[str], n: int = 5) -> float:
-    return best_of(n, lambda: subprocess.run([sys.executable, "-m", "checker.cli", *argv],
-                                             capture_output=True, cwd=REPO))
 
 
 def main() -> None:
@@ -51,9 +29,9 @@ def main() -> None:
     per = [best_of(3, lambda ty=ty: numeric_test(ty, seed=1)) for ty in typed]
     print(f"numeric test:   {statistics.median(per) * 1e3:8.2f} ms median, {max(per) * 1e3:.2f} ms worst "
           f"per theorem (6 draws, sizes 2–6)")
-    print(f"cold start:     {cold(['parse', SEED]) * 1e3:8.0f} ms  matproof parse <seed>")
-    print(f"                {cold(['prove', SEED]) * 1e3:8.0f} ms  matproof prove <seed>")
-    print(f"                {cold(['--version']) * 1e3:8.0f} ms  matproof --version (the floor)")
+    print(f"cold start:     {cold(['parse', SEED], 5) * 1e3:8.0f} ms  matproof parse <seed>")
+    print(f"                {cold(['prove', SEED], 5) * 1e3:8.0f} ms  matproof prove <seed>")
+    print(f"                {cold(['--version'], 5) * 1e3:8.0f} ms  matproof --version (the floor)")
 
 
 if __name__ == "__main__":

@@ -19,42 +19,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from common import CORPUS, SEED, cold, measure, slope
 
 from checker import syntax as S  # noqa: E402
 from checker.egraph.run import Limits  # noqa: E402
 from checker.parse import parse_file  # noqa: E402
 from checker.pipeline import prove_theorem  # noqa: E402
 from checker.rules import default_rule_files, load_rules  # noqa: E402
-from checker.search import search_link  # noqa: E402
-from checker.typecheck import infer, type_theorem  # noqa: E402
+from checker.typecheck import type_theorem  # noqa: E402
 
-CORPUS = REPO / "tests" / "data" / "public.thm"
-SEED = "∂(aᵀX⁻¹b)/∂X = −X⁻ᵀabᵀX⁻ᵀ"
 LIMIT_SECONDS = 5.0
-
-
-def slope(xs, ys) -> float:
-    lx = [math.log(x) for x in xs]
-    ly = [math.log(max(y, 1e-9)) for y in ys]
-    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
-    return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / sum((a - mx) ** 2 for a in lx)
-
-
-def cold(argv: list[str], n: int = 3) -> float:
-    best = math.inf
-    for _ in range(n):
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "checker.cli", *argv], capture_output=True, cwd=REPO)
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 # ---- 1. matproof ------------------------------------------------------------------
@@ -293,13 +272,6 @@ def run_egglog(theorems, quick: bool) -> list[dict] | None:
 
 # ---- 4. scaling -------------------------------------------------------------------------
 
-def measure(lhs: S.Expr, rhs: S.Expr) -> dict:
-    typed = infer([lhs, rhs])
-    t = time.perf_counter()
-    found = search_link(typed, 0, {}, default_rule_files(), Limits(seconds=30, nodes=200_000))
-    return {"proved": found.proved, "seconds": time.perf_counter() - t, "nodes": found.report.nodes}
-
-
 def scaling(quick: bool) -> dict:
     syms = [S.sym(f"A{i}") for i in range(1, 17)]
     series: dict[str, list[dict]] = {}
@@ -337,6 +309,12 @@ def scaling(quick: bool) -> dict:
 
 # ---- report -----------------------------------------------------------------------------
 
+def compare(peer: list[dict], success: str, matproof: dict[str, dict]):
+    """The identities a peer settled, its total time on them, and matproof's on the same ones."""
+    ok = [r for r in peer if r["status"] == success]
+    return ok, sum(r["seconds"] for r in ok), sum(matproof[r["name"]]["seconds"] for r in ok)
+
+
 def main() -> None:
     global LIMIT_SECONDS
     ap = argparse.ArgumentParser()
@@ -359,10 +337,7 @@ def main() -> None:
     by_name = {r["name"]: r for r in mp}
     out["ratios"] = {}
     sy = run_sympy(theorems)
-    ok = [r for r in sy if r["status"] == "established"]
-    same = [r["name"] for r in ok]
-    sy_total = sum(r["seconds"] for r in ok)
-    mp_total = sum(by_name[n]["seconds"] for n in same)
+    ok, sy_total, mp_total = compare(sy, "established", by_name)
     out["sympy"] = {"theorems": sy, "established": len(ok), "of": len(sy), "seconds": sy_total}
     out["ratios"]["sympy_over_matproof"] = sy_total / mp_total if mp_total else None
     print(f"\nSymPy: establishes {len(ok)} of {len(sy)} true identities; on those, "
@@ -374,9 +349,7 @@ def main() -> None:
         out["egglog"] = None
         print("\negglog: not installed (pip install egglog); skipped")
     else:
-        okk = [r for r in eg if r["status"] == "proved"]
-        eg_total = sum(r["seconds"] for r in okk)
-        mp_eg = sum(by_name[r["name"]]["seconds"] for r in okk)
+        okk, eg_total, mp_eg = compare(eg, "proved", by_name)
         out["egglog"] = {"theorems": eg, "proved": len(okk), "of": len(eg), "seconds": eg_total}
         out["ratios"]["egglog_over_matproof"] = eg_total / mp_eg if mp_eg else None
         print(f"\negglog (naive encoding, same rules where they translate): proves {len(okk)} of {len(eg)}; "

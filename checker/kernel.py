@@ -234,6 +234,7 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
     """Raise KernelError unless `steps` rewrite lhs into rhs (modulo the normal form);
     `varying` are the symbols the condition constant(…) must avoid."""
     facts = _Facts(typed, varying)
+    typed_rules: dict[str, tuple] = {}     # each rule typed once, however many steps use it
     current = nf(lhs)
     side_shape = checked_shape(lhs, typed.symbols)
     for n, st in enumerate(steps, 1):
@@ -242,9 +243,11 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
             rule = rules.get(st["rule"])
             if rule is None:
                 raise KernelError(f"no rule named {st['rule']!r}", n)
-            rule_typed = type_rule(rule)   # shapes of constants as templates in the rule's dimensions
-            rule = type(rule)(rule.name, rule_typed.exprs[0], rule_typed.exprs[1], rule.bidirectional,
-                              rule.conditions, rule.decls, rule.line, rule.text)
+            if rule.name not in typed_rules:   # shapes of constants as templates in the rule's dimensions
+                rt = type_rule(rule)
+                typed_rules[rule.name] = (rt, type(rule)(rule.name, rt.exprs[0], rt.exprs[1], rule.bidirectional,
+                                                         rule.conditions, rule.decls, rule.line, rule.text))
+            rule_typed, rule = typed_rules[rule.name]
             # a rule is an equation: a proof of equality may use it either way
             if st["direction"] == "->":
                 (pl, sl), (pr, sr) = (rule.lhs, "L"), (rule.rhs, "R")

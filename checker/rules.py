@@ -34,6 +34,20 @@ def load_rules(paths: list[Path]) -> list[Rule]:
     return out
 
 
+def rewrites_for(paths: list[Path]) -> list[Rewrite]:
+    """The rewrites of these rule files, typed once per version of the files (every search
+    needs them, and typing ~90 rules each time is work done again for nothing)."""
+    return list(_rewrites(tuple((str(p), file_hash(p)) for p in paths)))
+
+
+@functools.lru_cache(maxsize=8)
+def _rewrites(files: tuple[tuple[str, str], ...]) -> tuple[Rewrite, ...]:
+    rules: list[Rule] = []
+    for path, sha in files:
+        rules.extend(_load(path, sha))
+    return tuple(to_rewrites(rules))
+
+
 def to_rewrites(rules: list[Rule]) -> list[Rewrite]:
     """Rewrites over the typed rule sides: the shapes of I, 0, 𝟏 in them are templates in the
     rule's own dimensions, filled in from what the variables match."""

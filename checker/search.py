@@ -17,7 +17,7 @@ from .egraph.run import Limits, RunReport, run
 from .meaning import varying_symbols
 from .kernel import FORMAT, NORMAL_FORM, KernelError, check_steps, encode, nf
 from .printing import to_ascii
-from .rules import load_rules, rule_file_records, to_rewrites
+from .rules import load_rules, rewrites_for, rule_file_records
 from .statements import Decl
 from .typecheck import IllTyped, Typed, checked_shape
 
@@ -77,7 +77,7 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
     a, b = eg.add(lhs), eg.add(rhs)
     facts = facts_for(eg, typed, varying)
     rules = load_rules(rule_files)
-    report = run(eg, to_rewrites(rules), [(a, b)], facts, limits)
+    report = run(eg, rewrites_for(rule_files), [(a, b)], facts, limits)
     if not eg.equivalent(a, b):
         ex = Extractor(eg)
         return SearchResult(False, report, reason=f"no proof found: {report.limit_text(limits)}",
@@ -116,7 +116,7 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
     df = eg.add(S.Expr(S.D, (f,)))
     dx = eg.add(S.Expr(S.D, (S.sym(wrt),)))
     facts = facts_for(eg, typed, {wrt})
-    run(eg, to_rewrites(load_rules(rule_files)), [], facts, limits)
+    run(eg, rewrites_for(rule_files), [], facts, limits)
     eg.rebuild()
     candidates = [kids[0] for (op, _, kids) in eg.nodes(df) if op == S.INNER and eg.find(kids[1]) == eg.find(dx)]
     candidates += [kids[1] for (op, _, kids) in eg.nodes(df) if op == S.INNER and eg.find(kids[0]) == eg.find(dx)]
