@@ -97,6 +97,12 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
     res.sides = [show(e) for e in typed.exprs]
     res.sides_latex = [to_latex(e) for e in typed.exprs]
     res.assumptions = [a.text(show) for a in typed.assumptions]
+    from .egraph.run import Limits
+    from .rules import default_rule_files
+    from .search import search_link
+    limits = limits or Limits()
+    if rule_files is None:
+        rule_files = default_rule_files() + [Path(u) for u in thm.uses]
     from .numeric import numeric_test
     numeric = numeric_test(typed, seed=seed, draws=draws)
     if numeric.status == "refuted":
@@ -108,7 +114,9 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
                           f"{show(typed.exprs[k + 1])}")
         else:
             res.reason = "the two sides differ on a random instance"
-        if search and _proves_anyway(typed, k, thm, limits, rule_files):
+        quick = Limits(nodes=limits.nodes, iterations=limits.iterations, seconds=min(limits.seconds, 1.0))
+        if search and search_link(typed, k, thm.decls, rule_files, quick).proved:
+            # a proof of a refuted link would expose an unsound rule
             res.status = "error"
             res.reason = ("internal error: a kernel-checked proof and a counterexample disagree; "
                           "a rule in use is unsound — please report this theorem")
@@ -120,12 +128,6 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
         res.reason = numeric_note + "; proof search was not run"
         res.seconds = time.perf_counter() - t0
         return res
-    from .egraph.run import Limits
-    from .rules import default_rule_files
-    from .search import search_link
-    limits = limits or Limits()
-    if rule_files is None:
-        rule_files = default_rule_files() + [Path(u) for u in thm.uses]
     proof: list[dict] = []
     certificates: list[dict] = []
     for k in range(len(typed.exprs) - 1):
@@ -163,17 +165,6 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
     res.reason = numeric_note
     res.seconds = time.perf_counter() - t0
     return res
-
-
-def _proves_anyway(typed, link: int, thm: Theorem, limits, rule_files) -> bool:
-    """Search a refuted link too: a proof of it would expose an unsound rule."""
-    from .egraph.run import Limits
-    from .rules import default_rule_files
-    from .search import search_link
-    files = rule_files if rule_files is not None else default_rule_files() + [Path(u) for u in thm.uses]
-    limits = limits or Limits()
-    quick = Limits(nodes=limits.nodes, iterations=limits.iterations, seconds=min(limits.seconds, 1.0))
-    return search_link(typed, link, thm.decls, files, quick).proved
 
 
 def prove_text(text: str, *, filename: str = "<input>", decls: Declarations | None = None,

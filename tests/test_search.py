@@ -87,12 +87,18 @@ def test_a_condition_that_does_not_hold_is_rejected():
         verify(bad)
 
 
-def test_a_changed_rule_file_is_detected(tmp_path):
+def theorem_using(tmp_path, rules_text: str, theorem: str):
+    """A theorem from a file that `use`s a rule file of its own (both in tmp_path)."""
     rules = tmp_path / "mine.rules"
-    rules.write_text("rule flip: tr(A B) <-> tr(B A)\n")
+    rules.write_text(rules_text)
     thm_file = tmp_path / "t.thm"
-    thm_file.write_text('use "mine.rules"\ntheorem t: tr(A B) = tr(B A)\n')
+    thm_file.write_text(f'use "mine.rules"\ntheorem t: {theorem}\n')
     (thm,) = parse_file(thm_file).theorems
+    return rules, thm
+
+
+def test_a_changed_rule_file_is_detected(tmp_path):
+    rules, thm = theorem_using(tmp_path, "rule flip: tr(A B) <-> tr(B A)\n", "tr(A B) = tr(B A)")
     res = prove_theorem(thm)
     assert res.status == "proved"
     verify(res.certificate)
@@ -126,11 +132,7 @@ def test_chain_names_the_link_that_fails():
 
 
 def test_a_proof_of_a_refuted_identity_is_an_internal_error(tmp_path):
-    bad = tmp_path / "unsound.rules"
-    bad.write_text("rule unsound: (A B)ᵀ -> Aᵀ Bᵀ\n")
-    f = tmp_path / "t.thm"
-    f.write_text('use "unsound.rules"\ntheorem t: (A B)ᵀ = Aᵀ Bᵀ\n')
-    (thm,) = parse_file(f).theorems
+    _, thm = theorem_using(tmp_path, "rule unsound: (A B)ᵀ -> Aᵀ Bᵀ\n", "(A B)ᵀ = Aᵀ Bᵀ")
     res = prove_theorem(thm)
     assert res.status == "error" and res.reason.startswith("internal error")
     assert res.counterexample is not None
