@@ -41,6 +41,12 @@ def _lets(items: list[str]):
     return decls
 
 
+def _limits(args):
+    """The search limits given by --max-nodes, --max-iterations and --timeout."""
+    from .egraph.run import Limits
+    return Limits(nodes=args.max_nodes, iterations=args.max_iterations, seconds=args.timeout)
+
+
 def _fmt(args) -> str:
     return "json" if getattr(args, "json", False) else args.format
 
@@ -83,10 +89,8 @@ def cmd_prove(args) -> int:
     from .report import render_result
     text, filename = _read_input(args.input)
     fmt = _fmt(args)
-    from .egraph.run import Limits
-    limits = Limits(nodes=args.max_nodes, iterations=args.max_iterations, seconds=args.timeout)
     results = prove_text(text, filename=filename, decls=_lets(args.let), seed=args.seed,
-                         draws=args.draws, printer="unicode" if fmt == "json" else fmt, limits=limits)
+                         draws=args.draws, printer="unicode" if fmt == "json" else fmt, limits=_limits(args))
     if args.graph:
         from .pictures import egraph_graph, proof_graph, proof_title, write
         first = results[0]
@@ -198,18 +202,16 @@ def _valid_shard(spec: str) -> bool:
 
 
 def cmd_lint(args) -> int:
-    from .lint import lint_files
+    from .lint import coverage, lint_rules
+    from .parse import parse_file
     from .printing import dumps
     paths = [Path(p) for p in args.files]
     for p in paths:
         if not p.is_file():
             raise MatproofError(f"no such file: {p}", filename=str(p))
-    report = lint_files(paths)
-    usage = None
-    if args.coverage:
-        from .lint import coverage
-        from .parse import parse_file
-        usage = coverage([r for p in paths for r in parse_file(p).rules], paths, args.coverage)
+    rules = [r for p in paths for r in parse_file(p).rules]
+    report = lint_rules(rules)
+    usage = coverage(rules, paths, args.coverage) if args.coverage else None
     counts = {k: sum(f.kind == k for f in report.findings) for k in ("error", "unsound", "warning")}
     if _fmt(args) == "json":
         print(dumps({"rules": report.rules, **counts,
@@ -235,7 +237,6 @@ def cmd_lint(args) -> int:
 
 def cmd_grad(args) -> int:
     from . import syntax as S
-    from .egraph.run import Limits
     from .parse import parse_expr
     from .printing import PRINTERS, dumps, to_ascii
     from .pipeline import EXIT, prove_text
@@ -252,7 +253,7 @@ def cmd_grad(args) -> int:
                             hint="take the trace or an inner product of a matrix-valued expression")
     if args.wrt not in typed.symbols:
         raise MatproofError(f"{args.wrt} does not occur in the function", 1, 1, None, args.input)
-    limits = Limits(nodes=args.max_nodes, iterations=args.max_iterations, seconds=args.timeout)
+    limits = _limits(args)
     g = derive_gradient(typed, typed.exprs[0], args.wrt, default_rule_files(), limits)
     if g is None:
         print(f"? no gradient found within the limits for ∂({PRINTERS['unicode'](f)})/∂{args.wrt}")

@@ -138,11 +138,3 @@ def coverage(rules: list[Rule], files: list[Path], corpus: list[str], timeout: f
             if name in used and result["name"] not in used[name]:
                 used[name].append(result["name"])
     return used
-
-
-def lint_files(paths: list[Path]) -> LintReport:
-    from .parse import parse_file
-    rules: list[Rule] = []
-    for p in paths:
-        rules.extend(parse_file(p).rules)
-    return lint_rules(rules)
