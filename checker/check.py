@@ -11,6 +11,7 @@ rejects is ignored and the theorem is searched again.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -44,11 +45,27 @@ def theorem_files(paths: list[str]) -> list[Path]:
     return files
 
 
+@functools.lru_cache(maxsize=64)
+def _document(path: str, text: str):
+    from .parse import parse_text
+    return parse_text(text, path)
+
+
+def document(path: str):
+    """A parsed file, parsed once per content in each process (a job per theorem would
+    otherwise parse its whole file again)."""
+    from .parse import parse_file
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return parse_file(path)          # reports the problem as parse_file does
+    return _document(path, text)
+
+
 def collect(paths: list[str]) -> tuple[list[Path], list[Job]]:
     """Parse every file (bad input raises here) and list its theorems as jobs."""
-    from .parse import parse_file
     files = theorem_files(paths)
-    jobs = [Job(str(f), i, t.name, t.line) for f in files for i, t in enumerate(parse_file(f).theorems)]
+    jobs = [Job(str(f), i, t.name, t.line) for f in files for i, t in enumerate(document(str(f)).theorems)]
     return files, jobs
 
 
@@ -93,10 +110,9 @@ def run_job(job: Job, timeout: float, cache_dir: str | None, only_rules: tuple[s
     """Settle one theorem (in whatever process); a JSON-ready result. With `only_rules`, those
     rule files are the whole rule set (for coverage); else the database and `use` lines."""
     from .egraph.run import Limits
-    from .parse import parse_file
     from .pipeline import prove_theorem
     from .rules import default_rule_files
-    thm = parse_file(job.file).theorems[job.index]
+    thm = document(job.file).theorems[job.index]
     rule_files = default_rule_files() + [Path(u) for u in thm.uses]
     if only_rules:
         rule_files = [Path(p).resolve() for p in only_rules]
