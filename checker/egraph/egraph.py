@@ -96,11 +96,9 @@ class EGraph:
             return attr
         return _shape_rule(S.Expr(op, (), attr), [self.classes[self.find(k)].shape for k in kids])
 
-    def add_node(self, node: ENode, term: S.Expr) -> int:
-        """Add an e-node whose children are classes; `term` is a concrete term it stands for."""
-        return self._add_node(node, term)[0]
-
     def _add_node(self, node: ENode, term: S.Expr) -> tuple[int, int]:
+        """Add an e-node whose children are classes, `term` a concrete term it stands for;
+        its class and its forest vertex."""
         node = self.canonical(node)
         hit = self.memo.get(node)
         if hit is not None:
@@ -163,9 +161,6 @@ class EGraph:
         if any(k is None for k in kids):
             raise KeyError(f"term not in the e-graph: {e!r}")
         return self.canonical((e.op, e.attr, kids))
-
-    def nid_of(self, e: S.Expr) -> int:
-        return self.node_nid[self.node_of(e)]
 
     def term(self, i: int) -> S.Expr:
         """A concrete term of class `i` (the one it was created for)."""
