@@ -46,7 +46,6 @@ class Printer:
     """One notation; subclasses fill in the tokens."""
 
     minus = "−"
-    ascii = False
 
     def __init__(self) -> None:
         self.norm_depth = 0
@@ -185,7 +184,7 @@ class Printer:
 
     def kh(self, e: S.Expr) -> str:
         sep = self.kron() if e.op == S.KRON else self.hadamard()
-        return sep.join(self.wrap(a, PROD) if a.op != S.GRAD else self.wrap(a, PROD) for a in e.args)
+        return sep.join(self.wrap(a, PROD) for a in e.args)
 
     def postfix(self, x: S.Expr, mark: str) -> str:
         if x.op == S.NUM and x.attr >= 0 and x.attr.denominator == 1:
@@ -246,7 +245,6 @@ class UnicodePrinter(Printer):
 
 class AsciiPrinter(Printer):
     minus = "-"
-    ascii = True
 
     def symbol(self, name: str) -> str:
         return greek_as_command(super().symbol(name))
@@ -301,7 +299,6 @@ class AsciiPrinter(Printer):
 
 class LatexPrinter(Printer):
     minus = "-"
-    ascii = True
 
     def symbol(self, name: str) -> str:
         return greek_as_command(super().symbol(name))
