@@ -341,19 +341,15 @@ class _Inference:
             symbols[name] = SymbolInfo(name, namer.final_shape(shape), props, declared)
         final = [_finalize(e, namer) for e, _ in typed]
         assumptions = [Assumption(a.kind, _finalize(a.expr, namer)) for a in self.assumptions]
+        # every named dimension, symbols' first, in order (the numeric test sizes them)
+        shapes = [info.shape for info in symbols.values()]
+        shapes += [node.attr for e in final for node in e.walk() if node.op in (S.IDENT, S.ZERO, S.ONES)]
         dims: list[str] = []
-        for info in symbols.values():
-            for d in info.shape:
+        for shape in shapes:
+            for d in shape:
                 for f in (d.factors if isinstance(d, Prod) else (d,)):
                     if isinstance(f, str) and f not in dims:
                         dims.append(f)
-        for e in final:
-            for node in e.walk():
-                if node.op in (S.IDENT, S.ZERO, S.ONES):
-                    for d in node.attr:
-                        for f in (d.factors if isinstance(d, Prod) else (d,)):
-                            if isinstance(f, str) and f not in dims:
-                                dims.append(f)
         return Typed(final, symbols, assumptions, dims)
 
 
@@ -440,11 +436,9 @@ def type_theorem(thm) -> Typed:
 
 
 def type_rule(rule) -> Typed:
-    """Type a rule's two sides and its conditions; its symbols are pattern variables."""
-    exprs = [rule.lhs, rule.rhs] + [c[1] for c in rule.conditions]
+    """Type a rule's two sides together; its symbols are pattern variables."""
     try:
-        typed = infer(exprs[:2], rule.decls, pattern=True)
-        return typed
+        return infer([rule.lhs, rule.rhs], rule.decls, pattern=True)
     except ShapeProblem as e:
         e.filename = rule.filename
         e.source_line = rule.source_line(e.line) if e.line else None
@@ -479,6 +473,6 @@ def checked_shape(e: S.Expr, symbols: dict[str, SymbolInfo], cache: dict | None 
         raise IllTyped("inverse of a non-square matrix")
     if op == S.GRAD and shapes[0] != SCALAR:
         raise IllTyped("derivative of a non-scalar")
-    out = shape_of(e, symbols)
+    out = _shape_rule(e, shapes) if e.args else shape_of(e, symbols)   # children already known
     cache[e] = out
     return out
