@@ -209,16 +209,6 @@ def shape_text(s: Shape, ascii_only: bool = False) -> str:
     return f"{dim_text(s[0], ascii_only)}{x}{dim_text(s[1], ascii_only)}"
 
 
-def dims_of(s: Shape) -> set[str]:
-    """The named dimensions a final shape mentions."""
-    out: set[str] = set()
-    for d in s:
-        for f in (d.factors if isinstance(d, Prod) else (d,)):
-            if isinstance(f, str):
-                out.add(f)
-    return out
-
-
 def bind_dims(template: Shape, actual: Shape, mapping: dict[str, Dim]) -> bool:
     """Extend `mapping` (a rule's dimension names → a term's dimensions) so that `template`
     becomes `actual`; False if it cannot."""
