@@ -45,10 +45,6 @@ class Result:
     proof_latex: list[tuple[str, str]] | None = None
     egraphs: list = field(default_factory=list, repr=False)   # (e-graph, roots) per link searched
 
-    @property
-    def matches_expectation(self) -> bool:
-        return self.status == self.expected
-
     def as_json(self) -> dict:
         out: dict = {"name": self.name, "line": self.line, "status": self.status,
                      "expected": self.expected, "seconds": round(self.seconds, 6),

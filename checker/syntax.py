@@ -80,9 +80,6 @@ class Expr:
         for a in self.args:
             yield from a.walk()
 
-    def with_span(self, span: Span | None) -> "Expr":
-        return Expr(self.op, self.args, self.attr, span)
-
     def symbols(self) -> set[str]:
         return {e.attr for e in self.walk() if e.op == SYM}
 
@@ -110,10 +107,6 @@ def ones(shape: Any = None) -> Expr:
 
 
 # Canonical constructors -------------------------------------------------------
-
-def is_num(e: Expr, value: Any = None) -> bool:
-    return e.op == NUM and (value is None or e.attr == value)
-
 
 def neg(x: Expr, span: Span | None = None) -> Expr:
     """−x: folded into a number, or into a product's leading number; −(−x) is x."""
