@@ -9,9 +9,10 @@ the theorem, loads the rules it names from the rule files (checking their
 hashes), and for each step checks that the subterm at the step's position is
 an instance of the rule's left side, that the rule's conditions hold, and
 that putting the right side there gives the next term — every comparison
-modulo the normal form `matproof-ac/1`: products, sums, ⊗ and ∘ flattened,
-sums and ∘ sorted, numbers gathered at the front of products, negation
-lifted and doubled negation removed.
+modulo the normal form `matproof-ac/2`: products, sums, ⊗ and ∘ flattened,
+sums and ∘ sorted, numbers gathered at the front of products, then the
+scalars of a product (runs of factors whose product is 1×1: `α`, `aᵀ b`)
+in sorted order, negation lifted and doubled negation removed.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from .shapes import Prod
 from .shapes import bind_dims, fill_dims
 from .typecheck import IllTyped, checked_shape, shape_of, type_rule
 
-NORMAL_FORM = "matproof-ac/1"
+NORMAL_FORM = "matproof-ac/2"
 FORMAT = "matproof-certificate/1"
 
 
@@ -50,9 +51,13 @@ def _neg(x: S.Expr) -> S.Expr:
     return S.Expr(S.NEG, (x,))
 
 
-def nf(e: S.Expr) -> S.Expr:
-    """The AC normal form `matproof-ac/1`."""
-    args = [nf(a) for a in e.args]
+def nf(e: S.Expr, symbols: dict | None = None) -> S.Expr:
+    """The AC normal form `matproof-ac/2`; with the theorem's `symbols`, scalars commute too."""
+    return _nf(e, symbols, {})
+
+
+def _nf(e: S.Expr, symbols: dict | None, shapes: dict) -> S.Expr:
+    args = [_nf(a, symbols, shapes) for a in e.args]
     op = e.op
     if op == S.NEG:
         return _neg(args[0])
@@ -72,11 +77,48 @@ def nf(e: S.Expr) -> S.Expr:
                 coeff *= f.attr
             else:
                 rest.append(f)
+        if symbols is not None:
+            rest = _sorted_scalars(rest, symbols, shapes)
         flat = ([S.Expr(S.NUM, (), coeff)] if coeff != 1 or not rest else []) + rest
     if op in (S.ADD, S.HAD):
         flat.sort(key=repr)
     out = flat[0] if len(flat) == 1 else S.Expr(op, tuple(flat))
     return _neg(out) if sign else out
+
+
+def _sorted_scalars(factors: list[S.Expr], symbols: dict, shapes: dict) -> list[S.Expr]:
+    """Scalars commute with every factor: the runs of factors whose product is 1×1 (`α`,
+    `aᵀ b`, `aᵀ X b`; the leftmost shortest one, again and again) go to the front, sorted."""
+    scalars: list[list[S.Expr]] = []
+    rest = list(factors)
+    i = 0
+    while i < len(rest):
+        n = _scalar_run(rest, i, symbols, shapes)
+        if n:
+            scalars.append(rest[i:i + n])
+            del rest[i:i + n]
+            i = 0   # taking a run out may join what was on either side into a new one
+        else:
+            i += 1
+    scalars.sort(key=repr)
+    return [f for run in scalars for f in run] + rest
+
+
+def _scalar_run(factors: list[S.Expr], i: int, symbols: dict, shapes: dict) -> int:
+    """The length of the shortest run from factor i whose product is 1×1, or 0."""
+    rows, cols = shape_of(factors[i], symbols, shapes)
+    if rows != 1:
+        return 0
+    if cols == 1:
+        return 1
+    for j in range(i + 1, len(factors)):
+        r, c = shape_of(factors[j], symbols, shapes)
+        if r != cols:
+            return 0
+        cols = c
+        if cols == 1:
+            return j - i + 1
+    return 0
 
 
 # ---- terms in JSON -------------------------------------------------------------
@@ -208,9 +250,9 @@ class _Facts:
         self.varying = varying
         self.known: dict[str, set[S.Expr]] = {}
         for a in typed.assumptions:
-            self.known.setdefault(a.kind, set()).add(nf(a.expr))
+            self.known.setdefault(a.kind, set()).add(nf(a.expr, self.symbols))
             if a.kind == "positive" and a.expr.op == "det":   # det X > 0: X is invertible
-                self.known.setdefault("invertible", set()).add(nf(a.expr.args[0]))
+                self.known.setdefault("invertible", set()).add(nf(a.expr.args[0], self.symbols))
 
     def holds(self, kind: str, e: S.Expr) -> bool:
         if kind == "constant":
@@ -224,7 +266,8 @@ class _Facts:
         implied = {"invertible": {"invertible", "spd", "orthogonal"}, "symmetric": {"symmetric", "spd"}}
         if props & implied.get(kind, {kind}):
             return True
-        return kind == "invertible" and shape != (1, 1) and nf(e) in self.known.get("invertible", set())
+        return (kind == "invertible" and shape != (1, 1)
+                and nf(e, self.symbols) in self.known.get("invertible", set()))
 
 
 # ---- replay --------------------------------------------------------------------------
@@ -235,7 +278,7 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
     `varying` are the symbols the condition constant(…) must avoid."""
     facts = _Facts(typed, varying)
     typed_rules: dict[str, tuple] = {}     # each rule typed once, however many steps use it
-    current = nf(lhs)
+    current = nf(lhs, typed.symbols)
     side_shape = checked_shape(lhs, typed.symbols)
     for n, st in enumerate(steps, 1):
         try:
@@ -255,7 +298,7 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
                 (pl, sl), (pr, sr) = (rule.rhs, "R"), (rule.lhs, "L")
             else:
                 raise KernelError(f"unknown direction {st['direction']!r}", n)
-            if nf(before) != current:
+            if nf(before, typed.symbols) != current:
                 raise KernelError("does not start from the term the previous step ended with", n)
             if not _well_typed([before, after], side_shape, typed.symbols):
                 raise KernelError("a term of the step is not well-typed", n)
@@ -280,7 +323,7 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
                     if not bind_dims(rule_typed.symbols[var].shape, shape_of(value, typed.symbols), dims):
                         raise KernelError(f"{var} does not have the shape the rule gives it", n)
             want = _instance(pl, subst, shape, _constant_keys(pl, sl), dims)
-            if nf(part) != nf(want):
+            if nf(part, typed.symbols) != nf(want, typed.symbols):
                 raise KernelError(f"the term at the position is not an instance of {rule.name}", n)
             for kind, arg in rule.conditions:
                 if not facts.holds(kind, _instance(arg, subst, None)):
@@ -292,14 +335,14 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
                 s, e = window
                 new = S.Expr(S.MUL, site.args[:s] + (new,) + site.args[e:])
             result = _put(before, st["path"], new)
-            if nf(result) != nf(after):
+            if nf(result, typed.symbols) != nf(after, typed.symbols):
                 raise KernelError(f"applying {rule.name} does not give the step's result", n)
-            current = nf(after)
+            current = nf(after, typed.symbols)
         except KernelError:
             raise
         except (KeyError, IndexError, TypeError, ValueError, AttributeError) as err:
             raise KernelError(f"malformed step ({type(err).__name__}: {err})", n) from None
-    if current != nf(rhs):
+    if current != nf(rhs, typed.symbols):
         raise KernelError("the last step does not end at the right side")
 
 

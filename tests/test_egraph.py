@@ -50,6 +50,25 @@ def test_products_keep_their_order():
     assert not eg.equivalent(ab, ba)
 
 
+def test_scalar_factors_commute_in_one_node():
+    eg, (p, q, r) = graph("α β γ", "γ α β", "β A α")
+    assert p == q
+    eg2, (s, t) = graph("α A B", "A α B")
+    assert s == t
+    eg3, (u, v) = graph("x yᵀ", "yᵀ x")      # neither factor is a scalar: no reordering
+    assert u != v
+
+
+def test_flattening_does_not_pad_with_units():
+    eg, (a, one, prod, inv) = graph("A", "1", "1 A", "α⁻¹ α")
+    eg.union(a, prod)
+    eg.union(one, inv)
+    eg.rebuild()
+    for _ in range(3):
+        eg.flatten(10_000)
+    assert len([n for n in eg.nodes(a) if n[0] == "mul"]) == 1   # only `1 A`, not `α⁻¹ α A`, …
+
+
 def test_union_of_different_shapes_is_an_internal_error():
     eg, (s, m) = graph("tr(A)", "A")
     with pytest.raises(ShapeClash):

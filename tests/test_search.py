@@ -117,6 +117,27 @@ def test_normal_form_is_modulo_ac_and_nothing_more():
     assert nf(S.transpose(S.mul([A, B]))) != nf(S.mul([S.transpose(B), S.transpose(A)]))
 
 
+def test_with_the_symbols_scalars_commute_and_nothing_else_does():
+    from checker.parse import parse_expr
+    from checker.typecheck import infer
+    texts = ["α A β", "β α A", "(aᵀ b) X", "X (aᵀ b)", "x yᵀ", "(yᵀ x) I", "A B", "B A",
+             "x (aᵀ b) yᵀ", "(bᵀ a) x yᵀ", "α (aᵀ X b)", "(aᵀ X b) α", "aᵀ X b", "bᵀ X a"]
+    typed = infer([parse_expr(t) for t in texts], None, same_shape=False)
+    n = [nf(e, typed.symbols) for e in typed.exprs]
+    assert n[0] == n[1] and n[2] == n[3] and n[10] == n[11]
+    assert n[8] != n[9]                                   # aᵀ b and bᵀ a are equal, but by a rule
+    assert n[4] != n[5] and n[6] != n[7] and n[12] != n[13]
+    assert nf(typed.exprs[0]) != nf(typed.exprs[1])       # without the symbols: syntax only
+
+
+def test_the_tanh_layer_gradient_is_proved():
+    res = prove_theorem(parse_text(
+        "∂‖tanh(W x) − y‖²/∂W = 2 ((tanh(W x) − y) ∘ (𝟏 − tanh(W x) ∘ tanh(W x))) xᵀ").theorems[0])
+    assert res.status == "proved", res.reason
+    assert "d-tanh" in {p["rule"] for p in res.proof}
+    verify(res.certificate)
+
+
 def test_unknown_reports_the_limit_and_closest_forms():
     (thm,) = parse_text("exp(α) exp(β) = exp(α + β)").theorems     # no rule about exp of sums
     res = prove_theorem(thm, limits=Limits(iterations=1))

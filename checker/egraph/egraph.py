@@ -7,8 +7,9 @@ invariant (equal children ⇒ equal parents) in one pass over the queue.
 An e-node is a plain tuple `(op, attr, children)`. Associativity and
 commutativity are not rewrite rules here (they blow up): products,
 Kronecker products and sums are n-ary nodes, the children of the
-commutative ones (sums, Hadamard products) are kept sorted by class id so a
-reordered sum is the same e-node, and `flatten` adds the flat form of a
+commutative ones (sums, Hadamard products) are kept sorted by class id so
+a reordered sum is the same e-node, the scalar factors of a product (which
+commute with every factor) are kept sorted at its front, and `flatten` adds the flat form of a
 product whose factor is itself a product. Every class has one shape (an
 e-class analysis); a union of classes of different shapes is a bug in a rule
 or in the matcher and raises `ShapeClash` at once.
@@ -24,13 +25,16 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from .. import syntax as S
-from ..shapes import Shape
+from ..shapes import SCALAR, Shape
 from ..typecheck import IllTyped, SymbolInfo, _shape_rule, checked_shape
 from .unionfind import UnionFind
 
 ENode = tuple  # (op, attr, tuple[int, ...])
 COMMUTATIVE = {S.ADD, S.HAD}
 ASSOCIATIVE = {S.MUL, S.ADD, S.KRON, S.HAD}
+#: products are flattened up to this many scalar factors: every way of writing a scalar
+#: as a product of scalars (2 = 2 α⁻¹ α = …) is an e-node, and longer ones explode
+MAX_SCALARS = 3
 
 
 class ShapeClash(Exception):
@@ -63,6 +67,8 @@ class EGraph:
         self.memo: dict[ENode, int] = {}
         self.classes: dict[int, EClass] = {}
         self.pending: list[int] = []
+        self.scalar_ids: set[int] = set()           # classes of shape 1×1 (ids, root or not)
+        self.op_classes: dict[str, set[int]] = {}   # operator → classes with such a node (ids may be stale)
         # explanations
         self.node_nid: dict[ENode, int] = {}
         self.nid_term: list[S.Expr] = []
@@ -81,10 +87,26 @@ class EGraph:
 
     def canonical(self, node: ENode) -> ENode:
         op, attr, kids = node
-        kids = tuple(self.uf.find(k) for k in kids)
+        find = self.uf.find
+        kids = tuple([find(k) for k in kids])
         if op in COMMUTATIVE:
             kids = tuple(sorted(kids))
+        elif op == S.MUL:   # scalars commute with every factor: sorted, at the front
+            scalar = self.scalar_ids
+            if not scalar.isdisjoint(kids):
+                kids = tuple(sorted([k for k in kids if k in scalar]) + [k for k in kids if k not in scalar])
         return (op, attr, kids)
+
+    def scalar_product(self, kids: tuple[int, ...]) -> bool:
+        """Whether a product of these classes is a product of scalars only."""
+        return all(k in self.scalar_ids for k in kids)
+
+    def reorders(self, node: ENode) -> bool:
+        """Whether terms of this canonical e-node may have its children in another order
+        (a sum, a Hadamard product, a product with a scalar factor)."""
+        if node[0] in COMMUTATIVE:
+            return True
+        return node[0] == S.MUL and not self.scalar_ids.isdisjoint(node[2])
 
     def _shape(self, node: ENode) -> Shape:
         op, attr, kids = node
@@ -105,6 +127,9 @@ class EGraph:
             return self.find(hit), self.node_nid[node]
         i = self.uf.make()
         self.classes[i] = EClass(i, [node], [], self._shape(node))
+        if self.classes[i].shape == SCALAR:
+            self.scalar_ids.add(i)
+        self.op_classes.setdefault(node[0], set()).add(i)
         nid = len(self.nid_term)
         for k in set(node[2]):
             self.classes[k].parents.append((node, i, nid))
@@ -242,6 +267,7 @@ class EGraph:
             self.rebuild()
         work = []
         checked = 0
+        trivial: dict[int, bool] = {}
         for cid, cls in list(self.classes.items()):
             for node in cls.nodes:
                 op, attr, kids = node
@@ -253,13 +279,22 @@ class EGraph:
                 outer_term = self.nid_term[self.node_nid[node]]
                 where: dict[int, int] | None = None   # child class → the term's argument for it
                 for j, k in enumerate(kids):
-                    for inner in self.classes[self.find(k)].nodes:
+                    k = self.find(k)
+                    if k not in trivial:
+                        trivial[k] = self._trivial(k)
+                    if trivial[k]:
+                        continue
+                    for inner in self.classes[k].nodes:
                         lifts = inner[0] == op or (op == S.MUL and inner[0] == S.NEG)
                         if not lifts or inner not in self.node_nid or (node, j, inner) in self.flattened:
+                            continue
+                        if inner[0] == op and self._padding(k, inner, trivial):
                             continue
                         self.flattened.add((node, j, inner))
                         if inner[0] == op:
                             flat = self.canonical((op, attr, kids[:j] + inner[2] + kids[j + 1:]))
+                            if op == S.MUL and self._scalars(flat[2]) > MAX_SCALARS:
+                                continue
                             target = self.memo.get(flat)
                             if target is not None and self.find(target) == self.find(cid):
                                 continue
@@ -289,6 +324,38 @@ class EGraph:
                 break
         self.rebuild()
         return made
+
+    def _padding(self, k: int, inner: ENode, trivial: dict[int, bool]) -> bool:
+        """Whether `inner`, a node of class k, only pads: it has k itself or a 0 or 1 among
+        its children (`A` = `1 A` = `α⁻¹ α A`); flattening it would pad without end.
+        `trivial` remembers which classes hold a 0 or 1."""
+        for c in inner[2]:
+            c = self.find(c)
+            if c == k:
+                return True
+            t = trivial.get(c)
+            if t is None:
+                t = trivial[c] = self._trivial(c)
+            if t:
+                return True
+        return False
+
+    def _scalars(self, kids: tuple[int, ...]) -> int:
+        scalar = self.scalar_ids
+        return sum(1 for k in kids if k in scalar)
+
+    def classes_with(self, op: str) -> list[int]:
+        """The classes that have an e-node with operator `op`, each once."""
+        find = self.uf.find
+        roots = {find(c) for c in self.op_classes.get(op, ())}
+        self.op_classes[op] = roots
+        return sorted(roots)
+
+    def _trivial(self, k: int) -> bool:
+        """Whether class k holds 0 or 1: flattening its products into a product would only pad
+        it (`A` = `1 A` = `α⁻¹ α A` = …); the rules that drop a 1 or a 0 do the real work."""
+        cls = self.classes[self.find(k)]
+        return any(n[1] in (0, 1) for n in cls.with_op(S.NUM)) or bool(cls.with_op(S.ZERO))
 
     # -- sizes ------------------------------------------------------------------
     @property

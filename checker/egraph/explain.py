@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .. import syntax as S
-from .egraph import COMMUTATIVE, EGraph
+from .egraph import EGraph
 from .rewrite import RuleStep
 
 
@@ -116,10 +116,11 @@ class Explainer:
         if t == u:
             return []
         eg = self.eg
-        if eg.node_of(t) != eg.node_of(u):
+        node = eg.node_of(t)
+        if node != eg.node_of(u):
             raise ExplainError("congruence between different e-nodes")
         targets = list(u.args)
-        if t.op in COMMUTATIVE:
+        if eg.reorders(node):
             pool = list(u.args)
             targets = []
             for arg in t.args:
@@ -154,4 +155,26 @@ def explain(eg: EGraph, t: S.Expr, u: S.Expr) -> list[Step]:
     try:
         return Explainer(eg, budget=20_000, graph=eg.shortcuts).explain(t, u)
     except (ExplainError, nx.NetworkXNoPath, nx.NodeNotFound):
+        pass
+    try:
         return Explainer(eg).explain(t, u)
+    except (nx.NetworkXNoPath, nx.NodeNotFound) as e:   # a bug, but never a claimed proof
+        raise ExplainError(f"the proof forest has no path for a step ({e})") from None
+
+
+def cut_loops(steps: list[Step], start: S.Expr, key) -> list[Step]:
+    """The steps with every detour that comes back to a term it passed removed: where the
+    term after a step equals (under `key`, a normal form) an earlier one, the steps between
+    go. Explanations stitched from shortest paths per edge still wander (`A` → `Aᵀᵀ` → `A`)."""
+    out: list[Step] = []
+    seen = {key(start): 0}          # term → how many steps of `out` lead to it
+    for st in steps:
+        out.append(st)
+        k = key(st.after)
+        if k in seen:
+            del out[seen[k]:]
+            seen = {t: n for t, n in seen.items() if n <= len(out)}
+        else:
+            seen[k] = len(out)
+    return out
+

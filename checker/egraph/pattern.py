@@ -5,7 +5,8 @@ A pattern is a rule side: an `Expr` whose symbols are pattern variables.
 *binding*: one e-class, or — inside a product — a run of several factors
 (a tuple of classes), so that a pattern `A B` matches every split of a
 product, and at the root of a rule a product pattern matches every
-contiguous window of a longer product (`X⁻¹ X` inside `A X⁻¹ X B`).
+contiguous window of a longer product (`X⁻¹ X` inside `A X⁻¹ X B`). Scalars
+commute: a product of scalars is matched in any order.
 
 Sums and Hadamard products match up to the order of their terms (their
 e-nodes keep children sorted). Pattern variables carry the constraint of
@@ -25,6 +26,7 @@ from .egraph import EGraph
 Binding = int | tuple[int, ...] | S.Expr   # a class, a run of factor classes, or a constant
 Subst = dict[str, Binding]
 CONSTANTS = (S.IDENT, S.ZERO, S.ONES)
+MAX_PICKS = 6   # products of more scalars than this are matched by windows only
 
 
 _KEYS: dict[tuple[int, str], tuple[S.Expr, dict[int, str]]] = {}
@@ -51,11 +53,17 @@ def _constant_keys(p: S.Expr, side: str) -> dict[int, str]:
 
 @dataclass(frozen=True)
 class Window:
-    """Where a root product pattern matched: factors [start, end) of a product node."""
+    """Where a root product pattern matched: factors [start, end) of a product node, or, in
+    a product of scalars (which commute), the factors `picks` in that order."""
 
     node: tuple
     start: int
     end: int
+    picks: tuple[int, ...] | None = None
+
+    def factors(self) -> tuple[int, ...]:
+        kids = self.node[2]
+        return tuple(kids[i] for i in self.picks) if self.picks else kids[self.start:self.end]
 
 
 @functools.lru_cache(maxsize=None)
@@ -110,6 +118,8 @@ def match(eg: EGraph, p: S.Expr, cid: int, sub: Subst | None = None,
             continue
         if op == S.MUL:
             yield from _match_seq(eg, p.args, kids, sub, keys)
+            if len(kids) == 2 and eg.scalar_product(kids):   # scalars commute
+                yield from _match_seq(eg, p.args, kids[::-1], sub, keys)
         elif op in (S.ADD, S.HAD):
             if len(kids) != len(p.args):
                 continue
@@ -137,7 +147,13 @@ def _match_seq(eg: EGraph, pats, kids, sub: Subst, keys=None) -> Iterator[Subst]
     if len(pats) == 2 and p.op == S.SYM and rest[0].op == S.SYM and len(kids) >= 2:
         # the common `A B`: every split of the run, without the general recursion
         a, b = p.attr, rest[0].attr
-        for cut in range(1, len(kids)):
+        cuts = range(1, len(kids))
+        bound = sub.get(b, sub.get(a))
+        if bound is not None and not isinstance(bound, S.Expr):   # one side known: one cut
+            size = len(bound) if isinstance(bound, tuple) else 1
+            cut = len(kids) - size if b in sub else size
+            cuts = range(cut, cut + 1) if 0 < cut < len(kids) else range(0)
+        for cut in cuts:
             left = kids[0] if cut == 1 else tuple(kids[:cut])
             right = kids[cut] if cut == len(kids) - 1 else tuple(kids[cut:])
             s = _bind(eg, sub, a, left)
@@ -187,3 +203,10 @@ def match_root(eg: EGraph, p: S.Expr, cid: int, side: str = "L"
                     continue
                 for s in _match_seq(eg, p.args, kids[start:end], {}, keys):
                     yield s, Window(node, start, end)
+        if 2 <= n <= MAX_PICKS and any(f.op != S.SYM for f in p.args) and eg.scalar_product(kids):
+            # scalars commute: a pattern such as `α⁻¹ α` may take any k of them, in any order
+            for picks in permutations(range(n), k):
+                if all(b == a + 1 for a, b in zip(picks, picks[1:])):
+                    continue   # a window, matched above
+                for s in _match_seq(eg, p.args, tuple(kids[i] for i in picks), {}, keys):
+                    yield s, Window(node, 0, n, picks)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .. import syntax as S
 from ..meaning import is_constant
-from ..shapes import bind_dims, fill_dims
+from ..shapes import SCALAR, bind_dims, fill_dims
 from ..typecheck import IllTyped, checked_shape
 from .egraph import EGraph
 from .pattern import Binding, Subst, Window, binding_shape, constant_keys, match_root
@@ -143,10 +143,15 @@ def in_context(eg: EGraph, window: Window | None, side: S.Expr, p: S.Expr
     if window is None:
         return side, None
     kids = window.node[2]
-    if window.start == 0 and window.end == len(kids):
+    if window.picks is not None:   # scalars commute: the picked ones first, the others after
+        if len(window.picks) == len(kids):
+            return side, None
+        before, after = [], [eg.term(k) for i, k in enumerate(kids) if i not in window.picks]
+    elif window.start == 0 and window.end == len(kids):
         return side, None
-    before = [eg.term(k) for k in kids[:window.start]]
-    after = [eg.term(k) for k in kids[window.end:]]
+    else:
+        before = [eg.term(k) for k in kids[:window.start]]
+        after = [eg.term(k) for k in kids[window.end:]]
     middle = list(side.args) if side.op == S.MUL and p.op == S.MUL else [side]
     where = (len(before), len(before) + len(middle))
     return S.Expr(S.MUL, tuple(before + middle + after)), where
@@ -172,11 +177,14 @@ def prepare(eg: EGraph, rw: Rewrite, cid: int, sub: Subst, window: Window | None
     if window is None:
         shape = eg.classes[eg.find(cid)].shape
     else:
-        shape = binding_shape(eg, tuple(window.node[2][window.start:window.end]))
+        shape = binding_shape(eg, window.factors())
     dims: dict = {}
     for var, b in sub.items():
         if not var.startswith("#") and rw.var_shapes and var in rw.var_shapes:
-            if not bind_dims(rw.var_shapes[var], binding_shape(eg, b), dims):
+            template, actual = rw.var_shapes[var], binding_shape(eg, b)
+            if isinstance(template[0], str) and template[1] == 1 and actual == SCALAR:
+                return None   # a vector variable stays a vector (§3): `⟨a, b⟩ -> aᵀ b` is not for scalars
+            if not bind_dims(template, actual, dims):
                 return None
     lhs_t = instantiate(eg, rw.lhs, sub, shape, constant_keys(rw.lhs, rw.side), dims)
     rhs_t = instantiate(eg, rw.rhs, sub, shape, None, dims)
@@ -213,7 +221,8 @@ def matches(eg: EGraph, rw: Rewrite, limit: int, deadline: float | None = None):
     """All matches of a rewrite, at most `limit` (None: more than the limit)."""
     import time
     found = []
-    for n, cid in enumerate(list(eg.classes)):
+    candidates = list(eg.classes) if rw.lhs.op == S.SYM else eg.classes_with(rw.lhs.op)
+    for n, cid in enumerate(candidates):
         if deadline is not None and n % 64 == 0 and time.perf_counter() > deadline:
             raise OutOfTime()
         for sub, window in match_root(eg, rw.lhs, cid, rw.side):
