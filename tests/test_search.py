@@ -138,6 +138,28 @@ def test_the_tanh_layer_gradient_is_proved():
     verify(res.certificate)
 
 
+@pytest.mark.parametrize("text", [
+    "2 (3 A) = 6 A",                                          # numbers of a product multiply out
+    "(1/2) (2 A) = A",
+    "d(exp(α)) = exp(α) dα",                                  # scalar exp (∘ of scalars is the product)
+    "∂ exp(xᵀ y)/∂x = exp(xᵀ y) y",
+    "∂ sum(log(X))/∂X = exp(−log(X))",                       # entrywise log: 1/x as exp(−log x)
+    "∂ sum(sqrt(X))/∂X = (1/2) exp(−log(sqrt(X)))",
+    "∂ sum(log(A x))/∂x = Aᵀ exp(−log(A x))",
+    "d(α^{1/2}) = (1/2) α^{-1/2} dα",                         # d(sᵖ) = p sᵖ⁻¹ ds
+    "∂ (xᵀx)^{3/2}/∂x = 3 (xᵀx)^{1/2} x",
+])
+def test_calculus_of_scalar_and_entrywise_functions(text):
+    res = prove_theorem(parse_text(text).theorems[0])
+    assert res.status == "proved", res.reason
+    verify(res.certificate)
+
+
+@pytest.mark.parametrize("text", ["∂ sum(log(X))/∂X = exp(log(X))", "(1/2) (2 A) = 2 A"])
+def test_their_wrong_versions_are_refuted(text):
+    assert prove_theorem(parse_text(text).theorems[0]).status == "refuted"
+
+
 def test_unknown_reports_the_limit_and_closest_forms():
     (thm,) = parse_text("exp(α) exp(β) = exp(α + β)").theorems     # no rule about exp of sums
     res = prove_theorem(thm, limits=Limits(iterations=1))

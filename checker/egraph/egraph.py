@@ -323,6 +323,35 @@ class EGraph:
             if self.n_nodes > limit:
                 break
         self.rebuild()
+        return made + self.fold_numbers()
+
+    def fold_numbers(self) -> int:
+        """Multiply out the numbers of a product: `2 (3 A)`, once flat, is `6 A` (the kernel's
+        normal form gathers them too, so the union needs no rule). Returns the unions made."""
+        from fractions import Fraction
+        made = 0
+        for node, nid in list(self.node_nid.items()):
+            if node[0] != S.MUL:
+                continue
+            term = self.nid_term[nid]
+            nums = [a.attr for a in term.args if a.op == S.NUM]
+            if len(nums) < 2:
+                continue
+            coeff = Fraction(1)
+            for q in nums:
+                coeff *= q
+            rest = tuple(a for a in term.args if a.op != S.NUM)
+            if coeff == 0 or not rest:
+                continue
+            folded = rest if coeff == 1 else (S.num(coeff),) + rest
+            new_term = folded[0] if len(folded) == 1 else S.Expr(S.MUL, folded)
+            cid = self.memo.get(node)
+            if cid is None:
+                continue
+            new, new_nid = self.add_with_nid(new_term)
+            if self.union(cid, new, (nid, new_nid, ("fold",))):
+                made += 1
+        self.rebuild()
         return made
 
     def _padding(self, k: int, inner: ENode, trivial: dict[int, bool]) -> bool:

@@ -88,6 +88,8 @@ class Explainer:
                 steps += self.congruence(rs.after, term[b])
             elif why[0] == "assoc":
                 steps += self.assoc(a, b, why, forward)
+            elif why[0] == "fold":
+                pass   # `2 3 A` and `6 A`: the same modulo the kernel's normal form
             else:  # congruence: the two e-nodes had become the same
                 steps += self.congruence(term[a], term[b])
         steps += self.congruence(term[y], u)

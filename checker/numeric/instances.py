@@ -39,7 +39,10 @@ def _size(d, sizes: dict[str, int]) -> int:
     return sizes[d]
 
 
-def draw_value(info: SymbolInfo, shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+def draw_value(info: SymbolInfo, shape: tuple[int, int], rng: np.random.Generator,
+               positive: bool = False) -> np.ndarray:
+    """A random value of the symbol's shape with its declared properties; with `positive`,
+    a symbol without properties gets entries in (0.1, ∞)."""
     r, c = shape
     props = info.props
     if "spd" in props:
@@ -54,6 +57,8 @@ def draw_value(info: SymbolInfo, shape: tuple[int, int], rng: np.random.Generato
             d = np.sign(d) * (0.5 + np.abs(d))
         return np.diag(d)
     a = rng.standard_normal((r, c))
+    if positive and not props - {"constant"}:
+        return np.abs(a) + 0.1
     if "symmetric" in props:
         a = (a + a.T) / 2
     if "invertible" in props:
@@ -76,13 +81,13 @@ def draw_direction(info: SymbolInfo, value: np.ndarray, rng: np.random.Generator
 
 
 def draw_instance(symbols: dict[str, SymbolInfo], dims: list[str], varying: set[str],
-                  rng: np.random.Generator) -> Env:
+                  rng: np.random.Generator, positive: bool = False) -> Env:
     sizes = draw_sizes(dims, rng)
     values: dict[str, np.ndarray] = {}
     directions: dict[str, np.ndarray] = {}
     for name, info in symbols.items():
         shape = (_size(info.shape[0], sizes), _size(info.shape[1], sizes))
-        values[name] = draw_value(info, shape, rng)
+        values[name] = draw_value(info, shape, rng, positive)
         if name in varying and "constant" not in info.props:
             directions[name] = draw_direction(info, values[name], rng)
     return Env(sizes, values, directions)
