@@ -51,13 +51,21 @@ def _neg(x: S.Expr) -> S.Expr:
     return S.Expr(S.NEG, (x,))
 
 
-def nf(e: S.Expr, symbols: dict | None = None) -> S.Expr:
-    """The AC normal form `matproof-ac/2`; with the theorem's `symbols`, scalars commute too."""
-    return _nf(e, symbols, {})
+def nf(e: S.Expr, symbols: dict | None = None, memo: dict | None = None) -> S.Expr:
+    """The AC normal form `matproof-ac/2`; with the theorem's `symbols`, scalars commute too.
+    `memo` (a dict kept by the caller, for one set of symbols) saves normalizing a subterm twice."""
+    return _nf(e, symbols, {}, {} if memo is None else memo)
 
 
-def _nf(e: S.Expr, symbols: dict | None, shapes: dict) -> S.Expr:
-    args = [_nf(a, symbols, shapes) for a in e.args]
+def _nf(e: S.Expr, symbols: dict | None, shapes: dict, memo: dict) -> S.Expr:
+    done = memo.get(e)
+    if done is None:
+        done = memo[e] = _nf_node(e, symbols, shapes, memo)
+    return done
+
+
+def _nf_node(e: S.Expr, symbols: dict | None, shapes: dict, memo: dict) -> S.Expr:
+    args = [_nf(a, symbols, shapes, memo) for a in e.args]
     op = e.op
     if op == S.NEG:
         return _neg(args[0])

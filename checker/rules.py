@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from . import syntax as S
 from .egraph.rewrite import Rewrite
 from .kernel import file_hash
 from .parse import parse_file
@@ -48,9 +49,11 @@ def _rewrites(files: tuple[tuple[str, str], ...]) -> tuple[Rewrite, ...]:
     return tuple(to_rewrites(rules))
 
 
-def to_rewrites(rules: list[Rule]) -> list[Rewrite]:
+def to_rewrites(rules: list[Rule], both_ways: bool = False) -> list[Rewrite]:
     """Rewrites over the typed rule sides: the shapes of I, 0, 𝟏 in them are templates in the
-    rule's own dimensions, filled in from what the variables match."""
+    rule's own dimensions, filled in from what the variables match. With `both_ways`, a
+    one-way rule is read backwards too (a proof may use an equation either way; the search
+    does not, for the one-way rules are those that would blow it up)."""
     out: list[Rewrite] = []
     for r in rules:
         typed = type_rule(r)
@@ -58,9 +61,24 @@ def to_rewrites(rules: list[Rule]) -> list[Rewrite]:
         var_shapes = {n: i.shape for n, i in typed.symbols.items()}
         if r.rhs.symbols() <= r.lhs.symbols():
             out.append(Rewrite(r.name, lhs, rhs, tuple(r.conditions), "->", var_shapes))
-        if r.bidirectional and r.lhs.symbols() <= r.rhs.symbols():
+        if (r.bidirectional or both_ways) and r.lhs.symbols() <= r.rhs.symbols():
             out.append(Rewrite(r.name, rhs, lhs, tuple(r.conditions), "<-", var_shapes))
     return out
+
+
+def rewrites_both_ways(paths: list[Path]) -> list[Rewrite]:
+    """Every rule of these files in each direction it can be applied, for shortening proofs;
+    but not a direction whose left side is a lone variable (`A -> (Aᵀ)ᵀ`): it applies to
+    every subterm, and measured on the corpus it shortened no proof."""
+    return list(_both_ways(tuple((str(p), file_hash(p)) for p in paths)))
+
+
+@functools.lru_cache(maxsize=8)
+def _both_ways(files: tuple[tuple[str, str], ...]) -> tuple[Rewrite, ...]:
+    rules: list[Rule] = []
+    for path, sha in files:
+        rules.extend(_load(path, sha))
+    return tuple(rw for rw in to_rewrites(rules, both_ways=True) if rw.lhs.op != S.SYM)
 
 
 def rule_file_records(paths: list[Path]) -> list[dict]:

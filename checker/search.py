@@ -18,7 +18,7 @@ from .egraph.run import Limits, RunReport, run
 from .meaning import varying_symbols
 from .kernel import FORMAT, NORMAL_FORM, KernelError, check_steps, encode, nf
 from .printing import to_ascii
-from .rules import load_rules, rewrites_for, rule_file_records
+from .rules import load_rules, rewrites_both_ways, rewrites_for, rule_file_records
 from .shorten import shorten
 from .statements import Decl
 from .typecheck import IllTyped, Typed, checked_shape
@@ -88,8 +88,8 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
         steps = explain(eg, lhs, rhs)
     except ExplainError as e:
         return SearchResult(False, report, reason=f"the proof could not be explained: {e}")
-    key = functools.partial(nf, symbols=typed.symbols)
-    steps = shorten(cut_loops(steps, lhs, key), lhs, rewrites_for(rule_files), typed.symbols,
+    key = functools.partial(nf, symbols=typed.symbols, memo={})
+    steps = shorten(cut_loops(steps, lhs, key), lhs, rewrites_both_ways(rule_files), typed.symbols,
                     lambda g: facts_for(g, typed, varying), key)
     cert_steps = [{"rule": s.rule, "direction": s.direction, "path": list(s.path),
                    "window": list(s.window) if s.window else None,

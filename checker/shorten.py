@@ -38,8 +38,9 @@ def _positions(e: S.Expr, path: tuple[int, ...] = ()) -> Iterator[tuple[tuple[in
 
 
 def successors(term: S.Expr, rewrites: list[Rewrite], symbols: dict,
-               facts: Callable[[EGraph], Facts]) -> Iterator[Step]:
-    """Every single rule application on `term`, as a whole-term step."""
+               facts: Callable[[EGraph], Facts]) -> Iterator[tuple[Step, Step]]:
+    """Every single rule application on `term`: the whole-term step, and the same step read
+    backwards (from its result to `term`)."""
     eg = EGraph(symbols)
     eg.add(term)
     where: dict[int, list[tuple[int, ...]]] = {}
@@ -54,31 +55,43 @@ def successors(term: S.Expr, rewrites: list[Rewrite], symbols: dict,
             if p is None:
                 continue
             rs = p.step
+            back = "<-" if rs.direction == "->" else "->"
             for path in where.get(eg.find(cid), ()):
-                yield Step(rs.rule, rs.direction, rs.subst, _put(term, path, rs.before),
-                           _put(term, path, rs.after), path, rs.window_before)
+                before, after = _put(term, path, rs.before), _put(term, path, rs.after)
+                yield (Step(rs.rule, rs.direction, rs.subst, before, after, path, rs.window_before),
+                       Step(rs.rule, back, rs.subst, after, before, path, rs.window_after))
 
 
 def shorten(steps: list[Step], start: S.Expr, rewrites: list[Rewrite], symbols: dict,
             facts: Callable[[EGraph], Facts], key: Callable[[S.Expr], S.Expr]) -> list[Step]:
-    """The proof with each run of steps that one rule application can replace replaced."""
+    """The proof with each run of steps that one or two rule applications can replace
+    replaced, greedily from the start, taking the longest run each time."""
     if len(steps) < SHORT:
         return steps
     terms = [start] + [st.after for st in steps]
-    last = {key(t): j for j, t in enumerate(terms)}
+    keys = [key(t) for t in terms]
+    last = {k: j for j, k in enumerate(keys)}
+    # one step out of each term, and the way back into it
+    out_of: list[list[tuple[S.Expr, Step]]] = []
+    into: dict[S.Expr, list[tuple[int, Step]]] = {}
+    for j, t in enumerate(terms):
+        fwd = []
+        for st, back in successors(t, rewrites, symbols, facts):
+            k = key(st.after)
+            fwd.append((k, st))
+            into.setdefault(k, []).append((j, back))
+        out_of.append(fwd)
     out: list[Step] = []
     i = 0
     while i < len(steps):
-        best: tuple[int, Step] | None = None
-        if len(steps) - i > 1:
-            for st in successors(terms[i], rewrites, symbols, facts):
-                j = last.get(key(st.after))
-                if j is not None and j > i + 1 and (best is None or j > best[0]):
-                    best = (j, st)
-        if best is None:
-            out.append(steps[i])
-            i += 1
-        else:
-            out.append(best[1])
-            i = best[0]
+        best: tuple[int, list[Step]] = (i + 1, [steps[i]])
+        for k, st in out_of[i]:
+            j = last.get(k)
+            if j is not None and j > best[0] and (j - i > 1 or len(best[1]) > 1):
+                best = (j, [st])
+            for j2, back in into.get(k, ()):
+                if j2 > best[0] + (len(best[1]) < 2) and j2 > i + 2:
+                    best = (j2, [st, back])
+        out.extend(best[1])
+        i = best[0]
     return out

@@ -56,6 +56,7 @@ class Expr:
     attr: Hashable = None
     span: Span | None = field(default=None, compare=False, hash=False, repr=False)
     _hash: int | None = field(default=None, compare=False, hash=False, repr=False)
+    _repr: str | None = field(default=None, compare=False, hash=False, repr=False)
 
     def __hash__(self) -> int:
         # terms are dictionary keys all through the search: hash each node once
@@ -66,13 +67,19 @@ class Expr:
         return h
 
     def __repr__(self) -> str:
-        if self.op == SYM:
-            return f"Sym({self.attr!r})"
-        if self.op == NUM:
-            return f"Num({self.attr})"
-        inner = ", ".join(repr(a) for a in self.args)
-        extra = f"; {self.attr}" if self.attr is not None else ""
-        return f"{self.op}({inner}{extra})"
+        # also the sort key of sums in the normal form: made once per node
+        r = self._repr
+        if r is None:
+            if self.op == SYM:
+                r = f"Sym({self.attr!r})"
+            elif self.op == NUM:
+                r = f"Num({self.attr})"
+            else:
+                inner = ", ".join(repr(a) for a in self.args)
+                extra = f"; {self.attr}" if self.attr is not None else ""
+                r = f"{self.op}({inner}{extra})"
+            object.__setattr__(self, "_repr", r)
+        return r
 
     def walk(self) -> Iterator["Expr"]:
         """Every node, pre-order."""
