@@ -7,7 +7,8 @@ the cheapest forms found for each side.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import syntax as S
@@ -18,6 +19,7 @@ from .egraph.run import Limits, RunReport, run
 from .meaning import varying_symbols
 from .kernel import FORMAT, NORMAL_FORM, KernelError, check_steps, encode, nf
 from .printing import to_ascii
+from .differentiate import differential_rewrites, differentiate
 from .rules import load_rules, rewrites_both_ways, rewrites_for, rule_file_records
 from .shorten import shorten
 from .statements import Decl
@@ -75,17 +77,30 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
             lhs, rhs = S.Expr(S.D, (f,)), S.Expr(S.INNER, (other, S.Expr(S.D, (x,))))
             varying = {x.attr}
             break
-    eg = EGraph(typed.symbols)
-    a, b = eg.add(lhs), eg.add(rhs)
-    facts = facts_for(eg, typed, varying)
     rules = load_rules(rule_files)
-    report = run(eg, rewrites_for(rule_files), [(a, b)], facts, limits)
+    rewrites = rewrites_for(rule_files)
+    # first the differentials worked inward, as a person does; the search does the rest
+    # (and, if that fails, everything)
+    attempts = [(lhs, rhs, [], [])]
+    pre = [differentiate(t, differential_rewrites(rewrites), typed.symbols,
+                         lambda g: facts_for(g, typed, varying)) for t in (lhs, rhs)]
+    if all(p is not None for p in pre) and (pre[0][0] or pre[1][0]):
+        (head, _, mid_l), (_, back, mid_r) = pre
+        attempts.insert(0, (mid_l, mid_r, head, back[::-1]))
+    deadline = time.perf_counter() + limits.seconds     # the attempts share the time limit
+    for start, goal, head, tail in attempts:
+        eg = EGraph(typed.symbols)
+        a, b = eg.add(start), eg.add(goal)
+        left = replace(limits, seconds=max(0.0, deadline - time.perf_counter()))
+        report = run(eg, rewrites, [(a, b)], facts_for(eg, typed, varying), left)
+        if eg.equivalent(a, b) or report.stop == "time limit":
+            break
     if not eg.equivalent(a, b):
         ex = Extractor(eg)
         return SearchResult(False, report, reason=f"no proof found: {report.limit_text(limits)}",
                             closest=(ex.term(a), ex.term(b)), egraph=eg, roots=(a, b))
     try:
-        steps = explain(eg, lhs, rhs)
+        steps = head + explain(eg, start, goal) + tail
     except ExplainError as e:
         return SearchResult(False, report, reason=f"the proof could not be explained: {e}")
     key = functools.partial(nf, symbols=typed.symbols, memo={})

@@ -349,7 +349,7 @@ class EGraph:
             if cid is None:
                 continue
             new, new_nid = self.add_with_nid(new_term)
-            if self.union(cid, new, (nid, new_nid, ("fold",))):
+            if self.union(cid, new, (nid, new_nid, ("fold", new_term))):
                 made += 1
         self.rebuild()
         return made

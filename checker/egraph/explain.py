@@ -89,7 +89,10 @@ class Explainer:
             elif why[0] == "assoc":
                 steps += self.assoc(a, b, why, forward)
             elif why[0] == "fold":
-                pass   # `2 3 A` and `6 A`: the same modulo the kernel's normal form
+                # the folded term (`6 A` for `2 3 A`) is the same modulo the kernel's normal
+                # form as the product it was folded from; the vertex may be another term of it
+                folded = why[1]
+                steps += self.congruence(folded, term[b]) if forward else self.congruence(term[a], folded)
             else:  # congruence: the two e-nodes had become the same
                 steps += self.congruence(term[a], term[b])
         steps += self.congruence(term[y], u)

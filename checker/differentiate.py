@@ -1,0 +1,72 @@
+"""Taking a differential step by step, as a person does, before any search.
+
+For a gradient the proof starts from d f. A person first works the d inward
+(`d(aᵀX⁻¹b) = aᵀ d(X⁻¹) b = −aᵀX⁻¹ dX X⁻¹b`) and only then rearranges. Here
+each step applies a differential rule (one whose left side is a `d(…)`) at the
+outermost `d(…)` that is not yet a differential of a symbol; among the rules
+that apply there, the most specific wins: one with a `constant` condition (d of
+a constant is 0, a constant factor comes out), then the one with the larger
+left side (`d(log(det X))` before `d(log A)`), then the one for scalars
+(`d(sqrt(α))` before the entrywise `d(sqrt(A))`). The steps are ordinary rule
+applications, checked by the kernel with the rest of the proof. Where no rule
+applies (`d(sum(…))` with no rule for it), this gives up and the search does
+all the work.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from . import syntax as S
+from .egraph import EGraph
+from .egraph.explain import Step
+from .egraph.pattern import is_scalar_var
+from .egraph.rewrite import Facts, Rewrite
+from .shorten import successors
+
+#: differentiating gives up after this many steps
+MAX_STEPS = 60
+
+
+def _open_differentials(e: S.Expr, path: tuple[int, ...] = ()) -> list[tuple[int, ...]]:
+    """Paths of the outermost d(…) whose argument is not a symbol."""
+    if e.op == S.D:
+        return [] if e.args[0].op == S.SYM else [path]
+    out: list[tuple[int, ...]] = []
+    for i, a in enumerate(e.args):
+        out.extend(_open_differentials(a, path + (i,)))
+    return out
+
+
+def _priority(rw: Rewrite) -> tuple[int, int, int]:
+    constant = any(kind == "constant" for kind, _ in rw.conditions)
+    scalars = sum(1 for n in rw.lhs.walk() if n.op == S.SYM and is_scalar_var(n.attr))
+    return (0 if constant else 1, -sum(1 for _ in rw.lhs.walk()), -scalars)
+
+
+def differential_rewrites(rewrites: list[Rewrite]) -> list[Rewrite]:
+    """The rewrites that take a d(…) apart, most specific first."""
+    return sorted((rw for rw in rewrites if rw.lhs.op == S.D and rw.direction == "->"), key=_priority)
+
+
+def differentiate(start: S.Expr, rewrites: list[Rewrite], symbols: dict,
+                  facts: Callable[[EGraph], Facts]) -> tuple[list[Step], list[Step], S.Expr] | None:
+    """Steps from `start` to a term where d(…) is applied to symbols only, the same steps
+    read backwards, and that term; None if some d(…) has no rule."""
+    order = {rw.label: n for n, rw in enumerate(rewrites)}
+    term, steps, backs = start, [], []
+    for _ in range(MAX_STEPS):
+        todo = _open_differentials(term)
+        if not todo:
+            return steps, backs, term
+        best: tuple[int, Step, Step] | None = None
+        for st, back in successors(term, rewrites, symbols, facts):
+            if st.path == todo[0]:
+                rank = order[st.rule if st.direction == "->" else f"{st.rule} (←)"]
+                if best is None or rank < best[0]:
+                    best = (rank, st, back)
+        if best is None:
+            return None
+        steps.append(best[1])
+        backs.append(best[2])
+        term = best[1].after
+    return None
