@@ -155,6 +155,19 @@ def test_calculus_of_scalar_and_entrywise_functions(text):
     verify(res.certificate)
 
 
+@pytest.mark.parametrize("text", [
+    "tr(A + B + C) = tr(A) + tr(B) + tr(C)",                # `A + B` takes a term and the rest
+    "(A + B + C)ᵀ = Cᵀ + Bᵀ + Aᵀ",
+    "d(aᵀ X b + tr(X) + α) = aᵀ dX b + tr(dX)",
+    "∂(tr(A X) + tr(B X) + tr(C X))/∂X = Aᵀ + Bᵀ + Cᵀ",
+    "⟨A, B ∘ C ∘ D⟩ = ⟨A ∘ B ∘ C, D⟩",
+])
+def test_rules_of_two_terms_apply_to_longer_sums(text):
+    res = prove_theorem(parse_text(text).theorems[0])
+    assert res.status == "proved", res.reason
+    verify(res.certificate)
+
+
 @pytest.mark.parametrize("text", ["∂ sum(log(X))/∂X = exp(log(X))", "(1/2) (2 A) = 2 A"])
 def test_their_wrong_versions_are_refuted(text):
     assert prove_theorem(parse_text(text).theorems[0]).status == "refuted"

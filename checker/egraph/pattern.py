@@ -9,7 +9,8 @@ contiguous window of a longer product (`X⁻¹ X` inside `A X⁻¹ X B`). Scalar
 commute: a product of scalars is matched in any order.
 
 Sums and Hadamard products match up to the order of their terms (their
-e-nodes keep children sorted). Pattern variables carry the constraint of
+e-nodes keep children sorted), and a variable may take several of their
+terms (`A + B` matches `a + b + c` with B = `b + c`). Pattern variables carry the constraint of
 their spelling (§7): a lowercase Greek variable matches only scalars.
 """
 from __future__ import annotations
@@ -23,10 +24,23 @@ from .. import syntax as S
 from ..lexer import is_greek
 from .egraph import EGraph
 
-Binding = int | tuple[int, ...] | S.Expr   # a class, a run of factor classes, or a constant
+class Terms(tuple):
+    """Several terms of a sum or a Hadamard product, bound to one variable: in `A + B`
+    matched against `a + b + c`, B stands for `b + c` (a sum that need not be in the graph)."""
+
+    op: str
+
+    def __new__(cls, op: str, kids: tuple[int, ...]) -> "Terms":
+        t = super().__new__(cls, kids)
+        t.op = op
+        return t
+
+
+Binding = int | tuple[int, ...] | Terms | S.Expr   # a class, a run of factors, terms, a constant
 Subst = dict[str, Binding]
 CONSTANTS = (S.IDENT, S.ZERO, S.ONES)
 MAX_PICKS = 6   # products of more scalars than this are matched by windows only
+MAX_TERMS = 12  # sums of more terms than this are matched only by patterns as long
 
 
 _KEYS: dict[tuple[int, str], tuple[S.Expr, dict[int, str]]] = {}
@@ -76,6 +90,8 @@ def binding_shape(eg: EGraph, b: Binding):
         return b.attr
     if isinstance(b, int):
         return eg.classes[eg.find(b)].shape
+    if isinstance(b, Terms):
+        return eg.classes[eg.find(b[0])].shape
     from ..typecheck import _shape_rule
     return _shape_rule(S.Expr(S.MUL), [eg.classes[eg.find(k)].shape for k in b])
 
@@ -87,6 +103,10 @@ def _bind(eg: EGraph, sub: Subst, name: str, b: Binding) -> Subst | None:
         find = eg.uf.find
         if type(old) is int and type(b) is int:
             return sub if find(old) == find(b) else None
+        if isinstance(old, Terms) or isinstance(b, Terms):
+            same = (isinstance(old, Terms) and isinstance(b, Terms) and old.op == b.op
+                    and sorted(map(find, old)) == sorted(map(find, b)))
+            return sub if same else None
         same = (type(old) is tuple and type(b) is tuple and len(old) == len(b)
                 and all(find(x) == find(y) for x, y in zip(old, b)))
         return sub if same else None
@@ -121,12 +141,30 @@ def match(eg: EGraph, p: S.Expr, cid: int, sub: Subst | None = None,
             if len(kids) == 2 and eg.scalar_product(kids):   # scalars commute
                 yield from _match_seq(eg, p.args, kids[::-1], sub, keys)
         elif op in (S.ADD, S.HAD):
-            if len(kids) != len(p.args):
-                continue
-            for perm in set(permutations(kids)):
-                yield from _match_list(eg, p.args, perm, sub, keys)
+            yield from _match_terms(eg, p, op, kids, sub, keys)
         elif len(kids) == len(p.args):
             yield from _match_list(eg, p.args, kids, sub, keys)
+
+
+def _match_terms(eg: EGraph, p: S.Expr, op: str, kids, sub: Subst, keys) -> Iterator[Subst]:
+    """Match the terms of a sum (or ∘) in any order; with more terms than the pattern has,
+    one variable of the pattern takes all the terms the others leave."""
+    n, k = len(kids), len(p.args)
+    if n == k:
+        for perm in set(permutations(kids)):
+            yield from _match_list(eg, p.args, perm, sub, keys)
+        return
+    if n < k or n > MAX_TERMS:
+        return
+    for r, rest_pat in enumerate(p.args):
+        if rest_pat.op != S.SYM:
+            continue
+        others = p.args[:r] + p.args[r + 1:]
+        for chosen in permutations(range(n), k - 1):
+            rest = Terms(op, tuple(kids[j] for j in range(n) if j not in chosen))
+            s = _bind(eg, sub, rest_pat.attr, rest)
+            if s is not None:
+                yield from _match_list(eg, others, [kids[j] for j in chosen], s, keys)
 
 
 def _match_list(eg: EGraph, pats, kids, sub: Subst, keys) -> Iterator[Subst]:

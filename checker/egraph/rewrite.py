@@ -16,7 +16,7 @@ from ..meaning import is_constant
 from ..shapes import SCALAR, bind_dims, fill_dims
 from ..typecheck import IllTyped, checked_shape
 from .egraph import EGraph
-from .pattern import Binding, Subst, Window, binding_shape, constant_keys, match_root
+from .pattern import Binding, Subst, Terms, Window, binding_shape, constant_keys, match_root
 
 #: conditions a rule may carry (§7), and the facts they are read from
 SHAPE_CONDITIONS = {"scalar", "square"}
@@ -91,6 +91,8 @@ def binding_term(eg: EGraph, b: Binding) -> S.Expr:
         return b
     if isinstance(b, int):
         return eg.term(b)
+    if isinstance(b, Terms):
+        return S.Expr(b.op, tuple(eg.term(k) for k in b))
     return S.Expr(S.MUL, tuple(eg.term(k) for k in b))
 
 
@@ -98,7 +100,7 @@ def _factors(eg: EGraph, p: S.Expr, sub: Subst, keys, dims=None) -> list[S.Expr]
     """The factors a product pattern stands for (runs of a variable spread out)."""
     out: list[S.Expr] = []
     for f in p.args:
-        if f.op == S.SYM and isinstance(sub[f.attr], tuple):
+        if f.op == S.SYM and type(sub[f.attr]) is tuple:
             out.extend(eg.term(k) for k in sub[f.attr])
         else:
             t = instantiate(eg, f, sub, None, keys, dims)
@@ -133,7 +135,10 @@ def instantiate(eg: EGraph, p: S.Expr, sub: Subst, shape, keys: dict[int, str] |
         t = instantiate(eg, a, sub, None, keys, dims)
         if t is None:
             return None
-        args.append(t)
+        if a.op == S.SYM and isinstance(sub[a.attr], Terms) and t.op == p.op:
+            args.extend(t.args)   # the terms a variable took go back in flat: the same e-node
+        else:
+            args.append(t)
     return S.Expr(p.op, tuple(args), p.attr)
 
 
