@@ -19,8 +19,8 @@ from fractions import Fraction
 from . import syntax as S
 from .errors import ShapeProblem
 from .lexer import is_greek
-from .shapes import (SCALAR, Mismatch, Namer, Prod, Shape, Unifier, Var, kron_shape, make_prod,
-                     shape_text)
+from .shapes import (SCALAR, Mismatch, Namer, Prod, Shape, Unifier, Var, dim_text, kron_shape,
+                     make_prod, shape_text)
 from .statements import Declarations
 
 #: assumption kinds and how they read
@@ -31,6 +31,10 @@ ASSUMPTION_TEXT = {
     "nonnegative": "{} ≥ 0",
     "nonzero": "{} ≠ 0",
 }
+
+#: why `(A ⊗ B) (C ⊗ D)` with undeclared shapes is an error: p·q = k·r has many solutions
+_PRODUCT_HINT = ("a product of dimensions (from ⊗ or vec) is not split into its factors; "
+                 "declare the shapes with `let` (e.g. `--let 'A: m×n'`)")
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,9 @@ class _Inference:
             self.u.unify_shapes(a, b)
         except Mismatch as m:
             text = message() if callable(message) else message
-            detail = f"{self._namer.final(m.a)} ≠ {self._namer.final(m.b)}"
+            detail = f"{dim_text(self._namer.final(m.a))} ≠ {dim_text(self._namer.final(m.b))}"
+            if hint is None and (isinstance(m.a, Prod) or isinstance(m.b, Prod)):
+                hint = _PRODUCT_HINT
             self.fail(f"{text}: {detail}", e, hint)
 
     def square(self, s: Shape, e: S.Expr, what: str) -> None:
@@ -218,7 +224,9 @@ class _Inference:
                         continue
                     self.fail(f"cannot multiply {self.print(left)} ({self.show(acc_now)}) by "
                               f"{self.print(right)} ({self.show(s)}): "
-                              f"{self._namer.final(m.a)} ≠ {self._namer.final(m.b)}", right)
+                              f"{dim_text(self._namer.final(m.a))} ≠ "
+                              f"{dim_text(self._namer.final(m.b))}", right, _PRODUCT_HINT
+                              if isinstance(m.a, Prod) or isinstance(m.b, Prod) else None)
                 acc = (acc[0], s[1])
             return acc
         x = e.args[0] if e.args else None

@@ -168,6 +168,24 @@ def test_rules_of_two_terms_apply_to_longer_sums(text):
     verify(res.certificate)
 
 
+@pytest.mark.parametrize("text", [
+    "vec(A X B) = (Bᵀ ⊗ A) vec(X)",
+    "vec(A X) = (I ⊗ A) vec(X)",
+    "d(vec(A X)) = (I ⊗ A) vec(dX)",
+    "vec(A + B) = vec(B) + vec(A)",
+    "(A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ",
+    "let A: m×m invertible\nlet B: n×n invertible\ntheorem k: (A ⊗ B)⁻¹ (A ⊗ B) = I",
+    "let A: m×n\nlet B: p×q\nlet C: n×k\nlet D: q×r\ntheorem k: (A ⊗ B) (C ⊗ D) = (A C) ⊗ (B D)",
+    "det(A B) = det(B) det(A)",
+    "det(Xᵀ) = det(X)",
+    "det(X⁻¹) det(X) = 1",
+])
+def test_kronecker_vec_and_determinant_laws_are_in_the_default_search(text):
+    res = prove_theorem(parse_text(text).theorems[0])
+    assert res.status == "proved", res.reason
+    verify(res.certificate)
+
+
 @pytest.mark.parametrize("text", ["∂ sum(log(X))/∂X = exp(log(X))", "(1/2) (2 A) = 2 A"])
 def test_their_wrong_versions_are_refuted(text):
     assert prove_theorem(parse_text(text).theorems[0]).status == "refuted"

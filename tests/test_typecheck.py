@@ -100,6 +100,13 @@ def test_scalar_plus_matrix_hints_at_ones():
     assert "𝟏" in info.value.hint
 
 
+def test_products_of_dimensions_print_as_products_and_hint_at_let():
+    with pytest.raises(ShapeProblem) as info:
+        typed("(A ⊗ B) (C ⊗ D) = (A C) ⊗ (B D)")
+    assert "p·q ≠ k·r" in info.value.message and "Prod" not in info.value.message
+    assert "let" in info.value.hint
+
+
 def test_properties_that_need_a_square_shape():
     from checker.errors import SyntaxProblem
     with pytest.raises(SyntaxProblem) as info:
