@@ -130,24 +130,73 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
                     ) -> S.Expr | None:
     """The simplest G found with d f = ⟨G, dX⟩ (only X varying), or None.
 
-    Saturates d f and reads, among the forms of its class, the inner products with dX;
-    the cheapest term of their other side is the gradient. The caller proves it."""
+    Works d f inward first (as `differentiate` does), then saturates the result iteration
+    by iteration, reading among the forms of its class the inner products with dX; once
+    there are some, one more iteration (at most doubling the graph) simplifies them, and the
+    cheapest term of their
+    other side is the gradient. The caller proves it."""
+    rewrites = rewrites_for(rule_files)
+    start = S.Expr(S.D, (f,))
+    pre = differentiate(start, differential_rewrites(rewrites), typed.symbols,
+                        lambda g: facts_for(g, typed, {wrt}))
+    if pre is not None:
+        start = pre[2]
     eg = EGraph(typed.symbols)
-    df = eg.add(S.Expr(S.D, (f,)))
+    df = eg.add(start)
     dx = eg.add(S.Expr(S.D, (S.sym(wrt),)))
     facts = facts_for(eg, typed, {wrt})
-    run(eg, rewrites_for(rule_files), [], facts, limits)
-    eg.rebuild()
-    candidates = [kids[0] for (op, _, kids) in eg.nodes(df) if op == S.INNER and eg.find(kids[1]) == eg.find(dx)]
-    candidates += [kids[1] for (op, _, kids) in eg.nodes(df) if op == S.INNER and eg.find(kids[0]) == eg.find(dx)]
-    if not candidates:
+    deadline = time.perf_counter() + limits.seconds
+
+    def candidates() -> list[int]:
+        eg.rebuild()
+        out = []
+        for op, _, kids in eg.nodes(df):
+            if op == S.INNER and len(kids) == 2:
+                for g, d in (kids, kids[::-1]):
+                    if eg.find(d) == eg.find(dx):
+                        out.append(g)
+        return out
+
+    found_at = None
+    for it in range(limits.iterations):
+        if candidates() and found_at is None:
+            found_at = it
+        if found_at is not None and it >= found_at + SIMPLIFY_ITERATIONS:
+            break
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            break
+        nodes = limits.nodes if found_at is None else min(limits.nodes, 2 * eg.n_nodes)
+        report = run(eg, rewrites, [], facts, replace(limits, iterations=1, seconds=left, nodes=nodes))
+        if report.stop in ("saturated", "node limit", "time limit"):
+            break
+    found = candidates()
+    if not found:
         return None
     ex = Extractor(eg)
-    best = min((ex.term(g) for g in candidates), key=lambda t: (len(list(t.walk())), repr(t)))
-    tidy = nf(best)   # numbers to the front: 2 Aᵀ r rather than Aᵀ 2 r
+    best = min((ex.term(g) for g in found), key=lambda t: (ex_cost(t), repr(t)))
+    tidy = _numbers_first(best)
     try:
         if checked_shape(tidy, typed.symbols) == checked_shape(best, typed.symbols):
-            return S.canonical(tidy)
+            return tidy
     except IllTyped:
         pass
     return best
+
+
+def _numbers_first(e: S.Expr) -> S.Expr:
+    """Numbers to the front of each product (`2 Aᵀ r`, not `Aᵀ 2 r`), nothing else moved."""
+    args = tuple(_numbers_first(a) for a in e.args)
+    if e.op == S.MUL:
+        args = tuple(a for a in args if a.op == S.NUM) + tuple(a for a in args if a.op != S.NUM)
+    return S.make(e.op, args, e.attr)
+
+
+#: iterations run after a gradient first shows up, to simplify it
+SIMPLIFY_ITERATIONS = 1
+
+
+def ex_cost(t: S.Expr) -> tuple[int, int]:
+    """Size, then transposes and inverses (the extractor's order, on a term)."""
+    nodes = list(t.walk())
+    return (len(nodes), sum(1 for n in nodes if n.op in (S.T, S.INV)))

@@ -117,6 +117,25 @@ def test_grad_derives_proves_and_checks(capsys):
     assert "agrees on 6 random instances" in out
 
 
+@pytest.mark.parametrize("f, wrt, gradient", [
+    ("‖A x − b‖²", "x", "2 Aᵀ (A x − b)"),                                   # least squares
+    ("‖A x − b‖² + λ ‖x‖²", "x", "2 λ x + 2 Aᵀ (A x − b)"),                   # ridge
+    ("‖tanh(W x) − y‖²", "W", "2 ((tanh(W x) − y) ∘ (𝟏 − tanh(W x) ∘ tanh(W x))) xᵀ"),   # a tanh layer
+    ("log(det(X))", "X", "X⁻ᵀ"),                                              # Cookbook eq. 57
+    ("‖X‖_F", "X", "‖X‖_F⁻¹ X"),
+])
+def test_grad_of_what_people_differentiate(capsys, f, wrt, gradient):
+    """Each expected gradient was worked by hand (and the proof is checked anyway)."""
+    code, out, _ = run(capsys, "grad", f, "--wrt", wrt)
+    assert code == 0, out
+    assert out.splitlines()[0] == f"∂f/∂{wrt} = {gradient}"
+
+
+def test_grad_of_logistic_regression_is_proved(capsys):
+    code, out, _ = run(capsys, "grad", "sum(log(𝟏 + exp(−y ∘ (X w))))", "--wrt", "w")
+    assert code == 0 and "✓ line 1: proved" in out and "sigmoid" in out.splitlines()[0]
+
+
 def test_grad_of_a_matrix_is_bad_input(capsys):
     code, _, err = run(capsys, "grad", "A X", "--wrt", "X")
     assert code == 2 and "scalar function" in err
