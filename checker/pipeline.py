@@ -147,7 +147,7 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
         if found.gradient:
             add("gradient identification: ∂f/∂X = G ⇔ d f = ⟨G, dX⟩", found.start)
         for st in found.steps:
-            add(st.rule if st.direction == "->" else f"{st.rule} ←", S.canonical(st.after))
+            add(st.rule if st.direction == "->" else f"{st.rule} ←", S.numbers_first(st.after))
         if found.gradient:
             add("gradient identification", typed.exprs[k + 1])
         certificates.append(found.certificate)

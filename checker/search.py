@@ -175,21 +175,13 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
         return None
     ex = Extractor(eg)
     best = min((ex.term(g) for g in found), key=lambda t: (ex_cost(t), repr(t)))
-    tidy = _numbers_first(best)
+    tidy = S.numbers_first(best)
     try:
         if checked_shape(tidy, typed.symbols) == checked_shape(best, typed.symbols):
             return tidy
     except IllTyped:
         pass
     return best
-
-
-def _numbers_first(e: S.Expr) -> S.Expr:
-    """Numbers to the front of each product (`2 Aᵀ r`, not `Aᵀ 2 r`), nothing else moved."""
-    args = tuple(_numbers_first(a) for a in e.args)
-    if e.op == S.MUL:
-        args = tuple(a for a in args if a.op == S.NUM) + tuple(a for a in args if a.op != S.NUM)
-    return S.make(e.op, args, e.attr)
 
 
 #: iterations run after a gradient first shows up, to simplify it

@@ -241,3 +241,15 @@ def rebuild(e: Expr, args: tuple[Expr, ...]) -> Expr:
     if e.op in (KRON, HAD):
         return _flat(e.op, list(args), e.span)
     return Expr(e.op, args, e.attr, e.span)
+
+
+def numbers_first(e: Expr) -> Expr:
+    """The term rebuilt canonically with the numbers of each product in front (`2 λ x`, not
+    `λ 2 x`; a number scales, wherever it stands); nothing else moves."""
+    if not e.args:
+        return e
+    out = make(e.op, tuple(numbers_first(a) for a in e.args), e.attr)
+    if out.op == MUL:   # flat now: the numbers of nested products are among the factors
+        args = out.args
+        out = Expr(MUL, tuple(a for a in args if a.op == NUM) + tuple(a for a in args if a.op != NUM))
+    return out
