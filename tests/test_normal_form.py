@@ -1,0 +1,74 @@
+"""The kernel's normal form keeps the value of every term: it only regroups and reorders
+where that cannot change it (checked numerically, on random well-typed terms)."""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from checker import syntax as S
+from checker.kernel import nf
+from checker.numeric import draw_instance, evaluate
+from checker.numeric.evaluate import Domain, Unsupported
+from checker.typecheck import infer, shape_of
+
+from strategies import expr
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    scale = max(1.0, float(np.max(np.abs(a))), float(np.max(np.abs(b))))
+    return a.shape == b.shape and float(np.max(np.abs(a - b))) / scale < 1e-8
+
+
+def _values(terms, typed, seed):
+    env = draw_instance(typed.symbols, typed.dims, set(), np.random.default_rng(seed))
+    with np.errstate(all="ignore"):
+        values = [evaluate(t, env) for t in terms]
+    if not all(np.all(np.isfinite(v)) and np.max(np.abs(v)) < 1e6 for v in values):
+        return None
+    return values
+
+
+def _shuffle_scalars(e: S.Expr, symbols, rng: random.Random) -> S.Expr:
+    """The same term with the scalar factors of every product moved and reordered."""
+    args = [_shuffle_scalars(a, symbols, rng) for a in e.args]
+    if e.op == S.MUL:
+        scalars = [a for a in args if shape_of(a, symbols) == (1, 1)]
+        rest = [a for a in args if shape_of(a, symbols) != (1, 1)]
+        rng.shuffle(scalars)
+        if rest:
+            k = rng.randrange(len(rest) + 1)   # a scalar factor may stand anywhere
+            args = rest[:k] + scalars + rest[k:]
+        else:
+            args = scalars
+    return S.Expr(e.op, tuple(args), e.attr)
+
+
+TERMS = st.sampled_from(["scalar", "vector", "matrix"]).flatmap(lambda k: expr(k, 3, kron=False))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TERMS, st.integers(0, 10**6))
+def test_the_normal_form_has_the_value_of_the_term(e, seed):
+    if any(n.op in (S.D, S.GRAD) for n in e.walk()):
+        return
+    typed = infer([e])
+    t = typed.exprs[0]
+    try:
+        values = _values([t, nf(t, typed.symbols)], typed, seed)
+    except (Domain, Unsupported):
+        return
+    if values is not None:
+        assert _close(*values)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TERMS, st.integers(0, 10**6))
+def test_scalars_moved_anywhere_give_the_same_normal_form(e, seed):
+    """What the e-graph treats as one e-node, the kernel must treat as one term."""
+    typed = infer([e])
+    t = typed.exprs[0]
+    moved = _shuffle_scalars(t, typed.symbols, random.Random(seed))
+    assert nf(moved, typed.symbols) == nf(t, typed.symbols)
