@@ -164,8 +164,9 @@ class _Inference:
     def square(self, s: Shape, e: S.Expr, what: str) -> None:
         try:
             self.u.unify(s[0], s[1])
-        except Mismatch:
-            self.fail(f"{what} needs a square matrix; {self.print(e)} is {self.show(s)}", e)
+        except Mismatch as m:
+            self.fail(f"{what} needs a square matrix; {self.print(e)} is {self.show(s)}", e,
+                      _PRODUCT_HINT if isinstance(m.a, Prod) or isinstance(m.b, Prod) else None)
 
     # -- the walk ------------------------------------------------------------------
     def infer(self, e: S.Expr) -> tuple[S.Expr, Shape]:

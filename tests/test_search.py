@@ -250,12 +250,14 @@ def test_only_the_variable_varies_in_a_gradient():
     assert used & {"d-product-constant-left", "d-constant"}
 
 
-def test_the_whole_public_corpus_settles_as_expected(capsys):
-    """Every theorem of the public corpus: proved when expected proved, refuted when expected refuted."""
+@pytest.mark.parametrize("corpus, count", [("public.thm", 46), ("calculus.thm", 23)])
+def test_a_whole_corpus_settles_as_expected(capsys, corpus, count):
+    """Every theorem of the public corpus (and of our own calculus corpus): proved when
+    expected proved, refuted when expected refuted."""
     from checker.cli import main
-    code = main(["check", "--no-cache", "--json", str(DATA / "public.thm")])
+    code = main(["check", "--no-cache", "--json", str(DATA / corpus)])
     report = json.loads(capsys.readouterr().out)
     wrong = {t["name"]: (t["status"], t.get("reason", "")) for t in report["theorems"]
              if t["status"] != t["expected"]}
     assert code == 0 and not wrong, wrong
-    assert report["passed"] == 46
+    assert report["passed"] == count
