@@ -257,6 +257,14 @@ def cmd_grad(args) -> int:
     g = derive_gradient(typed, typed.exprs[0], args.wrt, default_rule_files(), limits)
     if g is None:
         print(f"? no gradient found within the limits for ∂({PRINTERS['unicode'](f)})/∂{args.wrt}")
+        known = {a.expr for a in typed.assumptions if a.kind == "invertible"}
+        for n in typed.exprs[0].walk():   # the one condition people meet: det of a plain X
+            x = n.args[0] if n.op == "det" else None
+            if x is not None and x.op == S.SYM and x not in known \
+                    and not typed.symbols[x.attr].props & {"invertible", "spd", "orthogonal"}:
+                print(f"  hint: d(det X) = det(X) tr(X⁻¹ dX) needs X invertible; if {x.attr} is, "
+                      f"say so: --let '{x.attr}: n×n invertible'")
+                break
         return 3
     wrt = S.sym(args.wrt)
     text = f"d({to_ascii(typed.exprs[0])})/d{to_ascii(wrt)} = {to_ascii(g)}"

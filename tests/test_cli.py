@@ -136,6 +136,13 @@ def test_grad_of_logistic_regression_is_proved(capsys):
     assert code == 0 and "✓ line 1: proved" in out and "sigmoid" in out.splitlines()[0]
 
 
+def test_grad_of_det_says_what_to_declare(capsys):
+    code, out, _ = run(capsys, "grad", "det(X)", "--wrt", "X")
+    assert code == 3 and "--let 'X: n×n invertible'" in out
+    code, out, _ = run(capsys, "grad", "det(X)", "--wrt", "X", "--let", "X: n×n invertible")
+    assert code == 0 and out.splitlines()[0] == "∂f/∂X = det(X) X⁻ᵀ"      # Cookbook eq. 49
+
+
 def test_grad_of_a_matrix_is_bad_input(capsys):
     code, _, err = run(capsys, "grad", "A X", "--wrt", "X")
     assert code == 2 and "scalar function" in err
