@@ -133,8 +133,7 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
     Works d f inward first (as `differentiate` does), then saturates the result iteration
     by iteration, reading among the forms of its class the inner products with dX; once
     there are some, one more iteration (at most doubling the graph) simplifies them, and the
-    cheapest term of their
-    other side is the gradient. The caller proves it."""
+    cheapest term of their other side is the gradient. The caller proves it."""
     rewrites = rewrites_for(rule_files)
     start = S.Expr(S.D, (f,))
     pre = differentiate(start, differential_rewrites(rewrites), typed.symbols,
@@ -174,7 +173,7 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
     if not found:
         return None
     ex = Extractor(eg)
-    best = min((ex.term(g) for g in found), key=lambda t: (ex_cost(t), repr(t)))
+    best = min((ex.term(g) for g in found), key=lambda t: (_term_cost(t), repr(t)))
     tidy = S.numbers_first(best)
     try:
         if checked_shape(tidy, typed.symbols) == checked_shape(best, typed.symbols):
@@ -188,7 +187,7 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
 SIMPLIFY_ITERATIONS = 1
 
 
-def ex_cost(t: S.Expr) -> tuple[int, int]:
+def _term_cost(t: S.Expr) -> tuple[int, int]:
     """Size, then transposes and inverses (the extractor's order, on a term)."""
     nodes = list(t.walk())
     return (len(nodes), sum(1 for n in nodes if n.op in (S.T, S.INV)))

@@ -1,13 +1,16 @@
-"""Proof shortening: a run of steps is replaced by one rule application where one does.
+"""Proof shortening: a run of steps is replaced by one or two rule applications that do
+the same.
 
 An explanation read off the e-graph is correct but wanders: it follows the
 order in which the e-graph happened to learn each equality (`A` → `Aᵀᵀ` →
-…). Greedily, from each term of the proof, every single rule application is
-tried (on a small e-graph of that term alone, so matching, conditions and
-shapes are exactly the search's); if one lands on a later term of the proof
-(modulo the kernel's normal form), the steps in between go. The result is
-checked by the kernel like any other proof. (A one-step version of the
-greedy shortening of Flatt et al., "Small Proofs from Congruence Closure",
+…). From each term of the proof, every single rule application (in either
+direction) is tried on a small e-graph of that term alone, so that matching,
+conditions and shapes are exactly the search's. Where one lands on a later
+term of the proof, or on a term one application away from a later term
+(modulo the kernel's normal form), the steps in between go; greedily, from
+the start, saving the most steps each time. The result is checked by the
+kernel like any other proof. (A one- and two-step version of the greedy
+shortening of Flatt et al., "Small Proofs from Congruence Closure",
 FMCAD 2022.)
 """
 from __future__ import annotations
@@ -84,14 +87,12 @@ def shorten(steps: list[Step], start: S.Expr, rewrites: list[Rewrite], symbols: 
     out: list[Step] = []
     i = 0
     while i < len(steps):
-        best: tuple[int, list[Step]] = (i + 1, [steps[i]])
+        reach, best = i + 1, [steps[i]]                 # the proof's own next step saves 0
         for k, st in out_of[i]:
-            j = last.get(k)
-            if j is not None and j > best[0] and (j - i > 1 or len(best[1]) > 1):
-                best = (j, [st])
-            for j2, back in into.get(k, ()):
-                if j2 > best[0] + (len(best[1]) < 2) and j2 > i + 2:
-                    best = (j2, [st, back])
-        out.extend(best[1])
-        i = best[0]
+            ways = [(last.get(k), [st])] + [(j, [st, back]) for j, back in into.get(k, ())]
+            for j, run in ways:
+                if j is not None and (j - i) - len(run) > (reach - i) - len(best):
+                    reach, best = j, run
+        out.extend(best)
+        i = reach
     return out
