@@ -6,11 +6,12 @@ invariant (equal children ⇒ equal parents) in one pass over the queue.
 
 An e-node is a plain tuple `(op, attr, children)`. Associativity and
 commutativity are not rewrite rules here (they blow up): products,
-Kronecker products and sums are n-ary nodes, the children of the
-commutative ones (sums, Hadamard products) are kept sorted by class id so
-a reordered sum is the same e-node, the scalar factors of a product (which
-commute with every factor) are kept sorted at its front, and `flatten` adds the flat form of a
-product whose factor is itself a product. Every class has one shape (an
+Kronecker products and sums are n-ary nodes; the children of the
+commutative ones (sums, Hadamard products) are kept sorted by class id, so
+a reordered sum is the same e-node; the scalar factors of a product (which
+commute with every factor) are kept sorted at its front; `flatten` adds the
+flat form of a product whose factor is itself a product, and
+`fold_numbers` multiplies out its numbers. Every class has one shape (an
 e-class analysis); a union of classes of different shapes is a bug in a rule
 or in the matcher and raises `ShapeClash` at once.
 
@@ -21,6 +22,7 @@ such nodes to the proof forest (a networkx graph), labelled with why.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import networkx as nx
 
@@ -68,7 +70,7 @@ class EGraph:
         self.classes: dict[int, EClass] = {}
         self.pending: list[int] = []
         self.scalar_ids: set[int] = set()           # classes of shape 1×1 (ids, root or not)
-        self.op_classes: dict[str, set[int]] = {}   # operator → classes with such a node (ids may be stale)
+        self.op_classes: dict[str, set[int]] = {}   # operator → classes with it (ids may be stale)
         # explanations
         self.node_nid: dict[ENode, int] = {}
         self.nid_term: list[S.Expr] = []
@@ -328,7 +330,6 @@ class EGraph:
     def fold_numbers(self) -> int:
         """Multiply out the numbers of a product: `2 (3 A)`, once flat, is `6 A` (the kernel's
         normal form gathers them too, so the union needs no rule). Returns the unions made."""
-        from fractions import Fraction
         made = 0
         for node, nid in list(self.node_nid.items()):
             if node[0] != S.MUL:

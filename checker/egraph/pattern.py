@@ -10,8 +10,9 @@ commute: a product of scalars is matched in any order.
 
 Sums and Hadamard products match up to the order of their terms (their
 e-nodes keep children sorted), and a variable may take several of their
-terms (`A + B` matches `a + b + c` with B = `b + c`). Pattern variables carry the constraint of
-their spelling (§7): a lowercase Greek variable matches only scalars.
+terms (`A + B` matches `a + b + c` with B = `b + c`). Pattern variables
+carry the constraint of their spelling (§7): a lowercase Greek variable
+matches only scalars.
 """
 from __future__ import annotations
 
