@@ -13,9 +13,11 @@ Cost = tuple[int, int, int]
 
 
 def node_cost(node: ENode, child_costs: list[Cost]) -> Cost:
-    """Size, then inverses and transposes, then sums (`2 X` reads better than `X + X`)."""
+    """Size, then inverses and transposes, then sums (`2 X` reads better than `X + X`).
+    The transpose of a symbol or of its inverse (`bᵀ`, `X⁻ᵀ`) counts as one symbol: a person
+    writes `−X⁻ᵀ a bᵀ X⁻ᵀ`, not the smaller `−(X⁻¹ b aᵀ X⁻¹)ᵀ`."""
     op = node[0]
-    size = 1 + sum(c[0] for c in child_costs)
+    size = (0 if op == S.T and child_costs[0][0] <= 2 else 1) + sum(c[0] for c in child_costs)
     heavy = (op in (S.INV, S.T)) + sum(c[1] for c in child_costs)
     sums = (op == S.ADD) + sum(c[2] for c in child_costs)
     return (size, heavy, sums)
