@@ -1,7 +1,8 @@
 """Extraction: the cheapest term of each e-class.
 
-Cost is size first, then fewer inverses and transposes (a person prefers
-`X⁻ᵀ` to `(Xᵀ)⁻¹ᵀᵀ`), then fewer sums. Costs are found by the usual fixed point over the
+Cost is size first (a transpose of a symbol or of its inverse counting as
+one symbol), then fewer inverses and transposes (a person prefers `X⁻ᵀ` to
+`(Xᵀ)⁻¹ᵀᵀ`), then fewer sums. Costs are found by the usual fixed point over the
 classes, as in egg's `Extractor`.
 """
 from __future__ import annotations
