@@ -98,9 +98,6 @@ def run(eg: EGraph, rewrites: list[Rewrite], goals: list[tuple[int, int]], facts
                 return report("goal", it)
             if time.perf_counter() - t0 > limits.seconds:
                 return report("time limit", it)
-            if time.perf_counter() - t0 > limits.seconds:
-                eg.rebuild()
-                return report("time limit", it)
         if eg.flatten(limits.nodes, t0 + limits.seconds):
             changed = True
         if eg.n_nodes > limits.nodes:
