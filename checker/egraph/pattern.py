@@ -17,6 +17,7 @@ matches only scalars.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from itertools import permutations
 from typing import Iterator
@@ -41,7 +42,8 @@ Binding = int | tuple[int, ...] | Terms | S.Expr   # a class, a run of factors, 
 Subst = dict[str, Binding]
 CONSTANTS = (S.IDENT, S.ZERO, S.ONES)
 MAX_PICKS = 6   # products of more scalars than this are matched by windows only
-MAX_TERMS = 12  # sums of more terms than this are matched only by patterns as long
+MAX_CHOICES = 200   # a pattern takes terms of a longer sum only if it has at most this many ways
+LONG_SUM = 4        # in a sum of more terms, a linearity law splits off the first term only
 
 
 _KEYS: dict[tuple[int, str], tuple[S.Expr, dict[int, str]]] = {}
@@ -149,19 +151,24 @@ def match(eg: EGraph, p: S.Expr, cid: int, sub: Subst | None = None,
 
 def _match_terms(eg: EGraph, p: S.Expr, op: str, kids, sub: Subst, keys) -> Iterator[Subst]:
     """Match the terms of a sum (or ∘) in any order; with more terms than the pattern has,
-    one variable of the pattern takes all the terms the others leave."""
+    one variable of the pattern takes all the terms the others leave. In a long sum, where
+    the others are plain variables too (`A + B`, as in every linearity law), only the first
+    terms in the node's order are chosen: choosing every way would put every sub-sum in
+    the graph, 2ⁿ classes for n terms. (In a short one every way is tried: which term goes
+    where matters to `d(A + B) -> d(A) if constant(B)` or `⟨A, B ∘ C⟩ -> ⟨A ∘ B, C⟩`.)"""
     n, k = len(kids), len(p.args)
     if n == k:
         for perm in set(permutations(kids)):
             yield from _match_list(eg, p.args, perm, sub, keys)
         return
-    if n < k or n > MAX_TERMS:
+    if n < k or math.perm(n, k - 1) > MAX_CHOICES:
         return
     for r, rest_pat in enumerate(p.args):
         if rest_pat.op != S.SYM:
             continue
         others = p.args[:r] + p.args[r + 1:]
-        for chosen in permutations(range(n), k - 1):
+        one_way = n > LONG_SUM and all(o.op == S.SYM for o in others)
+        for chosen in [tuple(range(k - 1))] if one_way else permutations(range(n), k - 1):
             rest = Terms(op, tuple(kids[j] for j in range(n) if j not in chosen))
             s = _bind(eg, sub, rest_pat.attr, rest)
             if s is not None:
