@@ -11,7 +11,8 @@
    associativity rules, under the same time limit.
 4. Scaling: trace rotations of products of length 2..16, reordered sums of
    2..32 terms, nested transposes and inverses to depth 8, gradients of
-   chained quadratic forms k = 1..8, and the fitted log-log slope.
+   chained quadratic forms k = 1..8 and of sums of n traces n = 2..12, and
+   the fitted log-log slope.
 
 Every figure is measured in this one run, so the ratios hold on a noisy machine.
 """
@@ -304,6 +305,13 @@ def scaling(quick: bool) -> dict:
         g = S.mul([S.add([m, S.transpose(m)]), x])
         quads.append({"n": k, **measure(S.grad(f, x), g)})
     series["gradient of chained quadratic form"] = quads
+    widths = (2, 4, 6) if quick else (2, 4, 6, 8, 10, 12)
+    traces = []
+    for n in widths:   # ∂(tr(A₁X) + … + tr(AₙX))/∂X = A₁ᵀ + … + Aₙᵀ: linearity, n terms wide
+        x = S.sym("X")
+        f = S.add([S.func("tr", S.mul([syms[i], x])) for i in range(n)])
+        traces.append({"n": n, **measure(S.grad(f, x), S.add([S.transpose(syms[i]) for i in range(n)]))})
+    series["gradient of a sum of traces"] = traces
     return series
 
 
