@@ -15,6 +15,7 @@ FMCAD 2022.)
 """
 from __future__ import annotations
 
+import time
 from typing import Callable, Iterator
 
 from . import syntax as S
@@ -24,6 +25,8 @@ from .egraph.rewrite import Facts, Rewrite, matches, prepare
 
 #: a proof this short is left as it is
 SHORT = 3
+#: seconds spent trying rules on the terms of one proof
+BUDGET = 0.5
 
 
 def _put(e: S.Expr, path: tuple[int, ...], x: S.Expr) -> S.Expr:
@@ -66,24 +69,28 @@ def successors(term: S.Expr, rewrites: list[Rewrite], symbols: dict,
 
 
 def shorten(steps: list[Step], start: S.Expr, rewrites: list[Rewrite], symbols: dict,
-            facts: Callable[[EGraph], Facts], key: Callable[[S.Expr], S.Expr]) -> list[Step]:
+            facts: Callable[[EGraph], Facts], key: Callable[[S.Expr], S.Expr],
+            budget: float = BUDGET) -> list[Step]:
     """The proof with each run of steps that one or two rule applications can replace
-    replaced, greedily from the start, taking the longest run each time."""
+    replaced, greedily from the start, saving the most steps each time. Trying every rule
+    on every term costs time growing with the proof and its terms: after `budget` seconds
+    the terms not yet tried are left as they are."""
     if len(steps) < SHORT:
         return steps
+    deadline = time.perf_counter() + budget
     terms = [start] + [st.after for st in steps]
     keys = [key(t) for t in terms]
     last = {k: j for j, k in enumerate(keys)}
     # one step out of each term, and the way back into it
-    out_of: list[list[tuple[S.Expr, Step]]] = []
+    out_of: list[list[tuple[S.Expr, Step]]] = [[] for _ in terms]
     into: dict[S.Expr, list[tuple[int, Step]]] = {}
     for j, t in enumerate(terms):
-        fwd = []
+        if time.perf_counter() > deadline:
+            break
         for st, back in successors(t, rewrites, symbols, facts):
             k = key(st.after)
-            fwd.append((k, st))
+            out_of[j].append((k, st))
             into.setdefault(k, []).append((j, back))
-        out_of.append(fwd)
     out: list[Step] = []
     i = 0
     while i < len(steps):

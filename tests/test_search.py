@@ -187,6 +187,18 @@ def test_kronecker_vec_and_determinant_laws_are_in_the_default_search(text):
     assert_proved(text)
 
 
+def test_a_wide_sum_is_taken_apart_in_one_iteration():
+    """A linearity law applied to part of a sum is applied again at once to what it made."""
+    n = 15
+    lets = "".join(f"let A{i}: n×n\n" for i in range(n))
+    f = " + ".join(f"tr(A{i} X)" for i in range(n))
+    g = " + ".join(f"A{i}ᵀ" for i in range(n))
+    res = prove_theorem(parse_text(f"{lets}let X: n×n\ntheorem s: ∂({f})/∂X = {g}").theorems[0])
+    assert res.status == "proved", res.reason
+    assert res.stats[0]["iterations"] <= 2
+    verify(res.certificate)
+
+
 @pytest.mark.parametrize("text", ["∂ sum(log(X))/∂X = exp(log(X))", "(1/2) (2 A) = 2 A"])
 def test_their_wrong_versions_are_refuted(text):
     assert prove_theorem(parse_text(text).theorems[0]).status == "refuted"

@@ -222,11 +222,14 @@ class OutOfTime(Exception):
     pass
 
 
-def matches(eg: EGraph, rw: Rewrite, limit: int, deadline: float | None = None):
-    """All matches of a rewrite, at most `limit` (None: more than the limit)."""
+def matches(eg: EGraph, rw: Rewrite, limit: int, deadline: float | None = None, since: int = 0):
+    """All matches of a rewrite, at most `limit` (None: more than the limit); with `since`,
+    only in classes made after the e-graph had that many ids."""
     import time
     found = []
     candidates = list(eg.classes) if rw.lhs.op == S.SYM else eg.classes_with(rw.lhs.op)
+    if since:
+        candidates = [c for c in candidates if c >= since]
     for n, cid in enumerate(candidates):
         if deadline is not None and n % 64 == 0 and time.perf_counter() > deadline:
             raise OutOfTime()

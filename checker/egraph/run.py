@@ -13,7 +13,11 @@ import time
 from dataclasses import dataclass, field
 
 from .egraph import EGraph
+from .pattern import Terms
 from .rewrite import Facts, OutOfTime, Rewrite, apply_prepared, matches, prepare
+
+#: how many times in a row a law applied to part of a sum is applied again to what it made
+MAX_CHAIN = 32
 
 
 @dataclass
@@ -54,6 +58,30 @@ def run(eg: EGraph, rewrites: list[Rewrite], goals: list[tuple[int, int]], facts
     def report(stop: str, it: int) -> RunReport:
         return RunReport(stop, it, eg.n_nodes, eg.n_classes, time.perf_counter() - t0, applied)
 
+    def apply_batch(rw: Rewrite, found) -> tuple[str | None, bool]:
+        """Prepare every match on the rebuilt graph, then apply them all; a limit hit (or
+        None) and whether anything merged."""
+        made = False
+        ready = []
+        for n, (cid, sub, window) in enumerate(found):
+            if n % 32 == 0 and time.perf_counter() - t0 > limits.seconds:
+                eg.rebuild()
+                return "time limit", made
+            p = prepare(eg, rw, cid, sub, window, facts)
+            if p is not None:
+                ready.append(p)
+        for n, p in enumerate(ready):
+            if n % 32 == 0 and time.perf_counter() - t0 > limits.seconds:
+                eg.rebuild()
+                return "time limit", made
+            if apply_prepared(eg, p):
+                applied[rw.label] = applied.get(rw.label, 0) + 1
+                made = True
+            if eg.n_nodes > limits.nodes:
+                eg.rebuild()
+                return "node limit", made
+        return None, made
+
     eg.rebuild()
     for it in range(1, limits.iterations + 1):
         if done():
@@ -75,24 +103,25 @@ def run(eg: EGraph, rewrites: list[Rewrite], goals: list[tuple[int, int]], facts
                 allowance[key] = limit * 2
                 changed = True  # something was left undone
                 continue
-            ready = []
-            for n, (cid, sub, window) in enumerate(found):
-                if n % 32 == 0 and time.perf_counter() - t0 > limits.seconds:
+            for _ in range(MAX_CHAIN):
+                mark = len(eg.uf)
+                stop, made = apply_batch(rw, found)
+                changed |= made
+                if stop:
+                    return report(stop, it)
+                # a law applied to part of a sum (`⟨A + B, C⟩` with B = the other terms) is
+                # applied again at once to what it made, so an n-term sum is taken apart in
+                # one iteration instead of n
+                if not made or not any(isinstance(b, Terms) for _, sub, _ in found for b in sub.values()):
+                    break
+                eg.rebuild()
+                try:
+                    found = matches(eg, rw, limit, t0 + limits.seconds, since=mark)
+                except OutOfTime:
                     eg.rebuild()
                     return report("time limit", it)
-                p = prepare(eg, rw, cid, sub, window, facts)
-                if p is not None:
-                    ready.append(p)
-            for n, p in enumerate(ready):
-                if n % 32 == 0 and time.perf_counter() - t0 > limits.seconds:
-                    eg.rebuild()
-                    return report("time limit", it)
-                if apply_prepared(eg, p):
-                    applied[key] = applied.get(key, 0) + 1
-                    changed = True
-                if eg.n_nodes > limits.nodes:
-                    eg.rebuild()
-                    return report("node limit", it)
+                if not found:
+                    break
             eg.rebuild()
             if done():              # met halfway through an iteration: stop there
                 return report("goal", it)
