@@ -131,9 +131,9 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
     """The simplest G found with d f = ⟨G, dX⟩ (only X varying), or None.
 
     Works d f inward first (as `differentiate` does), then saturates the result iteration
-    by iteration, reading among the forms of its class the inner products with dX; once
-    there are some, one more iteration (at most doubling the graph) simplifies them, and the
-    cheapest term of their other side is the gradient. The caller proves it."""
+    by iteration until the forms of its class include inner products with dX; the cheapest
+    term of their other side is the gradient. (One more iteration to simplify it took 2–4
+    times as long and gave the same gradients on the corpus.) The caller proves it."""
     rewrites = rewrites_for(rule_files)
     start = S.Expr(S.D, (f,))
     pre = differentiate(start, differential_rewrites(rewrites), typed.symbols,
@@ -156,17 +156,11 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
                         out.append(g)
         return out
 
-    found_at = None
-    for it in range(limits.iterations):
-        if candidates() and found_at is None:
-            found_at = it
-        if found_at is not None and it >= found_at + SIMPLIFY_ITERATIONS:
-            break
+    for _ in range(limits.iterations):
         left = deadline - time.perf_counter()
-        if left <= 0:
+        if candidates() or left <= 0:
             break
-        nodes = limits.nodes if found_at is None else min(limits.nodes, 2 * eg.n_nodes)
-        report = run(eg, rewrites, [], facts, replace(limits, iterations=1, seconds=left, nodes=nodes))
+        report = run(eg, rewrites, [], facts, replace(limits, iterations=1, seconds=left))
         if report.stop in ("saturated", "node limit", "time limit"):
             break
     found = candidates()
@@ -181,10 +175,6 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
     except IllTyped:
         pass
     return best
-
-
-#: iterations run after a gradient first shows up, to simplify it
-SIMPLIFY_ITERATIONS = 1
 
 
 def _term_cost(t: S.Expr) -> tuple[int, int]:

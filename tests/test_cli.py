@@ -119,7 +119,7 @@ def test_grad_derives_proves_and_checks(capsys):
 
 @pytest.mark.parametrize("f, wrt, gradient", [
     ("‖A x − b‖²", "x", "2 Aᵀ (A x − b)"),                                   # least squares
-    ("‖A x − b‖² + λ ‖x‖²", "x", "2 λ x + 2 Aᵀ (A x − b)"),                   # ridge
+    ("‖A x − b‖² + λ ‖x‖²", "x", "2 Aᵀ (A x − b) + 2 λ x"),                   # ridge
     ("‖tanh(W x) − y‖²", "W", "2 ((tanh(W x) − y) ∘ (𝟏 − tanh(W x) ∘ tanh(W x))) xᵀ"),   # a tanh layer
     ("log(det(X))", "X", "X⁻ᵀ"),                                              # Cookbook eq. 57
     ("‖X‖_F", "X", "‖X‖_F⁻¹ X"),
