@@ -132,8 +132,9 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
 
     Works d f inward first (as `differentiate` does), then saturates the result iteration
     by iteration until the forms of its class include inner products with dX; the cheapest
-    term of their other side is the gradient. (One more iteration to simplify it took 2–4
-    times as long and gave the same gradients on the corpus.) The caller proves it."""
+    term of their other side is the gradient. Only if that still transposes a compound
+    term (`X⁻ᵀ (−X⁻¹ A)ᵀ`) does one more iteration, at most doubling the graph, look for a
+    tidier form: always doing it took 2–4 times as long. The caller proves it."""
     rewrites = rewrites_for(rule_files)
     start = S.Expr(S.D, (f,))
     pre = differentiate(start, differential_rewrites(rewrites), typed.symbols,
@@ -166,8 +167,12 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
     found = candidates()
     if not found:
         return None
-    ex = Extractor(eg)
-    best = min((ex.term(g) for g in found), key=lambda t: (_term_cost(t), repr(t)))
+    best = _cheapest(eg, found)
+    left = deadline - time.perf_counter()
+    if left > 0 and any(n.op == S.T and n.args[0].op not in (S.SYM, S.INV) for n in best.walk()):
+        run(eg, rewrites, [], facts, replace(limits, iterations=1, seconds=left,
+                                             nodes=min(limits.nodes, 2 * eg.n_nodes)))
+        best = _cheapest(eg, candidates())
     tidy = S.numbers_first(best)
     try:
         if checked_shape(tidy, typed.symbols) == checked_shape(best, typed.symbols):
@@ -177,7 +182,14 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
     return best
 
 
+def _cheapest(eg: EGraph, classes: list[int]) -> S.Expr:
+    ex = Extractor(eg)
+    return min((ex.term(g) for g in classes), key=lambda t: (_term_cost(t), repr(t)))
+
+
 def _term_cost(t: S.Expr) -> tuple[int, int]:
-    """Size, then transposes and inverses (the extractor's order, on a term)."""
+    """Size, then transposes and inverses: the extractor's order, on a term (`bᵀ` and `X⁻ᵀ`
+    count as one symbol)."""
     nodes = list(t.walk())
-    return (len(nodes), sum(1 for n in nodes if n.op in (S.T, S.INV)))
+    atomic = sum(1 for n in nodes if n.op == S.T and len(list(n.args[0].walk())) <= 2)
+    return (len(nodes) - atomic, sum(1 for n in nodes if n.op in (S.T, S.INV)))

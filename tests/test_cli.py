@@ -125,6 +125,7 @@ def test_grad_derives_proves_and_checks(capsys):
     ("‖X‖_F", "X", "‖X‖_F⁻¹ X"),
     ("aᵀ X⁻¹ b", "X", "−X⁻ᵀ a bᵀ X⁻ᵀ"),                                     # Cookbook eq. 61
     ("tr(A X B)", "X", "Aᵀ Bᵀ"),                                              # Cookbook eq. 102
+    ("tr(A X⁻¹ B)", "X", "−X⁻ᵀ Aᵀ Bᵀ X⁻ᵀ"),                                   # Cookbook eq. 63
     ("sum(log(𝟏 + exp(−y ∘ (X w))))", "w", "Xᵀ (−y ∘ sigmoid(−y ∘ X w))"),  # logistic regression
 ])
 def test_grad_of_what_people_differentiate(capsys, f, wrt, gradient):
