@@ -484,11 +484,25 @@ def parse_text(text: str, filename: str = "<input>", decls: Declarations | None 
         elif kind == "use":
             doc.uses.append(Use(result[1], first, filename))
             target = (base / result[1]).resolve()
+            shipped = _shipped_rule_file(result[1])
+            if not target.is_file() and shipped is not None:
+                target = shipped   # `use "rules/extra/vec.rules"` from anywhere: the installed one
             if not target.is_file():
-                raise line.error(f"no rule file {result[1]} (looked for {target})", 0, len(logical))
+                also = " and among matproof's own rule files" if Path(result[1]).parts[:1] == ("rules",) else ""
+                raise line.error(f"no rule file {result[1]} (looked for {target}{also})", 0, len(logical))
             uses.append(str(target))
     doc.decls = current
     return doc
+
+
+def _shipped_rule_file(path: str) -> Path | None:
+    """For `rules/…`, the rule file of that name that ships with matproof, if there is one."""
+    parts = Path(path).parts
+    if len(parts) < 2 or parts[0] != "rules":
+        return None
+    from .resources import rules_dir
+    candidate = rules_dir().joinpath(*parts[1:])
+    return candidate if candidate.is_file() else None
 
 
 def parse_expr(text: str, declared: set[str] | frozenset[str] = frozenset()) -> S.Expr:

@@ -170,6 +170,13 @@ def test_use_of_a_missing_rule_file_is_an_error():
     assert info.value.message.startswith("no rule file no/such.rules")
 
 
+def test_use_of_a_shipped_rule_file_works_from_anywhere(tmp_path):
+    from checker.resources import rules_dir
+    doc = parse_text('use "rules/extra/vec.rules"\ntheorem t: ⟨A, B⟩ = vec(A)ᵀ vec(B)',
+                     str(tmp_path / "t.thm"))
+    assert doc.theorems[0].uses == (str(rules_dir() / "extra" / "vec.rules"),)
+
+
 def test_rule_arrows_in_three_notations():
     for text in ["rule r: A -> B", "rule r: A → B", r"rule r: A \to B", r"rule r: A \rightarrow B"]:
         (r,) = parse_text(text).rules
