@@ -488,8 +488,9 @@ def parse_text(text: str, filename: str = "<input>", decls: Declarations | None 
             if not target.is_file() and shipped is not None:
                 target = shipped   # `use "rules/extra/vec.rules"` from anywhere: the installed one
             if not target.is_file():
-                also = " and among matproof's own rule files" if Path(result[1]).parts[:1] == ("rules",) else ""
-                raise line.error(f"no rule file {result[1]} (looked for {target}{also})", 0, len(logical))
+                also = " and among matproof's own" if Path(result[1]).parts[:1] == ("rules",) else ""
+                raise line.error(f"no rule file {result[1]} (looked for {target}{also})",
+                                 0, len(logical))
             uses.append(str(target))
     doc.decls = current
     return doc
