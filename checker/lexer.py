@@ -104,6 +104,13 @@ NAME_RE = re.compile(r"[^\s:]+")
 WORD_RE = re.compile(r"[A-Za-z]+")
 
 
+
+#: what to write instead of LaTeX commands people paste that the language does not have
+LATEX_HINTS = {
+    "sum": "write sum(E) for the sum of all entries of E (there is no Σ with limits)",
+    "prod": "the language has no product over an index; write the factors out",
+}
+
 class Lexer:
     """Tokenizes one logical line.
 
@@ -511,7 +518,7 @@ class Lexer:
         if name in SIMPLE_COMMANDS:
             self.emit(SIMPLE_COMMANDS[name], "\\" + name, start)
             return
-        self.fail(f"unknown LaTeX command '\\{name}'", start, k)
+        self.fail(f"unknown LaTeX command '\\{name}'", start, k, LATEX_HINTS.get(name))
 
     def function(self, word: str, start: int) -> None:
         nxt = self.next_significant(self.i)

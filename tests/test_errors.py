@@ -54,6 +54,11 @@ def test_unknown_latex_command():
     assert (e.column, e.end_column) == (1, 5)
 
 
+def test_a_pasted_sum_sign_has_a_hint():
+    e = error_of(r"\sum(\exp(X)) = 1")
+    assert "\\sum" in e.message and "sum(E)" in e.hint
+
+
 def test_bad_superscript_has_a_hint():
     e = error_of("X^Q = X")
     assert "superscript" in e.message and "^{-1}" in e.hint
