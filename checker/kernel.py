@@ -378,6 +378,10 @@ def verify(cert: dict) -> None:
     derivative, gradient = (lhs, rhs) if grad["side"] == 0 else (rhs, lhs)
     if derivative.op != S.GRAD or derivative.args[1].op != S.SYM:
         raise KernelError("a gradient certificate for a link that is not ∂f/∂X = G")
+    if any(n.op in (S.D, S.GRAD) for side in (derivative.args[0], gradient) for n in side.walk()):
+        # dY in f or G is a direction of the theorem; with only X varying it would become 0
+        raise KernelError("∂f/∂X = G is identified through d f = ⟨G, dX⟩ only where f and G "
+                          "hold no differentials")
     f, x = derivative.args
     if shape_of(f, typed.symbols) != (1, 1):
         raise KernelError("∂f/∂X is identified through d f = ⟨G, dX⟩ only for a scalar f")

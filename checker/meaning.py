@@ -23,3 +23,9 @@ def varying_symbols(exprs: list[S.Expr], symbols) -> set[str]:
 def is_constant(e: S.Expr, varying: set[str]) -> bool:
     """Does not depend on the varying symbols (and holds no differential)."""
     return not any((n.op == S.SYM and n.attr in varying) or n.op == S.D for n in e.walk())
+
+
+def has_differential(e: S.Expr) -> bool:
+    """Whether e holds a differential or a derivative: a direction or a rate of the theorem,
+    which holding all but one symbol constant would change."""
+    return any(n.op in (S.D, S.GRAD) for n in e.walk())

@@ -16,7 +16,7 @@ from .egraph import EGraph, Extractor
 from .egraph.explain import ExplainError, Step, cut_loops, explain
 from .egraph.rewrite import Facts
 from .egraph.run import Limits, RunReport, run
-from .meaning import varying_symbols
+from .meaning import has_differential, varying_symbols
 from .kernel import FORMAT, NORMAL_FORM, KernelError, check_steps, encode, nf
 from .printing import to_ascii
 from .differentiate import differential_rewrites, differentiate
@@ -70,7 +70,10 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
     gradient = None
     varying = varying_symbols(typed.exprs, typed.symbols)
     for side, (this, other) in enumerate(((lhs, rhs), (rhs, lhs))):
-        if this.op == S.GRAD and other.op != S.GRAD and this.args[1].op == S.SYM:
+        if this.op == S.GRAD and other.op != S.GRAD and this.args[1].op == S.SYM \
+                and not has_differential(this.args[0]) and not has_differential(other):
+            # (a differential in f or G is a direction of the theorem, which holding all but
+            # X constant would wrongly make 0)
             # ∂f/∂X = G  ⇔  d f = ⟨G, dX⟩ with only X varying
             f, x = this.args
             gradient = {"wrt": x.attr, "side": side}

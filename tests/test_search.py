@@ -255,6 +255,19 @@ def test_gradient_identification_is_only_for_scalar_functions():
         verify(bad)
 
 
+def test_no_gradient_is_identified_where_a_differential_stands_beside_it():
+    """In `∂tr(I⁻¹)/∂X = db bᵀ`, b varies (its differential is named): the right side is not
+    0, although with only X varying db would be. Found by fuzzing: the search used to prove it."""
+    res = prove_theorem(parse_text("d(tr(I^-1))/dX = db b'").theorems[0])
+    assert res.status == "refuted", res.reason
+    cert = _cert("∂ tr(A X)/∂X = Aᵀ")
+    bad = copy.deepcopy(cert)
+    bad["theorem"]["text"] = bad["theorem"]["text"].replace("= A'", "= A' + 0 db b'")
+    assert bad["theorem"]["text"] != cert["theorem"]["text"]
+    with pytest.raises(KernelError, match="no differentials"):
+        verify(bad)
+
+
 def test_only_the_variable_varies_in_a_gradient():
     # with A varying too, d tr(A X) would have a dA term; the kernel's constant(…) must hold
     cert = _cert("∂ tr(A X)/∂X = Aᵀ")
