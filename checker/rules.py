@@ -41,12 +41,12 @@ def rewrites_for(paths: list[Path]) -> list[Rewrite]:
     return list(_rewrites(tuple((str(p), file_hash(p)) for p in paths)))
 
 
-@functools.lru_cache(maxsize=8)
-def _rewrites(files: tuple[tuple[str, str], ...]) -> tuple[Rewrite, ...]:
+@functools.lru_cache(maxsize=16)
+def _rewrites(files: tuple[tuple[str, str], ...], both_ways: bool = False) -> tuple[Rewrite, ...]:
     rules: list[Rule] = []
     for path, sha in files:
         rules.extend(_load(path, sha))
-    return tuple(to_rewrites(rules))
+    return tuple(to_rewrites(rules, both_ways))
 
 
 def to_rewrites(rules: list[Rule], both_ways: bool = False) -> list[Rewrite]:
@@ -70,15 +70,8 @@ def rewrites_both_ways(paths: list[Path]) -> list[Rewrite]:
     """Every rule of these files in each direction it can be applied, for shortening proofs;
     but not a direction whose left side is a lone variable (`A -> (Aᵀ)ᵀ`): it applies to
     every subterm, and measured on the corpus it shortened no proof."""
-    return list(_both_ways(tuple((str(p), file_hash(p)) for p in paths)))
-
-
-@functools.lru_cache(maxsize=8)
-def _both_ways(files: tuple[tuple[str, str], ...]) -> tuple[Rewrite, ...]:
-    rules: list[Rule] = []
-    for path, sha in files:
-        rules.extend(_load(path, sha))
-    return tuple(rw for rw in to_rewrites(rules, both_ways=True) if rw.lhs.op != S.SYM)
+    files = tuple((str(p), file_hash(p)) for p in paths)
+    return [rw for rw in _rewrites(files, both_ways=True) if rw.lhs.op != S.SYM]
 
 
 def rule_file_records(paths: list[Path]) -> list[dict]:
