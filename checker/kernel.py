@@ -178,14 +178,6 @@ def _at(e: S.Expr, path) -> S.Expr:
     return e
 
 
-def _put(e: S.Expr, path, x: S.Expr) -> S.Expr:
-    if not path:
-        return x
-    args = list(e.args)
-    args[path[0]] = _put(args[path[0]], path[1:], x)
-    return S.Expr(e.op, tuple(args), e.attr)
-
-
 def _well_typed(terms: list[S.Expr], shape, symbols) -> bool:
     """Every term fits together at every node and has `shape`."""
     try:
@@ -342,7 +334,7 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
             if window is not None:
                 s, e = window
                 new = S.Expr(S.MUL, site.args[:s] + (new,) + site.args[e:])
-            result = _put(before, st["path"], new)
+            result = S.replace_at(before, st["path"], new)
             if nf(result, typed.symbols) != nf(after, typed.symbols):
                 raise KernelError(f"applying {rule.name} does not give the step's result", n)
             current = nf(after, typed.symbols)

@@ -29,14 +29,6 @@ SHORT = 3
 BUDGET = 0.5
 
 
-def _put(e: S.Expr, path: tuple[int, ...], x: S.Expr) -> S.Expr:
-    if not path:
-        return x
-    args = list(e.args)
-    args[path[0]] = _put(args[path[0]], path[1:], x)
-    return S.Expr(e.op, tuple(args), e.attr)
-
-
 def _positions(e: S.Expr, path: tuple[int, ...] = ()) -> Iterator[tuple[tuple[int, ...], S.Expr]]:
     yield path, e
     for i, a in enumerate(e.args):
@@ -63,7 +55,7 @@ def successors(term: S.Expr, rewrites: list[Rewrite], symbols: dict,
             rs = p.step
             back = "<-" if rs.direction == "->" else "->"
             for path in where.get(eg.find(cid), ()):
-                before, after = _put(term, path, rs.before), _put(term, path, rs.after)
+                before, after = S.replace_at(term, path, rs.before), S.replace_at(term, path, rs.after)
                 yield (Step(rs.rule, rs.direction, rs.subst, before, after, path, rs.window_before),
                        Step(rs.rule, back, rs.subst, after, before, path, rs.window_after))
 

@@ -253,3 +253,13 @@ def numbers_first(e: Expr) -> Expr:
         args = out.args
         out = Expr(MUL, tuple(a for a in args if a.op == NUM) + tuple(a for a in args if a.op != NUM))
     return out
+
+
+def replace_at(e: Expr, path: tuple[int, ...] | list[int], x: Expr) -> Expr:
+    """`e` with the subterm at `path` (child indexes) replaced by `x`, nothing re-canonicalized."""
+    if not path:
+        return x
+    args = list(e.args)
+    args[path[0]] = replace_at(args[path[0]], path[1:], x)
+    return Expr(e.op, tuple(args), e.attr)
+
