@@ -156,17 +156,22 @@ class _Inference:
             self.u.unify_shapes(a, b)
         except Mismatch as m:
             text = message() if callable(message) else message
-            detail = f"{dim_text(self._namer.final(m.a))} ≠ {dim_text(self._namer.final(m.b))}"
-            if hint is None and (isinstance(m.a, Prod) or isinstance(m.b, Prod)):
-                hint = _PRODUCT_HINT
-            self.fail(f"{text}: {detail}", e, hint)
+            self.fail(f"{text}: {self.unequal(m)}", e, hint or self.product_hint(m))
+
+    def unequal(self, m: Mismatch) -> str:
+        """`n ≠ m`, `p·q ≠ k·r`: the two dimensions that would not unify, by their names."""
+        return f"{dim_text(self._namer.final(m.a))} ≠ {dim_text(self._namer.final(m.b))}"
+
+    @staticmethod
+    def product_hint(m: Mismatch) -> str | None:
+        return _PRODUCT_HINT if isinstance(m.a, Prod) or isinstance(m.b, Prod) else None
 
     def square(self, s: Shape, e: S.Expr, what: str) -> None:
         try:
             self.u.unify(s[0], s[1])
         except Mismatch as m:
             self.fail(f"{what} needs a square matrix; {self.print(e)} is {self.show(s)}", e,
-                      _PRODUCT_HINT if isinstance(m.a, Prod) or isinstance(m.b, Prod) else None)
+                      self.product_hint(m))
 
     # -- the walk ------------------------------------------------------------------
     def infer(self, e: S.Expr) -> tuple[S.Expr, Shape]:
@@ -224,10 +229,8 @@ class _Inference:
                     if self.force_scalar(s):
                         continue
                     self.fail(f"cannot multiply {self.print(left)} ({self.show(acc_now)}) by "
-                              f"{self.print(right)} ({self.show(s)}): "
-                              f"{dim_text(self._namer.final(m.a))} ≠ "
-                              f"{dim_text(self._namer.final(m.b))}", right, _PRODUCT_HINT
-                              if isinstance(m.a, Prod) or isinstance(m.b, Prod) else None)
+                              f"{self.print(right)} ({self.show(s)}): {self.unequal(m)}", right,
+                              self.product_hint(m))
                 acc = (acc[0], s[1])
             return acc
         x = e.args[0] if e.args else None
