@@ -186,13 +186,7 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
 
 
 def _cheapest(eg: EGraph, classes: list[int]) -> S.Expr:
+    """The cheapest term of these classes, by the extractor's own cost."""
     ex = Extractor(eg)
-    return min((ex.term(g) for g in classes), key=lambda t: (_term_cost(t), repr(t)))
-
-
-def _term_cost(t: S.Expr) -> tuple[int, int]:
-    """Size, then transposes and inverses: the extractor's order, on a term (`bᵀ` and `X⁻ᵀ`
-    count as one symbol)."""
-    nodes = list(t.walk())
-    atomic = sum(1 for n in nodes if n.op == S.T and len(list(n.args[0].walk())) <= 2)
-    return (len(nodes) - atomic, sum(1 for n in nodes if n.op in (S.T, S.INV)))
+    best = min(classes, key=lambda g: (ex.cost(g), repr(ex.term(g))))
+    return ex.term(best)
