@@ -79,6 +79,7 @@ class EGraph:
         self.term_class: dict[S.Expr, int] = {}    # … and its class
         self.shape_cache: dict = {}                 # checked shapes of terms (see typecheck)
         self.flattened: set[tuple] = set()          # (node, child, inner node) already flattened
+        self.folded: set[int] = set()               # forest vertices whose numbers were folded
         self.forest = nx.Graph()
         # every rule application, merging or not: shortest paths here give shorter proofs
         self.shortcuts = nx.Graph()
@@ -332,8 +333,9 @@ class EGraph:
         normal form gathers them too, so the union needs no rule). Returns the unions made."""
         made = 0
         for node, nid in list(self.node_nid.items()):
-            if node[0] != S.MUL:
+            if node[0] != S.MUL or nid in self.folded:
                 continue
+            self.folded.add(nid)   # a vertex's term never changes: fold it once
             term = self.nid_term[nid]
             nums = [a.attr for a in term.args if a.op == S.NUM]
             if len(nums) < 2:
