@@ -193,13 +193,7 @@ def _match_seq(eg: EGraph, pats, kids, sub: Subst, keys=None) -> Iterator[Subst]
     if len(pats) == 2 and p.op == S.SYM and rest[0].op == S.SYM and len(kids) >= 2:
         # the common `A B`: every split of the run, without the general recursion
         a, b = p.attr, rest[0].attr
-        cuts = range(1, len(kids))
-        bound = sub.get(b, sub.get(a))
-        if bound is not None and not isinstance(bound, S.Expr):   # one side known: one cut
-            size = len(bound) if isinstance(bound, tuple) else 1
-            cut = len(kids) - size if b in sub else size
-            cuts = range(cut, cut + 1) if 0 < cut < len(kids) else range(0)
-        for cut in cuts:
+        for cut in range(1, len(kids)):
             left = kids[0] if cut == 1 else tuple(kids[:cut])
             right = kids[cut] if cut == len(kids) - 1 else tuple(kids[cut:])
             s = _bind(eg, sub, a, left)
