@@ -7,6 +7,8 @@ located message; no traceback ever reaches the terminal.
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 from pathlib import Path
 
@@ -17,18 +19,42 @@ FORMATS = ("unicode", "ascii", "latex", "json")
 
 
 def _read_input(arg: str) -> tuple[str, str]:
-    """(text, filename): a path to an existing file, or the text itself."""
+    """(text, filename): the contents of an existing file, or the argument itself."""
     p = Path(arg)
-    looks_like_file = arg.endswith((".thm", ".rules")) or ("\n" not in arg and len(arg) < 4096
-                                                            and p.is_file())
-    if looks_like_file:
+    try:
+        is_file = "\n" not in arg and "\0" not in arg and p.is_file()
+    except (OSError, ValueError):         # a name too long to be a path is an identity
+        is_file = False
+    if is_file:
         try:
             return p.read_text(encoding="utf-8"), str(p)
-        except FileNotFoundError:
-            raise MatproofError(f"no such file: {arg}", filename=arg) from None
         except (OSError, UnicodeDecodeError) as e:
-            raise MatproofError(f"cannot read {arg}: {e}", filename=arg) from None
+            raise MatproofError(f"cannot read {arg}: {getattr(e, 'strerror', None) or e}",
+                                filename=arg) from None
+    if arg.endswith((".thm", ".rules")) and "=" not in arg and "->" not in arg:
+        raise MatproofError(f"no such file: {arg}", filename=arg)
     return arg, "<input>"
+
+
+def _check_output(path: str | None, option: str) -> None:
+    """Refuse an output path that cannot be written before any work is done."""
+    if not path:
+        return
+    p = Path(path)
+    parent = p.parent if str(p.parent) else Path(".")
+    if p.is_dir():
+        raise MatproofError(f"{option} {path}: is a folder, not a file", filename=path)
+    if not parent.is_dir():
+        raise MatproofError(f"{option} {path}: the folder {parent} does not exist", filename=path)
+    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise MatproofError(f"{option} {path}: not writable", filename=path)
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise MatproofError(f"cannot write {path}: {e.strerror or e}", filename=path) from None
 
 
 def _lets(items: list[str]):
@@ -88,6 +114,8 @@ def cmd_prove(args) -> int:
     from .pipeline import EXIT, prove_text
     from .report import render_result
     text, filename = _read_input(args.input)
+    _check_output(args.certificate, "--certificate")
+    _check_output(args.graph, "--graph")
     fmt = _fmt(args)
     results = prove_text(text, filename=filename, decls=_lets(args.let), seed=args.seed,
                          draws=args.draws, printer="unicode" if fmt == "json" else fmt, limits=_limits(args))
@@ -104,10 +132,14 @@ def cmd_prove(args) -> int:
         else:
             raise MatproofError("no proof to draw", hint="--egraph draws the e-graph of a search that failed")
     if args.certificate:
-        certs = [r.certificate for r in results if r.certificate is not None]
+        from .certificate import write
+        certs = [c for r in results for c in r.certificates]
         if certs:
-            Path(args.certificate).write_text(dumps(certs[0] if len(certs) == 1 else {"certificates": certs}),
-                                              encoding="utf-8")
+            try:
+                write(args.certificate, certs)
+            except OSError as e:
+                raise MatproofError(f"cannot write {args.certificate}: {e.strerror or e}",
+                                    filename=args.certificate) from None
     if not results:
         raise MatproofError("no theorem to prove in the input", filename=filename,
                             hint="write an identity such as 'tr(A B) = tr(B A)'")
@@ -128,45 +160,69 @@ def cmd_prove(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    import json
-
-    from .kernel import KernelError, verify
+    """Replay each certificate of a file with the kernel, relying only on the rule files
+    matproof ships and those named by --trust-rules (linted numerically first)."""
+    from . import certificate
+    from .kernel import KernelError, file_hash
     try:
-        data = json.loads(Path(args.input).read_text(encoding="utf-8"))
+        certs = certificate.read(args.input)
     except FileNotFoundError:
         raise MatproofError(f"no such file: {args.input}", filename=args.input) from None
     except (OSError, ValueError) as e:
         raise MatproofError(f"cannot read {args.input} as JSON: {e}", filename=args.input) from None
-    certs = data.get("certificates", [data]) if isinstance(data, dict) else []
+    except KernelError as e:
+        raise MatproofError(f"{args.input}: {e}", filename=args.input) from None
     if not certs:
         raise MatproofError(f"{args.input} holds no certificate", filename=args.input)
+    trusted = [Path(p) for p in args.trust_rules or []]
+    try:
+        certificate.lint_unsound(trusted)
+    except KernelError as e:
+        print(f"✗ {e}; no certificate relying on it is accepted", file=sys.stderr)
+        return 1
+    allowed = certificate.shipped_rule_files() + trusted
+    relied: dict[Path, str] = {}
     for k, cert in enumerate(certs, 1):
         try:
-            verify(cert)
+            _, paths = certificate.check(cert, allowed)
         except KernelError as e:
             print(f"✗ certificate {k} rejected: {e}", file=sys.stderr)
+            if isinstance(e, certificate.UntrustedRules):
+                print("  hint: a rule file matproof does not ship is relied on only when named: "
+                      "--trust-rules FILE (it is linted for soundness first)", file=sys.stderr)
             return 1
-        except (KeyError, TypeError, AttributeError) as e:
+        except (KeyError, TypeError, AttributeError, ValueError) as e:
             print(f"✗ certificate {k} rejected: malformed ({type(e).__name__}: {e})", file=sys.stderr)
             return 1
+        relied.update((p, file_hash(p)) for p in paths)
         print(f"✓ certificate {k} accepted: {len(cert['steps'])} steps")
+    print("relied on the rule files:")
+    for p, sha in relied.items():
+        print(f"  {p}  sha256 {sha}")
     return 0
 
 
 def cmd_check(args) -> int:
     """Every theorem of the files against its `expect`; exit 0 only if all match."""
-    from .check import collect, junit, run_all, shard
+    from .check import collect, junit, run_all, shard, worker_count
     from .printing import dumps
-    if args.shard and not _valid_shard(args.shard):
-        raise MatproofError(f"--shard takes K/N with 1 ≤ K ≤ N, not {args.shard!r}")
+    _check_output(args.junit, "--junit")
     files, jobs = collect(args.paths)            # bad input stops here, with exit 2
+    if not jobs:
+        where = ", ".join(args.paths)
+        raise MatproofError(f"no theorem to check in {where}", filename="matproof check",
+                            hint="a .thm file holds lines such as 'theorem t: tr(A B) = tr(B A)'; "
+                                 "a folder is searched for .thm files")
     jobs = shard(jobs, args.shard)
+    workers = worker_count(args.jobs, len(jobs))
     cache = None if args.no_cache else args.cache
     fmt = _fmt(args)
     bar = sys.stderr.isatty() and fmt != "json"      # a progress bar on a terminal only
     results = []
-    for r in run_all(jobs, args.jobs, args.timeout, cache):
+    for r in run_all(jobs, workers, args.timeout, cache):
         results.append(r)
+        if r.get("warning"):
+            print(f"warning: {r['warning']}", file=sys.stderr)
         if fmt != "json":
             if bar:
                 print("\r\033[K", end="", file=sys.stderr)
@@ -176,6 +232,8 @@ def cmd_check(args) -> int:
             cached = ", from the cache" if r.get("cached") else ""
             print(f"{mark} {r['file']}:{r['line']} {r['name']}: {r['status']}{extra} "
                   f"[{r['seconds']:.2f}s{cached}]", flush=True)
+            if not ok and r.get("reason"):
+                print("  " + r["reason"].replace("\n", "\n  "), flush=True)
             if bar:
                 done = len(results) * 30 // max(1, len(jobs))
                 print(f"[{'#' * done}{'.' * (30 - done)}] {len(results)}/{len(jobs)}", end="",
@@ -184,7 +242,7 @@ def cmd_check(args) -> int:
         print("\r\033[K", end="", file=sys.stderr)
     bad = [r for r in results if r["status"] != r["expected"]]
     if args.junit:
-        Path(args.junit).write_text(junit(results), encoding="utf-8")
+        _write(args.junit, junit(results))
     if fmt == "json":
         print(dumps({"theorems": results, "passed": len(results) - len(bad), "failed": len(bad)}))
     else:
@@ -193,12 +251,34 @@ def cmd_check(args) -> int:
     return 1 if bad else 0
 
 
-def _valid_shard(spec: str) -> bool:
+def _positive_int(text: str) -> int:
     try:
-        k, n = (int(x) for x in spec.split("/"))
+        n = int(text)
     except ValueError:
-        return False
-    return 1 <= k <= n
+        raise argparse.ArgumentTypeError(f"a whole number is needed, not {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
+def _seconds(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a number of seconds is needed, not {text!r}") from None
+    if not math.isfinite(x) or x <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
+    return x
+
+
+def _shard(text: str) -> str:
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"takes K/N (e.g. 2/4), not {text!r}") from None
+    if not 1 <= k <= n:
+        raise argparse.ArgumentTypeError(f"takes K/N with 1 ≤ K ≤ N, not {text}")
+    return text
 
 
 def cmd_lint(args) -> int:
@@ -299,10 +379,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="IDENTITY|FILE")
     common(p)
     p.add_argument("--seed", type=int, default=0, help="seed of the random instances")
-    p.add_argument("--draws", type=int, default=6, help="random instances for the numeric test")
-    p.add_argument("--max-nodes", type=int, default=20_000, help="e-node limit of the search")
-    p.add_argument("--max-iterations", type=int, default=30, help="iteration limit of the search")
-    p.add_argument("--timeout", type=float, default=5.0, help="seconds of search per link")
+    p.add_argument("--draws", type=_positive_int, default=6, help="random instances for the numeric test")
+    p.add_argument("--max-nodes", type=_positive_int, default=20_000, help="e-node limit of the search")
+    p.add_argument("--max-iterations", type=_positive_int, default=30, help="iteration limit of the search")
+    p.add_argument("--timeout", type=_seconds, default=5.0, help="seconds of search per link")
     p.add_argument("--certificate", metavar="FILE", help="write the proof certificate (JSON) here")
     p.add_argument("--graph", metavar="FILE", help="draw the proof (.dot, or .svg with Graphviz)")
     p.add_argument("--egraph", action="store_true", help="with --graph: draw the e-graph instead")
@@ -312,9 +392,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--format", choices=FORMATS, default="unicode")
     p.add_argument("--json", action="store_true", help="short for --format json")
-    p.add_argument("--timeout", type=float, default=5.0, help="seconds of search per link")
-    p.add_argument("-j", "--jobs", type=int, default=1, help="worker processes")
-    p.add_argument("--shard", metavar="K/N", help="check only the K-th of N parts of the theorems")
+    p.add_argument("--timeout", type=_seconds, default=5.0, help="seconds of search per link")
+    p.add_argument("-j", "--jobs", type=_positive_int, default=1, help="worker processes")
+    p.add_argument("--shard", type=_shard, metavar="K/N", help="check only the K-th of N parts of the theorems")
     p.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
     p.add_argument("--cache", default=".matproof-cache", metavar="DIR",
                    help="where proofs are cached (default .matproof-cache)")
@@ -335,20 +415,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="FUNCTION")
     p.add_argument("--wrt", required=True, metavar="X", help="the variable")
     common(p)
-    p.add_argument("--max-nodes", type=int, default=20_000)
-    p.add_argument("--max-iterations", type=int, default=8)
-    p.add_argument("--timeout", type=float, default=5.0)
+    p.add_argument("--max-nodes", type=_positive_int, default=20_000)
+    p.add_argument("--max-iterations", type=_positive_int, default=8)
+    p.add_argument("--timeout", type=_seconds, default=5.0)
     p.set_defaults(run=cmd_grad)
 
     p = sub.add_parser("verify", help="replay a proof certificate with the kernel")
     p.add_argument("input", metavar="CERT.json")
+    p.add_argument("--trust-rules", nargs="+", metavar="FILE",
+                   help="rule files besides the shipped ones that a certificate may rely on "
+                        "(each is linted for soundness first)")
     p.set_defaults(run=cmd_verify)
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = build_parser()
-    args = ap.parse_args(argv)
+    try:
+        args = ap.parse_args(argv)
+    except SystemExit as e:          # --help, --version, or a usage error (status 2)
+        return e.code if isinstance(e.code, int) else 2
     if not getattr(args, "command", None):
         ap.print_help(sys.stderr)
         return 2

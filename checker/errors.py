@@ -17,6 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def visible(text: str) -> str:
+    """Control characters (a NUL byte in a file) as their one-column pictures (␀), so that
+    a message shows them and the caret still lines up."""
+    return "".join(chr(0x2400 + ord(c)) if ord(c) < 32 else "␡" if ord(c) == 127 else c
+                   for c in text)
+
+
 @dataclass
 class MatproofError(Exception):
     message: str
@@ -40,7 +47,7 @@ class MatproofError(Exception):
             where += f":{self.line}:{self.column}"
         out = [f"{where}: {self.kind}: {self.message}"]
         if self.source_line is not None and self.line:
-            text = self.source_line.rstrip("\n").expandtabs(1)
+            text = visible(self.source_line.rstrip("\n").expandtabs(1))
             out.append("  " + text)
             width = 1
             if self.end_column and self.end_column > self.column:

@@ -346,26 +346,46 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
         raise KernelError("the last step does not end at the right side")
 
 
-def verify(cert: dict) -> None:
-    """Check a whole certificate; raise KernelError with the faulty step if it fails."""
+def read_theorem(cert: dict):
+    """The theorem a certificate claims, re-parsed and re-typed from its own text."""
     from .parse import parse_text
     from .typecheck import type_theorem
-    if cert.get("format") != FORMAT or cert.get("normal_form") != NORMAL_FORM:
+    if not isinstance(cert, dict) or cert.get("format") != FORMAT or cert.get("normal_form") != NORMAL_FORM:
         raise KernelError("not a matproof certificate of a known format")
     doc = parse_text(cert["theorem"]["text"], cert["theorem"].get("file", "<certificate>"))
     matching = [t for t in doc.theorems if t.name == cert["theorem"]["name"]]
     if not matching:
         raise KernelError("the certificate's theorem is not in its text")
-    typed = type_theorem(matching[0])
+    return type_theorem(matching[0])
+
+
+def same_theorem(a, b) -> bool:
+    """Whether two typed theorems say the same thing: the same symbols with the same shapes
+    and properties, and sides equal modulo the normal form, in the same order."""
+    if len(a.exprs) != len(b.exprs):
+        return False
+    if {n: (i.shape, i.props) for n, i in a.symbols.items()} != \
+            {n: (i.shape, i.props) for n, i in b.symbols.items()}:
+        return False
+    return all(nf(x, a.symbols) == nf(y, b.symbols) for x, y in zip(a.exprs, b.exprs))
+
+
+def verify(cert: dict, rules: dict | None = None):
+    """Check a whole certificate; raise KernelError with the faulty step if it fails, else
+    return the theorem it proves (typed), so that a caller can compare it with its own.
+    `rules` (by name) replaces loading the files the certificate names, for a caller that
+    has decided which rule files it trusts."""
+    typed = read_theorem(cert)
     link = cert["theorem"].get("link", 0)
-    if not 0 <= link < len(typed.exprs) - 1:
+    if not isinstance(link, int) or not 0 <= link < len(typed.exprs) - 1:
         raise KernelError("the certificate's link is not in the chain")
-    rules = load_rules(cert["rule_files"])
+    if rules is None:
+        rules = load_rules(cert["rule_files"])
     lhs, rhs = typed.exprs[link], typed.exprs[link + 1]
     grad = cert.get("gradient")
     if grad is None:
         check_steps(lhs, rhs, cert["steps"], rules, typed, varying_symbols(typed.exprs, typed.symbols))
-        return
+        return typed
     # ∂f/∂X = G is proved as d f = ⟨G, dX⟩ with only X varying (the identification of §6)
     derivative, gradient = (lhs, rhs) if grad["side"] == 0 else (rhs, lhs)
     if derivative.op != S.GRAD or derivative.args[1].op != S.SYM:
@@ -379,3 +399,4 @@ def verify(cert: dict) -> None:
         raise KernelError("∂f/∂X is identified through d f = ⟨G, dX⟩ only for a scalar f")
     check_steps(S.Expr(S.D, (f,)), S.Expr(S.INNER, (gradient, S.Expr(S.D, (x,)))), cert["steps"], rules,
                 typed, {x.attr})
+    return typed

@@ -23,7 +23,7 @@ from typing import Callable
 
 from lark import Token
 
-from .errors import SyntaxProblem
+from .errors import SyntaxProblem, visible
 
 GREEK = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
@@ -368,7 +368,8 @@ class Lexer:
                 self.i += 1
                 self.emit(SINGLE[c], c, start)
             else:
-                self.fail(f"unexpected character '{c}'", start)
+                shown = f"'{c}'" if c.isprintable() else f"U+{ord(c):04X} ({visible(c)})"
+                self.fail(f"unexpected character {shown}", start)
 
     def norm_bar(self, start: int) -> None:
         prev = self.out[-1].type if self.out else None
@@ -585,12 +586,30 @@ class Lexer:
             else:
                 self.function(word, start)
             return
+        if word is None and self.statement != "rule":
+            self.refuse_unknown_function(start)
         c = s[start]
         self.i += 1
         if c == "d" and not (self.peek() != "" and self.peek() in DIGITS + "_"):
             self.differential_or_symbol(start, self.i)
             return
         self.symbol(c, start)
+
+    def refuse_unknown_function(self, start: int) -> None:
+        """`softmax(x)`, `relu(X)`: by §4 a product of one-letter symbols, which nobody means;
+        a run of three or more letters right before `(`, holding no reserved word or declared
+        name, is reported as the unknown function it was meant to be."""
+        if start > 0 and is_letter(self.s[start - 1]):
+            return                                  # not the start of the run
+        m = WORD_RE.match(self.s, start)
+        word = m.group(0) if m else ""
+        if len(word) < 3 or self.s[m.end():m.end() + 1] != "(" or \
+                any(r in word for r in RESERVED) or any(n in word for n in self.declared):
+            return
+        known = ", ".join(sorted(set(FUNCS.values()) | set(FUNCS2.values())))
+        self.fail(f"unknown function {word}", start, m.end(),
+                  hint=f"the functions are {known}; a product of one-letter symbols is written "
+                       f"with spaces ({' '.join(word)} (…))")
 
     def differential_or_symbol(self, start: int, after: int) -> None:
         """`d` before a symbol or a bracket is the differential; else the symbol d."""

@@ -9,6 +9,7 @@ parse tree into `Expr`s and statements.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from lark import Lark, Transformer, Token, v_args
@@ -450,6 +451,7 @@ def parse_text(text: str, filename: str = "<input>", decls: Declarations | None 
     doc = Document(filename=filename, lines=text.splitlines())
     current: Declarations = dict(decls or {})
     uses: list[str] = []
+    named: dict[str, int] = {}      # theorem names already used, and their lines
     base = Path(filename).parent if filename != "<input>" else Path.cwd()
     for first, logical, where, physical in logical_lines(text):
         if not logical.strip():
@@ -467,12 +469,22 @@ def parse_text(text: str, filename: str = "<input>", decls: Declarations | None 
             square_props = props & {"symmetric", "spd", "invertible", "orthogonal", "diagonal"}
             if square_props and shape != ("scalar",) and (len(shape) != 2 or shape[0] != shape[1]):
                 prop = sorted(square_props)[0]
-                raise line.error(f"a {prop} matrix must be square; "
-                                 f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} "
-                                 f"{'×'.join(str(d) for d in shape)}", 0, len(logical))
+                glued = [str(d) for d in shape if re.fullmatch(r"\w+x\w+", str(d))]
+                hint = (f"{glued[0]} reads as one dimension name; write "
+                        f"{glued[0].replace('x', '×', 1)} or {glued[0].replace('x', ' x ', 1)}"
+                        if len(shape) == 1 and glued else None)
+                what = "a vector of dimension " if len(shape) == 1 else ""
+                raise line.error(f"{'an' if prop[0] in 'aeiou' else 'a'} {prop} matrix must be square; "
+                                 f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} {what}"
+                                 f"{'×'.join(str(d) for d in shape)}", 0, len(logical), hint=hint)
             current = {**current, **_decl_from(names, shape, props, first)}
         elif kind == "theorem":
             _, name, chain, expect = result
+            if name is not None and name in named:
+                raise line.error(f"theorem {name} is named twice: on line {named[name]} and on "
+                                 f"line {first}", 0, len(logical),
+                                 hint="give each theorem its own name (CI reports are keyed by it)")
+            named.setdefault(name, first)
             sides = tuple(chain[1])
             cols = tuple(sp[1] if sp else 0 for sp in chain[2])
             doc.theorems.append(Theorem(name or f"line {first}", sides, expect, current, first,

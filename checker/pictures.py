@@ -89,7 +89,10 @@ def write(g: nx.DiGraph, path: str, title: str = "") -> None:
     dot = to_dot(g, title)
     p = Path(path)
     if p.suffix == ".dot":
-        p.write_text(dot, encoding="utf-8")
+        try:
+            p.write_text(dot, encoding="utf-8")
+        except OSError as e:
+            raise MatproofError(f"cannot write {path}: {e.strerror or e}", filename=path) from None
         return
     if p.suffix != ".svg":
         raise MatproofError(f"cannot draw {path}: write a .dot or .svg file")

@@ -35,7 +35,7 @@ class Result:
     sides_latex: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     proof: list[dict] | None = None
-    certificate: dict | None = None
+    certificates: list[dict] = field(default_factory=list)   # one per link, for proved theorems
     counterexample: Any = None           # numeric.test.Counterexample
     reason: str = ""
     error: MatproofError | None = None
@@ -63,6 +63,17 @@ class Result:
             out["closest"] = self.closest
         return out
 
+    @property
+    def certificate(self) -> dict | None:
+        """What the kernel replayed: the link's certificate, or a bundle for a chain (the
+        format `matproof verify` reads; see checker/certificate.py)."""
+        if not self.certificates:
+            return None
+        if len(self.certificates) == 1:
+            return self.certificates[0]
+        from .certificate import bundle
+        return bundle(self.certificates)
+
     def __str__(self) -> str:
         from .report import render_result
         return render_result(self, "unicode")
@@ -81,6 +92,8 @@ class Result:
 def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str = "unicode",
                   limits=None, search: bool = True, rule_files: list[Path] | None = None) -> Result:
     """Settle one theorem: numeric test, then proof search link by link, then the kernel."""
+    if draws < 1:
+        raise ValueError("draws must be at least 1: the numeric test guards every claim")
     t0 = time.perf_counter()
     show = PRINTERS[printer]
     res = Result(thm.name, thm.line, "unknown", thm.expect, filename=thm.filename)
@@ -111,11 +124,16 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
         else:
             res.reason = "the two sides differ on a random instance"
         quick = Limits(nodes=limits.nodes, iterations=limits.iterations, seconds=min(limits.seconds, 1.0))
-        if search and search_link(typed, k, thm.decls, rule_files, quick).proved:
-            # a proof of a refuted link would expose an unsound rule
+        found = search_link(typed, k, thm.decls, rule_files, quick) if search else None
+        if found is not None and found.proved:
+            # a kernel-checked proof of a refuted link: a rule it used is unsound
+            used = ", ".join(sorted({st.rule for st in found.steps}))
+            shipped = default_rule_files()
+            files = ", ".join(str(p) for p in rule_files if p not in shipped) or "the shipped rule files"
             res.status = "error"
-            res.reason = ("internal error: a kernel-checked proof and a counterexample disagree; "
-                          "a rule in use is unsound — please report this theorem")
+            res.reason = (f"the rule set is unsound: a kernel-checked proof and a counterexample "
+                          f"disagree; the proof used the rules {used} (rule files: {files}); "
+                          "`matproof rules lint` names the unsound one")
         res.seconds = time.perf_counter() - t0
         return res
     numeric_note = (f"agrees on {numeric.draws} random instances" if numeric.status == "consistent"
@@ -157,7 +175,7 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
     res.proof_latex = [(p["rule"], p["latex"]) for p in proof if p["rule"] not in ("link", "end")]
     for p in res.proof:
         p.pop("latex", None)
-    res.certificate = certificates[0] if len(certificates) == 1 else {"certificates": certificates}
+    res.certificates = certificates
     res.reason = numeric_note
     res.seconds = time.perf_counter() - t0
     return res

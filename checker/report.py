@@ -51,8 +51,9 @@ def render_result(res, fmt: str = "unicode", error_details: bool = True) -> str:
             out.append(f"    d{name} = {_array(value, ' ' * (len(name) + 8))}")
         left = "left" if not res.sides or len(res.sides) <= 2 else f"side {cx.link + 1}"
         right = "right" if not res.sides or len(res.sides) <= 2 else f"side {cx.link + 2}"
-        out.append(f"    {left}  = {_array(cx.sides[0])}")
-        out.append(f"    {right} = {_array(cx.sides[1])}")
+        width = max(len(left), len(right))
+        for label, value in ((left, cx.sides[0]), (right, cx.sides[1])):
+            out.append(f"    {label.ljust(width)} = {_array(value, ' ' * (width + 7))}")
         out.append(f"    relative difference {cx.difference:.3g}")
     if res.proof:
         out.append("  proof:")

@@ -17,7 +17,8 @@ from .egraph.explain import ExplainError, Step, cut_loops, explain
 from .egraph.rewrite import Facts
 from .egraph.run import Limits, RunReport, run
 from .meaning import has_differential, varying_symbols
-from .kernel import FORMAT, NORMAL_FORM, KernelError, check_steps, encode, nf
+from . import certificate
+from .kernel import KernelError, check_steps, nf
 from .printing import to_ascii
 from .differentiate import differential_rewrites, differentiate
 from .rules import load_rules, rewrites_both_ways, rewrites_for, rule_file_records
@@ -109,22 +110,14 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
     key = functools.partial(nf, symbols=typed.symbols, memo={})
     steps = shorten(cut_loops(steps, lhs, key), lhs, rewrites_both_ways(rule_files), typed.symbols,
                     lambda g: facts_for(g, typed, varying), key)
-    cert_steps = [{"rule": s.rule, "direction": s.direction, "path": list(s.path),
-                   "window": list(s.window) if s.window else None,
-                   "subst": {k: encode(v) for k, v in s.subst.items()},
-                   "before": encode(s.before), "after": encode(s.after)} for s in steps]
-    by_name = {r.name: r for r in rules}
-    try:
-        check_steps(lhs, rhs, cert_steps, by_name, typed, varying)
-    except KernelError as e:
-        return SearchResult(False, report, reason=f"the kernel rejected the proof ({e}); not claimed")
     text = "\n".join([decl_line(d) for d in decls.values()]
                      + ["theorem link: " + " = ".join(to_ascii(e) for e in typed.exprs)])
-    cert = {"format": FORMAT, "normal_form": NORMAL_FORM,
-            "theorem": {"name": "link", "text": text, "link": link},
-            "rule_files": rule_file_records(rule_files), "steps": cert_steps}
-    if gradient is not None:
-        cert["gradient"] = gradient
+    cert = certificate.for_link(text, link, rule_file_records(rule_files), steps, gradient)
+    by_name = {r.name: r for r in rules}
+    try:
+        check_steps(lhs, rhs, cert["steps"], by_name, typed, varying)
+    except KernelError as e:
+        return SearchResult(False, report, reason=f"the kernel rejected the proof ({e}); not claimed")
     return SearchResult(True, report, steps, cert, start=lhs, goal=rhs, gradient=gradient is not None,
                         egraph=eg, roots=(a, b))
 

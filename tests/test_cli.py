@@ -154,7 +154,7 @@ def test_verify_round_trip_and_tampering(capsys, tmp_path):
     code, out, _ = run(capsys, "verify", str(cert))
     assert code == 0 and out.startswith("✓ certificate 1 accepted")
     data = json.loads(cert.read_text())
-    data["steps"][0]["rule"] = "transpose-product"
+    data["certificates"][0]["steps"][0]["rule"] = "transpose-product"
     cert.write_text(json.dumps(data))
     code, _, err = run(capsys, "verify", str(cert))
     assert code == 1 and "step 1" in err

@@ -218,10 +218,11 @@ def test_chain_names_the_link_that_fails():
     assert res.reason.startswith("link 2 of the chain (Bᵀ Aᵀ = exp(α) exp(−α) Bᵀ Aᵀ): no proof found")
 
 
-def test_a_proof_of_a_refuted_identity_is_an_internal_error(tmp_path):
+def test_a_proof_of_a_refuted_identity_names_the_unsound_rule_set(tmp_path):
     _, thm = theorem_using(tmp_path, "rule unsound: (A B)ᵀ -> Aᵀ Bᵀ\n", "(A B)ᵀ = Aᵀ Bᵀ")
     res = prove_theorem(thm)
-    assert res.status == "error" and res.reason.startswith("internal error")
+    assert res.status == "error" and res.reason.startswith("the rule set is unsound")
+    assert "the rules unsound (rule files: " in res.reason and "mine.rules" in res.reason
     assert res.counterexample is not None
 
 
