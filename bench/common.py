@@ -45,7 +45,7 @@ def slope(xs, ys) -> float:
 
 def measure(lhs, rhs) -> dict:
     """Search for a proof of lhs = rhs (typed afresh) with generous limits; what it took."""
-    from checker.egraph.run import Limits
+    from checker.limits import Limits
     from checker.rules import default_rule_files, rewrites_for
     from checker.search import search_link
     from checker.typecheck import infer

@@ -28,7 +28,7 @@ from pathlib import Path
 from common import CORPUS, SEED, cold, measure, slope
 
 from checker import syntax as S  # noqa: E402
-from checker.egraph.run import Limits  # noqa: E402
+from checker.limits import Limits  # noqa: E402
 from checker.parse import parse_file  # noqa: E402
 from checker.pipeline import prove_theorem  # noqa: E402
 from checker.rules import default_rule_files, load_rules  # noqa: E402

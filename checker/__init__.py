@@ -13,14 +13,15 @@ them, so `import checker` and the CLI start quickly.
 __version__ = "0.1.0"
 
 
-def prove(text: str, *, max_nodes: int = 20_000, max_iterations: int = 30, timeout: float = 5.0,
-          seed: int = 0, draws: int = 6):
+def prove(text: str, *, max_nodes: int = 20_000, max_iterations: int = 30, max_work: int = 1_500_000,
+          timeout: float = 60.0, seed: int = 0, draws: int = 6):
     """Settle the first theorem in `text`: a `Result` with `.status` ('proved', 'refuted',
     'unknown' or 'error'), `.proof`, `.counterexample` and `.certificate`. The limits are
-    those of the search (e-nodes, iterations, seconds per link)."""
-    from .egraph.run import Limits
+    those of the search per link: e-nodes, iterations and units of work decide, the same on
+    every machine; `timeout` (seconds) is only a safety net."""
+    from .limits import Limits
     from .pipeline import prove as _prove
-    limits = Limits(nodes=max_nodes, iterations=max_iterations, seconds=timeout)
+    limits = Limits(nodes=max_nodes, iterations=max_iterations, work=max_work, seconds=timeout)
     return _prove(text, limits=limits, seed=seed, draws=draws)
 
 

@@ -69,8 +69,9 @@ def _lets(items: list[str]):
 
 def _limits(args):
     """The search limits given by --max-nodes, --max-iterations and --timeout."""
-    from .egraph.run import Limits
-    return Limits(nodes=args.max_nodes, iterations=args.max_iterations, seconds=args.timeout)
+    from .limits import Limits
+    return Limits(nodes=args.max_nodes, iterations=args.max_iterations, work=args.max_work,
+                  seconds=args.timeout)
 
 
 def _fmt(args) -> str:
@@ -205,6 +206,7 @@ def cmd_verify(args) -> int:
 def cmd_check(args) -> int:
     """Every theorem of the files against its `expect`; exit 0 only if all match."""
     from .check import collect, junit, run_all, shard, worker_count
+    from .limits import Limits
     from .printing import dumps
     _check_output(args.junit, "--junit")
     files, jobs = collect(args.paths)            # bad input stops here, with exit 2
@@ -219,7 +221,7 @@ def cmd_check(args) -> int:
     fmt = _fmt(args)
     bar = sys.stderr.isatty() and fmt != "json"      # a progress bar on a terminal only
     results = []
-    for r in run_all(jobs, workers, args.timeout, cache):
+    for r in run_all(jobs, workers, Limits(work=args.max_work, seconds=args.timeout), cache):
         results.append(r)
         if r.get("warning"):
             print(f"warning: {r['warning']}", file=sys.stderr)
@@ -359,6 +361,7 @@ def cmd_grad(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .limits import Limits
     ap = argparse.ArgumentParser(prog="matproof",
                                  description="Prove matrix-calculus identities by rewriting.")
     ap.add_argument("--version", action="version", version=f"matproof {__version__}")
@@ -369,6 +372,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a declaration for a one-line input, e.g. 'X: n×n invertible'")
         p.add_argument("--format", choices=FORMATS, default="unicode")
         p.add_argument("--json", action="store_true", help="short for --format json")
+
+    def search_limits(p, nodes: bool = True):
+        p.add_argument("--max-work", type=_positive_int, default=Limits.work, metavar="UNITS",
+                       help="work limit of the search per link (deterministic: e-nodes visited by "
+                            "matching, matches prepared, nodes flattened)")
+        p.add_argument("--timeout", type=_seconds, default=Limits.seconds,
+                       help="seconds per link: a safety net only, whose verdict depends on the machine")
 
     p = sub.add_parser("parse", help="print the typed form of each statement")
     p.add_argument("input", metavar="TEXT|FILE")
@@ -382,7 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--draws", type=_positive_int, default=6, help="random instances for the numeric test")
     p.add_argument("--max-nodes", type=_positive_int, default=20_000, help="e-node limit of the search")
     p.add_argument("--max-iterations", type=_positive_int, default=30, help="iteration limit of the search")
-    p.add_argument("--timeout", type=_seconds, default=5.0, help="seconds of search per link")
+    search_limits(p)
     p.add_argument("--certificate", metavar="FILE", help="write the proof certificate (JSON) here")
     p.add_argument("--graph", metavar="FILE", help="draw the proof (.dot, or .svg with Graphviz)")
     p.add_argument("--egraph", action="store_true", help="with --graph: draw the e-graph instead")
@@ -392,7 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--format", choices=FORMATS, default="unicode")
     p.add_argument("--json", action="store_true", help="short for --format json")
-    p.add_argument("--timeout", type=_seconds, default=5.0, help="seconds of search per link")
+    search_limits(p, nodes=False)
     p.add_argument("-j", "--jobs", type=_positive_int, default=1, help="worker processes")
     p.add_argument("--shard", type=_shard, metavar="K/N", help="check only the K-th of N parts of the theorems")
     p.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
@@ -417,7 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("--max-nodes", type=_positive_int, default=20_000)
     p.add_argument("--max-iterations", type=_positive_int, default=8)
-    p.add_argument("--timeout", type=_seconds, default=5.0)
+    search_limits(p)
     p.set_defaults(run=cmd_grad)
 
     p = sub.add_parser("verify", help="replay a proof certificate with the kernel")

@@ -18,10 +18,8 @@ from typing import Callable
 
 from . import syntax as S
 from .egraph import EGraph
-from .egraph.explain import Step
 from .egraph.pattern import is_scalar_var
-from .egraph.rewrite import Facts, Rewrite
-from .shorten import successors
+from .egraph.rewrite import Facts, Rewrite, Step, successors
 
 #: differentiating gives up after this many steps
 MAX_STEPS = 60
@@ -59,7 +57,7 @@ def differentiate(start: S.Expr, rewrites: list[Rewrite], symbols: dict,
         if not todo:
             return steps, backs, term
         best: tuple[int, Step, Step] | None = None
-        for st, back in successors(term, rewrites, symbols, facts):
+        for st, back in successors(term, rewrites, symbols, facts)[0]:
             if st.path == todo[0]:
                 rank = order[st.rule if st.direction == "->" else f"{st.rule} (←)"]
                 if best is None or rank < best[0]:

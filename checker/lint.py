@@ -125,14 +125,14 @@ def _loops(rules: list[Rule]) -> list[list[str]]:
     return [sorted(c, key=list(sides).index) for c in nx.simple_cycles(g)]
 
 
-def coverage(rules: list[Rule], files: list[Path], corpus: list[str], timeout: float = 5.0
-             ) -> dict[str, list[str]]:
+def coverage(rules: list[Rule], files: list[Path], corpus: list[str]) -> dict[str, list[str]]:
     """Which theorems of `corpus`, proved with the rule `files` alone, use which of `rules`
     (a rule no proof uses maps to [])."""
     from .check import collect, run_all
+    from .limits import Limits
     _, jobs = collect(corpus)
     used: dict[str, list[str]] = {r.name: [] for r in rules}
-    for result in run_all(jobs, 1, timeout, None, tuple(str(f) for f in files)):
+    for result in run_all(jobs, 1, Limits(), None, tuple(str(f) for f in files)):
         for step in result.get("proof") or []:
             name = step["rule"].removesuffix(" ←")
             if name in used and result["name"] not in used[name]:

@@ -8,7 +8,7 @@ when the numeric test refutes it (a refuted theorem is not searched).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,11 @@ from .parse import parse_text
 from .printing import PRINTERS, to_latex
 from .statements import Declarations, Theorem
 from .typecheck import type_theorem
+
+#: the budget of the search for a proof of a refuted link (one would expose an unsound
+#: rule): about a second's work, counted so that the verdict does not depend on the machine
+GUARD_WORK = 200_000
+GUARD_NODES = 5_000
 
 EXIT = {"proved": 0, "refuted": 1, "error": 2, "unknown": 3}
 
@@ -106,7 +111,7 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
     res.sides = [show(e) for e in typed.exprs]
     res.sides_latex = [to_latex(e) for e in typed.exprs]
     res.assumptions = [a.text(show) for a in typed.assumptions]
-    from .egraph.run import Limits
+    from .limits import Limits
     from .rules import default_rule_files
     from .search import search_link
     limits = limits or Limits()
@@ -123,7 +128,7 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
                           f"{show(typed.exprs[k + 1])}")
         else:
             res.reason = "the two sides differ on a random instance"
-        quick = Limits(nodes=limits.nodes, iterations=limits.iterations, seconds=min(limits.seconds, 1.0))
+        quick = replace(limits, nodes=min(limits.nodes, GUARD_NODES), work=min(limits.work, GUARD_WORK))
         found = search_link(typed, k, thm.decls, rule_files, quick) if search else None
         if found is not None and found.proved:
             # a kernel-checked proof of a refuted link: a rule it used is unsound
@@ -148,8 +153,9 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
         found = search_link(typed, k, thm.decls, rule_files, limits)
         if found.egraph is not None:
             res.egraphs.append((found.egraph, found.roots))
-        res.stats.append({"link": k + 1, "stop": found.report.stop, "iterations": found.report.iterations,
+        res.stats.append({"link": k + 1, "stop": found.report.stop.value, "iterations": found.report.iterations,
                           "nodes": found.report.nodes, "classes": found.report.classes,
+                          "work": found.report.work,
                           "seconds": round(found.report.seconds, 6)})
         if not found.proved:
             where = f"link {k + 1} of the chain ({show(typed.exprs[k])} = {show(typed.exprs[k + 1])}): " \

@@ -4,8 +4,9 @@ Installed with matproof (entry point `pytest11`), so a plain `pytest` collects
 `.thm` files; an item passes when the theorem's outcome matches its `expect`.
 A failure shows the counterexample, or the reason no proof was found. Each
 item re-reads its file and settles one theorem, so pytest-xdist can spread
-them over workers. The search time per link is the ini option
-`matproof_timeout` (seconds, default 5).
+them over workers. The search per link is bounded by the ini option
+`matproof_max_work` (units of work, the same on every machine) and, as a
+safety net only, `matproof_timeout` (seconds).
 """
 from __future__ import annotations
 
@@ -13,7 +14,11 @@ import pytest
 
 
 def pytest_addoption(parser) -> None:
-    parser.addini("matproof_timeout", "seconds of proof search per link of a theorem", default="5")
+    from .limits import Limits
+    parser.addini("matproof_max_work", "units of proof-search work per link of a theorem",
+                  default=str(Limits.work))
+    parser.addini("matproof_timeout", "seconds per link: a safety net only (machine-dependent)",
+                  default=str(Limits.seconds))
 
 
 def pytest_collect_file(parent, file_path):
@@ -48,8 +53,10 @@ class TheoremItem(pytest.Item):
 
     def runtest(self) -> None:
         from .check import Job, run_job
-        timeout = float(self.config.getini("matproof_timeout"))
-        result = run_job(Job(str(self.path), self.index, self.name, self.line), timeout, None)
+        from .limits import Limits
+        limits = Limits(work=int(self.config.getini("matproof_max_work")),
+                        seconds=float(self.config.getini("matproof_timeout")))
+        result = run_job(Job(str(self.path), self.index, self.name, self.line), limits, None)
         if result["status"] != result["expected"]:
             raise TheoremMismatch(result)
 

@@ -7,17 +7,17 @@ the cheapest forms found for each side.
 from __future__ import annotations
 
 import functools
-import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import certificate
 from . import syntax as S
 from .egraph import EGraph, Extractor
 from .egraph.explain import ExplainError, Step, cut_loops, explain
 from .egraph.rewrite import Facts
-from .egraph.run import Limits, RunReport, run
+from .egraph.run import Budget, RunReport
+from .limits import Limits, StopReason
 from .meaning import has_differential, varying_symbols
-from . import certificate
 from .kernel import KernelError, check_steps, nf
 from .printing import to_ascii
 from .differentiate import differential_rewrites, differentiate
@@ -91,13 +91,12 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
     if all(p is not None for p in pre) and (pre[0][0] or pre[1][0]):
         (head, _, mid_l), (_, back, mid_r) = pre
         attempts.insert(0, (mid_l, mid_r, head, back[::-1]))
-    deadline = time.perf_counter() + limits.seconds     # the attempts share the time limit
+    budget = Budget(limits)                   # the attempts share the work and the time
     for start, goal, head, tail in attempts:
         eg = EGraph(typed.symbols)
         a, b = eg.add(start), eg.add(goal)
-        left = replace(limits, seconds=max(0.0, deadline - time.perf_counter()))
-        report = run(eg, rewrites, [(a, b)], facts_for(eg, typed, varying), left)
-        if eg.equivalent(a, b) or report.stop == "time limit":
+        report = budget.run(eg, rewrites, [(a, b)], facts_for(eg, typed, varying))
+        if eg.equivalent(a, b) or budget.exhausted:
             break
     if not eg.equivalent(a, b):
         ex = Extractor(eg)
@@ -141,7 +140,7 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
     df = eg.add(start)
     dx = eg.add(S.Expr(S.D, (S.sym(wrt),)))
     facts = facts_for(eg, typed, {wrt})
-    deadline = time.perf_counter() + limits.seconds
+    budget = Budget(limits)
 
     def candidates() -> list[int]:
         eg.rebuild()
@@ -154,20 +153,17 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
         return out
 
     for _ in range(limits.iterations):
-        left = deadline - time.perf_counter()
-        if candidates() or left <= 0:
+        if candidates() or budget.exhausted:
             break
-        report = run(eg, rewrites, [], facts, replace(limits, iterations=1, seconds=left))
-        if report.stop in ("saturated", "node limit", "time limit"):
+        report = budget.run(eg, rewrites, [], facts, iterations=1)
+        if report.stop is not StopReason.ITERATION_LIMIT:    # saturated, or a limit
             break
     found = candidates()
     if not found:
         return None
     best = _cheapest(eg, found)
-    left = deadline - time.perf_counter()
-    if left > 0 and any(n.op == S.T and n.args[0].op not in (S.SYM, S.INV) for n in best.walk()):
-        run(eg, rewrites, [], facts, replace(limits, iterations=1, seconds=left,
-                                             nodes=min(limits.nodes, 2 * eg.n_nodes)))
+    if not budget.exhausted and any(n.op == S.T and n.args[0].op not in (S.SYM, S.INV) for n in best.walk()):
+        budget.run(eg, rewrites, [], facts, iterations=1, nodes=min(limits.nodes, 2 * eg.n_nodes))
         best = _cheapest(eg, candidates())
     tidy = S.numbers_first(best)
     try:

@@ -83,7 +83,7 @@ def _certificate_with_an_unsound_rule(tmp_path):
     """A kernel-valid certificate of a false theorem, made with an unsound rule file (the
     search run directly, without the numeric guard the pipeline would apply)."""
     from checker import certificate
-    from checker.egraph.run import Limits
+    from checker.limits import Limits
     from checker.parse import parse_file
     from checker.search import search_link
     from checker.typecheck import type_theorem

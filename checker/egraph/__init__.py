@@ -1,9 +1,10 @@
 """Equality saturation: the e-graph and what works on it.
 
 One concept per module, after egg: `unionfind`, `egraph` (hash-consing,
-union, congruence by rebuild, the shape analysis), `extract` (cheapest
-terms). Pattern matching modulo associativity, rewriting, the run loop with
-its limits and explanations come next (see the open issue on proof search).
+union, congruence by rebuild, the shape analysis), `pattern` (e-matching
+modulo associativity), `rewrite` (rules as rewrites, their conditions and
+application), `run` (the saturation loop and its limits), `explain` (proofs
+read off the proof forest), `extract` (cheapest terms).
 """
 from .egraph import EGraph, ShapeClash
 from .extract import Extractor

@@ -37,6 +37,8 @@ ASSOCIATIVE = {S.MUL, S.ADD, S.KRON, S.HAD}
 #: products are flattened up to this many scalar factors: every way of writing a scalar
 #: as a product of scalars (2 = 2 α⁻¹ α = …) is an e-node, and longer ones explode
 MAX_SCALARS = 3
+#: the work of adding one flattened node, in units of one e-node visited by matching
+FLATTEN_WORK = 15
 
 
 class ShapeClash(Exception):
@@ -65,6 +67,7 @@ class EClass:
 class EGraph:
     def __init__(self, symbols: dict[str, SymbolInfo]):
         self.symbols = symbols
+        self.work = 0
         self.uf = UnionFind()
         self.memo: dict[ENode, int] = {}
         self.classes: dict[int, EClass] = {}
@@ -277,6 +280,7 @@ class EGraph:
                 if op not in ASSOCIATIVE or node not in self.node_nid:
                     continue
                 checked += 1
+                self.work += 1
                 if deadline is not None and checked % 128 == 0 and time.perf_counter() > deadline:
                     return 0
                 outer_term = self.nid_term[self.node_nid[node]]
@@ -312,6 +316,7 @@ class EGraph:
         for n, (cid, outer_nid, outer_term, jt, inner_nid) in enumerate(work):
             if deadline is not None and n % 64 == 0 and time.perf_counter() > deadline:
                 break
+            self.work += FLATTEN_WORK
             args = list(outer_term.args)
             args[jt] = self.nid_term[inner_nid]
             flat_term = S.make(outer_term.op, tuple(args), outer_term.attr)

@@ -14,30 +14,16 @@ replays them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import networkx as nx
 
 from .. import syntax as S
 from .egraph import EGraph
-from .rewrite import RuleStep
+from .rewrite import RuleStep, Step
 
 
 class ExplainError(Exception):
     """No explanation within the budget (the outcome is then unknown, never proved)."""
-
-
-@dataclass(frozen=True)
-class Step:
-    """Whole term `before` → `after` by `rule` at `path` (child indexes), within `window`."""
-
-    rule: str
-    direction: str
-    subst: dict
-    before: S.Expr
-    after: S.Expr
-    path: tuple[int, ...]
-    window: tuple[int, int] | None
 
 
 class Explainer:

@@ -129,6 +129,7 @@ def match(eg: EGraph, p: S.Expr, cid: int, sub: Subst | None = None,
             yield s
         return
     for node in eg.classes[eg.find(cid)].with_op(p.op):
+        eg.work += 1
         op, attr, kids = node
         if p.op in CONSTANTS:
             key = keys.get(id(p))
@@ -233,6 +234,7 @@ def match_root(eg: EGraph, p: S.Expr, cid: int, side: str = "L"
         return pat.op == S.SYM or bool(eg.classes[eg.find(c)].with_op(pat.op))
 
     for node in list(eg.classes[eg.find(cid)].with_op(S.MUL)):
+        eg.work += 1
         kids = node[2]
         n = len(kids)
         for start in range(n):
