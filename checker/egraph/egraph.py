@@ -15,20 +15,20 @@ flat form of a product whose factor is itself a product, and
 e-class analysis); a union of classes of different shapes is a bug in a rule
 or in the matcher and raises `ShapeClash` at once.
 
-For explanations every e-node, when created, gets a number (`nid`) and the
-concrete term it was created for; every union adds one edge between two
-such nodes to the proof forest (a networkx graph), labelled with why.
+For explanations every e-node, when created, gets a forest vertex (`nid`)
+and the concrete term it was created for; every union adds one edge between
+two vertices, labelled with a typed justification. Both live in
+`ProofForest` (forest.py), beside the classes.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-import networkx as nx
-
 from .. import syntax as S
 from ..shapes import SCALAR, Shape
 from ..typecheck import IllTyped, SymbolInfo, _shape_rule, checked_shape
+from .forest import ByCongruence, ByFlattening, ByFolding, Justification, ProofForest
 from .unionfind import UnionFind
 
 ENode = tuple  # (op, attr, tuple[int, ...])
@@ -74,18 +74,10 @@ class EGraph:
         self.pending: list[int] = []
         self.scalar_ids: set[int] = set()           # classes of shape 1×1 (ids, root or not)
         self.op_classes: dict[str, set[int]] = {}   # operator → classes with it (ids may be stale)
-        # explanations
-        self.node_nid: dict[ENode, int] = {}
-        self.nid_term: list[S.Expr] = []
-        self.class_term: dict[int, S.Expr] = {}
-        self.term_vertex: dict[S.Expr, int] = {}   # each term added: its root's forest vertex then
-        self.term_class: dict[S.Expr, int] = {}    # … and its class
+        self.proofs = ProofForest()                 # why each union was made (explanations)
         self.shape_cache: dict = {}                 # checked shapes of terms (see typecheck)
         self.flattened: set[tuple] = set()          # (node, child, inner node) already flattened
         self.folded: set[int] = set()               # forest vertices whose numbers were folded
-        self.forest = nx.Graph()
-        # every rule application, merging or not: shortest paths here give shorter proofs
-        self.shortcuts = nx.Graph()
 
     # -- nodes ------------------------------------------------------------------
     def find(self, i: int) -> int:
@@ -130,20 +122,16 @@ class EGraph:
         node = self.canonical(node)
         hit = self.memo.get(node)
         if hit is not None:
-            return self.find(hit), self.node_nid[node]
+            return self.find(hit), self.proofs.vertex_of[node]
         i = self.uf.make()
         self.classes[i] = EClass(i, [node], [], self._shape(node))
         if self.classes[i].shape == SCALAR:
             self.scalar_ids.add(i)
         self.op_classes.setdefault(node[0], set()).add(i)
-        nid = len(self.nid_term)
+        nid = self.proofs.new_vertex(node, term, i)
         for k in set(node[2]):
             self.classes[k].parents.append((node, i, nid))
         self.memo[node] = i
-        self.nid_term.append(term)
-        self.node_nid[node] = nid
-        self.forest.add_node(nid)
-        self.class_term[i] = term
         return i, nid
 
     def add(self, e: S.Expr) -> int:
@@ -155,25 +143,25 @@ class EGraph:
 
         Works between rebuilds too: a node missed under a stale key is added again and
         merged with its twin by the next rebuild (a congruence)."""
-        seen = self.term_vertex.get(e)
+        seen = self.proofs.vertex_of_term.get(e)
         if seen is not None:   # added before: its class is where it went then (up to find)
-            return self.find(self.term_class[e]), seen
+            return self.find(self.proofs.class_of_term[e]), seen
         kids = tuple(self.add(a) for a in e.args)
         cid, nid = self._add_node((e.op, e.attr, kids), e)
-        self.term_vertex[e] = nid
-        self.term_class[e] = cid
+        self.proofs.vertex_of_term[e] = nid
+        self.proofs.class_of_term[e] = cid
         return cid, nid
 
     def vertex(self, e: S.Expr) -> int:
         """The forest vertex of a term: the e-node its root was when the term was first added."""
-        v = self.term_vertex.get(e)
-        return v if v is not None else self.node_nid[self.node_of(e)]
+        v = self.proofs.vertex_of_term.get(e)
+        return v if v is not None else self.proofs.vertex_of[self.node_of(e)]
 
     def lookup(self, e: S.Expr) -> int | None:
         """The class of a term already in the graph, or None."""
         if self.pending:
             self.rebuild()
-        known = self.term_class.get(e)
+        known = self.proofs.class_of_term.get(e)
         if known is not None:
             return self.find(known)
         kids = []
@@ -195,11 +183,12 @@ class EGraph:
 
     def term(self, i: int) -> S.Expr:
         """A concrete term of class `i` (the one it was created for)."""
-        return self.class_term[self.find(i)]
+        return self.proofs.term_of_class[self.find(i)]
 
     # -- equality ---------------------------------------------------------------
-    def union(self, a: int, b: int, why: tuple | None = None) -> bool:
-        """Merge two classes. `why` = (nid_a, nid_b, label) goes into the proof forest."""
+    def union(self, a: int, b: int, why: tuple[int, int, Justification] | None = None) -> bool:
+        """Merge two classes. `why` = (vertex_a, vertex_b, justification) goes into the proof
+        forest."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
@@ -207,8 +196,7 @@ class EGraph:
         if ca.shape != cb.shape:
             raise ShapeClash(f"class {ra} has shape {ca.shape}, class {rb} has {cb.shape}")
         if why is not None:
-            self.forest.add_edge(why[0], why[1], why=why[2], src=why[0])
-            self.shortcuts.add_edge(why[0], why[1], why=why[2], src=why[0])
+            self.proofs.merge(*why)
         if len(ca.parents) < len(cb.parents):  # keep the larger class as the root
             ra, rb, ca, cb = rb, ra, cb, ca
         self.uf.parent[rb] = ra
@@ -242,21 +230,21 @@ class EGraph:
         cls = self.classes[i]
         for node, _, _ in cls.parents:
             self.memo.pop(node, None)
-            self.node_nid.pop(node, None)
+            self.proofs.vertex_of.pop(node, None)
         seen: dict[ENode, tuple[int, int]] = {}
         for node, parent, nid in cls.parents:
             new = self.canonical(node)
             if new in seen:
-                self.union(seen[new][0], parent, (seen[new][1], nid, ("congruence",)))
+                self.union(seen[new][0], parent, (seen[new][1], nid, ByCongruence()))
             else:
                 existing = self.memo.get(new)
                 if existing is not None and self.find(existing) != self.find(parent):
-                    self.union(existing, parent, (self.node_nid[new], nid, ("congruence",)))
-                seen[new] = (parent, min(self.node_nid.get(new, nid), nid))
+                    self.union(existing, parent, (self.proofs.vertex_of[new], nid, ByCongruence()))
+                seen[new] = (parent, min(self.proofs.vertex_of.get(new, nid), nid))
             self.memo[new] = self.find(parent)
             # the oldest forest vertex of a node stands for it: explanations through it use
             # older edges, so explaining a congruence never needs the congruence itself
-            self.node_nid[new] = min(self.node_nid.get(new, nid), nid)
+            self.proofs.vertex_of[new] = min(self.proofs.vertex_of.get(new, nid), nid)
         root = self.find(i)
         self.classes[root].parents = [(n, self.find(p), nid) for n, (p, nid) in seen.items()]
         return {self.find(p) for p, _ in seen.values()}
@@ -277,13 +265,13 @@ class EGraph:
         for cid, cls in list(self.classes.items()):
             for node in cls.nodes:
                 op, attr, kids = node
-                if op not in ASSOCIATIVE or node not in self.node_nid:
+                if op not in ASSOCIATIVE or node not in self.proofs.vertex_of:
                     continue
                 checked += 1
                 self.work += 1
                 if deadline is not None and checked % 128 == 0 and time.perf_counter() > deadline:
                     return 0
-                outer_term = self.nid_term[self.node_nid[node]]
+                outer_term = self.proofs.terms[self.proofs.vertex_of[node]]
                 where: dict[int, int] | None = None   # child class → the term's argument for it
                 for j, k in enumerate(kids):
                     k = self.find(k)
@@ -293,7 +281,7 @@ class EGraph:
                         continue
                     for inner in self.classes[k].nodes:
                         lifts = inner[0] == op or (op == S.MUL and inner[0] == S.NEG)
-                        if not lifts or inner not in self.node_nid or (node, j, inner) in self.flattened:
+                        if not lifts or inner not in self.proofs.vertex_of or (node, j, inner) in self.flattened:
                             continue
                         if inner[0] == op and self._padding(k, inner, trivial):
                             continue
@@ -311,14 +299,14 @@ class EGraph:
                                 where.setdefault(self.lookup(a), i)
                         jt = where.get(self.find(k))
                         if jt is not None:
-                            work.append((cid, self.node_nid[node], outer_term, jt, self.node_nid[inner]))
+                            work.append((cid, self.proofs.vertex_of[node], outer_term, jt, self.proofs.vertex_of[inner]))
         made = 0
         for n, (cid, outer_nid, outer_term, jt, inner_nid) in enumerate(work):
             if deadline is not None and n % 64 == 0 and time.perf_counter() > deadline:
                 break
             self.work += FLATTEN_WORK
             args = list(outer_term.args)
-            args[jt] = self.nid_term[inner_nid]
+            args[jt] = self.proofs.terms[inner_nid]
             flat_term = S.make(outer_term.op, tuple(args), outer_term.attr)
             try:  # A (rᵀ r) is a scaled A; A rᵀ r is not a product at all
                 if checked_shape(flat_term, self.symbols, self.shape_cache) != self.classes[self.find(cid)].shape:
@@ -326,7 +314,7 @@ class EGraph:
             except IllTyped:
                 continue
             new, new_nid = self.add_with_nid(flat_term)
-            if self.union(cid, new, (outer_nid, new_nid, ("assoc", jt, inner_nid))):
+            if self.union(cid, new, (outer_nid, new_nid, ByFlattening(jt, inner_nid))):
                 made += 1
             if self.n_nodes > limit:
                 break
@@ -337,11 +325,11 @@ class EGraph:
         """Multiply out the numbers of a product: `2 (3 A)`, once flat, is `6 A` (the kernel's
         normal form gathers them too, so the union needs no rule). Returns the unions made."""
         made = 0
-        for node, nid in list(self.node_nid.items()):
+        for node, nid in list(self.proofs.vertex_of.items()):
             if node[0] != S.MUL or nid in self.folded:
                 continue
             self.folded.add(nid)   # a vertex's term never changes: fold it once
-            term = self.nid_term[nid]
+            term = self.proofs.terms[nid]
             nums = [a.attr for a in term.args if a.op == S.NUM]
             if len(nums) < 2:
                 continue
@@ -357,7 +345,7 @@ class EGraph:
             if cid is None:
                 continue
             new, new_nid = self.add_with_nid(new_term)
-            if self.union(cid, new, (nid, new_nid, ("fold", new_term))):
+            if self.union(cid, new, (nid, new_nid, ByFolding(new_term))):
                 made += 1
         self.rebuild()
         return made

@@ -1,9 +1,9 @@
 """Explanations: a chain of whole-term rewrite steps from one term to an equal one.
 
 After "Small Proofs from Congruence Closure" (Flatt et al., FMCAD 2022) and
-egg's explanations: the proof forest has one edge per union, between the
-two e-nodes whose union it was, labelled with why (a rule application on
-concrete terms, a congruence, or the flattening of a nested product). The
+egg's explanations: the proof forest (forest.py) has one edge per union,
+between the two e-nodes whose union it was, labelled with a justification
+(`ByRule`, `ByCongruence`, `ByFlattening`, `ByFolding`). The
 proof of t = u walks the forest path between t's e-node and u's e-node;
 each edge becomes rule steps, and getting from one concrete term to another
 with the same e-node is done child by child (congruence), recursively.
@@ -14,11 +14,11 @@ replays them.
 """
 from __future__ import annotations
 
-
 import networkx as nx
 
 from .. import syntax as S
 from .egraph import EGraph
+from .forest import ByCongruence, ByFlattening, ByFolding, ByRule
 from .rewrite import RuleStep, Step
 
 
@@ -29,7 +29,7 @@ class ExplainError(Exception):
 class Explainer:
     def __init__(self, eg: EGraph, budget: int = 50_000, max_depth: int = 200, graph=None):
         self.eg = eg
-        self.graph = eg.forest if graph is None else graph
+        self.graph = eg.proofs.graph if graph is None else graph
         self.budget = budget
         self.max_depth = max_depth
         self.active: set[tuple[S.Expr, S.Expr]] = set()
@@ -57,7 +57,7 @@ class Explainer:
         eg = self.eg
         x, y = eg.vertex(t), eg.vertex(u)
         path = nx.shortest_path(self.graph, x, y)
-        term = eg.nid_term
+        term = eg.proofs.terms
         # Every term stands for the forest vertex its root was when the term was added, and
         # between edges we pass through the vertices' own terms: the child equalities each
         # edge needs were then established by older edges only, so the recursion on children
@@ -66,39 +66,41 @@ class Explainer:
         for a, b in zip(path, path[1:]):
             data = self.graph.edges[a, b]
             why, forward = data["why"], data["src"] == a
-            if why[0] == "rule":
-                rs: RuleStep = why[1] if forward else why[1].reversed()
-                steps += self.congruence(term[a], rs.before)
-                steps.append(Step(rs.rule, rs.direction, rs.subst, rs.before, rs.after, (),
-                                  rs.window_before))
-                steps += self.congruence(rs.after, term[b])
-            elif why[0] == "assoc":
-                steps += self.assoc(a, b, why, forward)
-            elif why[0] == "fold":
-                # the folded term (`6 A` for `2 3 A`) is the same modulo the kernel's normal
-                # form as the product it was folded from; the vertex may be another term of it
-                folded = why[1]
-                steps += self.congruence(folded, term[b]) if forward else self.congruence(term[a], folded)
-            else:  # congruence: the two e-nodes had become the same
-                steps += self.congruence(term[a], term[b])
+            match why:
+                case ByRule(step):
+                    rs: RuleStep = step if forward else step.reversed()
+                    steps += self.congruence(term[a], rs.before)
+                    steps.append(Step(rs.rule, rs.direction, rs.subst, rs.before, rs.after, (),
+                                      rs.window_before))
+                    steps += self.congruence(rs.after, term[b])
+                case ByFlattening():
+                    steps += self.flattening(a, b, why, forward)
+                case ByFolding(folded):
+                    # the folded term (`6 A` for `2 3 A`) is the same modulo the kernel's normal
+                    # form as the product it was folded from; the vertex may be another term of it
+                    steps += self.congruence(folded, term[b]) if forward else self.congruence(term[a], folded)
+                case ByCongruence():     # the two e-nodes had become the same
+                    steps += self.congruence(term[a], term[b])
+                case _:
+                    raise ExplainError(f"an edge of the proof forest has no known reason: {why!r}")
         steps += self.congruence(term[y], u)
         return steps
 
-    def assoc(self, a: int, b: int, why, forward: bool) -> list[Step]:
+    def flattening(self, a: int, b: int, why: ByFlattening, forward: bool) -> list[Step]:
         """Cross a flattening edge: outer(…, c, …) with c = inner(…) ↔ the flat node."""
         eg = self.eg
-        _, j, inner_nid = why
+        j, inner_nid = why.arg, why.inner
         outer_nid, flat_nid = (a, b) if forward else (b, a)
-        outer = eg.nid_term[outer_nid]
-        inner = eg.nid_term[inner_nid]
+        outer = eg.proofs.terms[outer_nid]
+        inner = eg.proofs.terms[inner_nid]
         args = list(outer.args)
         args[j] = inner
         flat = S.make(outer.op, tuple(args), outer.attr)
         grouped = S.Expr(outer.op, tuple(args), outer.attr)   # equal to `flat` modulo AC
         if forward:
             steps = self.lift(self.explain(outer.args[j], inner), outer, j)
-            return steps + self.congruence(flat, eg.nid_term[flat_nid])
-        steps = self.congruence(eg.nid_term[flat_nid], flat)
+            return steps + self.congruence(flat, eg.proofs.terms[flat_nid])
+        steps = self.congruence(eg.proofs.terms[flat_nid], flat)
         return steps + self.lift(self.explain(inner, outer.args[j]), grouped, j)
 
     def congruence(self, t: S.Expr, u: S.Expr) -> list[Step]:
@@ -144,7 +146,7 @@ def explain(eg: EGraph, t: S.Expr, u: S.Expr) -> list[Step]:
     paths there are short proofs), and if that goes round in a circle, along the proof
     forest, where it cannot."""
     try:
-        return Explainer(eg, budget=20_000, graph=eg.shortcuts).explain(t, u)
+        return Explainer(eg, budget=20_000, graph=eg.proofs.shortcuts).explain(t, u)
     except (ExplainError, nx.NetworkXNoPath, nx.NodeNotFound):
         pass
     try:

@@ -17,6 +17,7 @@ from ..meaning import is_constant
 from ..shapes import SCALAR, bind_dims, fill_dims
 from ..typecheck import IllTyped, checked_shape
 from .egraph import EGraph
+from .forest import ByRule
 from .pattern import Binding, Subst, Terms, Window, binding_shape, constant_keys, match_root
 
 #: conditions a rule may carry (§7), and the facts they are read from
@@ -232,10 +233,9 @@ def apply_prepared(eg: EGraph, p: Prepared) -> bool:
     """Add the right side and merge it with the matched class; True if that merged anything."""
     new, nid_r = eg.add_with_nid(p.whole_r)
     if eg.find(new) == eg.find(p.cid):
-        if p.nid_l != nid_r and not eg.shortcuts.has_edge(p.nid_l, nid_r):
-            eg.shortcuts.add_edge(p.nid_l, nid_r, why=("rule", p.step), src=p.nid_l)
+        eg.proofs.shortcut(p.nid_l, nid_r, ByRule(p.step))
         return False
-    return eg.union(p.cid, new, (p.nid_l, nid_r, ("rule", p.step)))
+    return eg.union(p.cid, new, (p.nid_l, nid_r, ByRule(p.step)))
 
 
 class OutOfTime(Exception):
