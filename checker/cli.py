@@ -343,7 +343,7 @@ def cmd_grad(args) -> int:
         for n in typed.exprs[0].walk():   # the one condition people meet: det of a plain X
             x = n.args[0] if n.op == "det" else None
             if x is not None and x.op == S.SYM and x not in known \
-                    and not typed.symbols[x.attr].props & {"invertible", "spd", "orthogonal"}:
+                    and "invertible" not in typed.symbols[x.attr].props:   # declared, with what it implies
                 print(f"  hint: d(det X) = det(X) tr(X⁻¹ dX) needs X invertible; if {x.attr} is, "
                       f"say so: --let '{x.attr}: n×n invertible'")
                 break

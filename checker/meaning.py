@@ -1,8 +1,16 @@
-"""What varies in a theorem (§6 of the spec), shared by the numeric test, the search and the kernel.
+"""What a theorem means beyond its syntax, in one place for the parser, the numeric
+test, the search, the kernel and the CLI (the kernel may import this module; it
+imports nothing of the search).
 
-The symbols whose differential appears explicitly (`dX`, `d(X)`) vary; where a
-theorem takes d(…) and names no differential at all, every symbol varies.
-Symbols declared `constant` never vary. For a derivative `∂f/∂X` only X varies.
+* What varies (§6): the symbols whose differential appears explicitly (`dX`,
+  `d(X)`) vary; where a theorem takes d(…) and names no differential at all,
+  every symbol varies. Symbols declared `constant` never vary. For a
+  derivative `∂f/∂X` only X varies.
+* What a declared property implies (§2): `spd` ⇒ symmetric and invertible,
+  `orthogonal` ⇒ invertible; and what an assumption implies: `det X > 0` ⇒ X
+  invertible.
+* When `∂f/∂X = G` may be proved as `d f = ⟨G, dX⟩` with only X varying (the
+  identification of §6).
 """
 from __future__ import annotations
 
@@ -29,3 +37,41 @@ def has_differential(e: S.Expr) -> bool:
     """Whether e holds a differential or a derivative: a direction or a rate of the theorem,
     which holding all but one symbol constant would change."""
     return any(n.op in (S.D, S.GRAD) for n in e.walk())
+
+
+#: what a declared property implies besides itself
+IMPLIES: dict[str, frozenset[str]] = {"spd": frozenset({"symmetric", "invertible"}),
+                                      "orthogonal": frozenset({"invertible"})}
+
+
+def with_implied(props) -> frozenset[str]:
+    """Declared properties with all they imply (a declaration stores this closure)."""
+    out = set(props)
+    for p in props:
+        out |= IMPLIES.get(p, frozenset())
+    return frozenset(out)
+
+
+def assumed_facts(assumptions) -> list[tuple[str, S.Expr]]:
+    """(kind, term) facts a theorem's assumptions give a rule's conditions: each assumption
+    itself, and X invertible where det X > 0 is assumed."""
+    out = []
+    for a in assumptions:
+        out.append((a.kind, a.expr))
+        if a.kind == "positive" and a.expr.op == "det":
+            out.append(("invertible", a.expr.args[0]))
+    return out
+
+
+def identification_blocker(derivative: S.Expr, gradient: S.Expr) -> str | None:
+    """Why `derivative = gradient` may not be proved as d f = ⟨G, dX⟩ with only X varying,
+    or None if it may (the scalar-ness of f is the caller's to check: it needs shapes)."""
+    if derivative.op != S.GRAD or derivative.args[1].op != S.SYM:
+        return "the link is not ∂f/∂X = G with X a symbol"
+    if gradient.op == S.GRAD:
+        return "both sides are derivatives"
+    if has_differential(derivative.args[0]) or has_differential(gradient):
+        # a differential in f or G is a direction of the theorem, which holding all but X
+        # constant would wrongly make 0
+        return "∂f/∂X = G is identified through d f = ⟨G, dX⟩ only where f and G hold no differentials"
+    return None

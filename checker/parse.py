@@ -19,6 +19,7 @@ from lark.lexer import Lexer as LarkLexer
 from . import syntax as S
 from .errors import SyntaxProblem
 from .lexer import Lexer
+from .meaning import with_implied
 from .resources import grammar_file
 from .statements import Decl, Declarations, Document, Rule, Theorem, Use
 
@@ -439,11 +440,8 @@ def _token_error(line: _Line, e: UnexpectedToken, tokens: list[Token]) -> Syntax
 
 
 def _decl_from(names, shape, props, line_no) -> dict[str, Decl]:
-    if "spd" in props:
-        props = props | {"symmetric", "invertible"}
-    if "orthogonal" in props:
-        props = props | {"invertible"}
-    return {n: Decl(n, shape, frozenset(props), line_no) for n in names}
+    props = with_implied(props)    # spd ⇒ symmetric and invertible, … (meaning.py)
+    return {n: Decl(n, shape, props, line_no) for n in names}
 
 
 def parse_text(text: str, filename: str = "<input>", decls: Declarations | None = None) -> Document:

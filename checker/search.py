@@ -17,7 +17,7 @@ from .egraph.explain import ExplainError, Step, cut_loops, explain
 from .egraph.rewrite import Facts
 from .egraph.run import Budget, RunReport
 from .limits import Limits, StopReason
-from .meaning import has_differential, varying_symbols
+from .meaning import assumed_facts, identification_blocker, varying_symbols
 from .kernel import KernelError, check_steps, nf
 from .printing import to_ascii
 from .differentiate import differential_rewrites, differentiate
@@ -26,9 +26,8 @@ from .shorten import shorten
 from .statements import Decl
 from .typecheck import IllTyped, Typed, checked_shape
 
-PROPERTY_FACTS = {"invertible": ("invertible", "spd", "orthogonal"), "symmetric": ("symmetric", "spd"),
-                  "spd": ("spd",), "orthogonal": ("orthogonal",), "diagonal": ("diagonal",),
-                  "constant": ("constant",)}
+#: the properties a rule's conditions may ask of a declared symbol
+PROPERTIES = ("invertible", "symmetric", "spd", "orthogonal", "diagonal", "constant")
 
 
 @dataclass
@@ -47,16 +46,15 @@ class SearchResult:
 
 
 def facts_for(eg: EGraph, typed: Typed, varying: set[str]) -> Facts:
+    """The theorem's facts as classes of `eg`: declared properties (with what they imply:
+    a declaration holds their closure, see meaning.py) and the assumptions' facts."""
     facts = Facts(varying=varying)
     for name, info in typed.symbols.items():
         cid = eg.add(S.sym(name))
-        for kind, props in PROPERTY_FACTS.items():
-            if info.props & set(props):
-                facts.classes.setdefault(kind, set()).add(cid)
-    for a in typed.assumptions:
-        facts.classes.setdefault(a.kind, set()).add(eg.add(a.expr))
-        if a.kind == "positive" and a.expr.op == "det":   # det X > 0: X is invertible
-            facts.classes.setdefault("invertible", set()).add(eg.add(a.expr.args[0]))
+        for kind in info.props & set(PROPERTIES):
+            facts.classes.setdefault(kind, set()).add(cid)
+    for kind, e in assumed_facts(typed.assumptions):
+        facts.classes.setdefault(kind, set()).add(eg.add(e))
     return facts
 
 
@@ -71,10 +69,7 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
     gradient = None
     varying = varying_symbols(typed.exprs, typed.symbols)
     for side, (this, other) in enumerate(((lhs, rhs), (rhs, lhs))):
-        if this.op == S.GRAD and other.op != S.GRAD and this.args[1].op == S.SYM \
-                and not has_differential(this.args[0]) and not has_differential(other):
-            # (a differential in f or G is a direction of the theorem, which holding all but
-            # X constant would wrongly make 0)
+        if identification_blocker(this, other) is None:
             # ∂f/∂X = G  ⇔  d f = ⟨G, dX⟩ with only X varying
             f, x = this.args
             gradient = {"wrt": x.attr, "side": side}
