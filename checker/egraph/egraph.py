@@ -47,6 +47,7 @@ class ShapeClash(Exception):
 
 @dataclass
 class EClass:
+    """An e-class: its e-nodes, the parents that point into it, and its shape."""
     id: int
     nodes: list[ENode] = field(default_factory=list)
     parents: list[tuple[ENode, int, int]] = field(default_factory=list)   # (node, class, nid)
@@ -65,6 +66,7 @@ class EClass:
 
 
 class EGraph:
+    """Hash-consed e-nodes in classes, with congruence restored by `rebuild` (see the module doc)."""
     def __init__(self, symbols: dict[str, SymbolInfo]):
         self.symbols = symbols
         self.work = 0
@@ -81,9 +83,11 @@ class EGraph:
 
     # -- nodes ------------------------------------------------------------------
     def find(self, i: int) -> int:
+        """The canonical id of class `i`."""
         return self.uf.find(i)
 
     def canonical(self, node: ENode) -> ENode:
+        """The node with canonical children (sums sorted, a product's scalars sorted at its front)."""
         op, attr, kids = node
         find = self.uf.find
         kids = tuple([find(k) for k in kids])
@@ -174,6 +178,7 @@ class EGraph:
         return None if hit is None else self.find(hit)
 
     def node_of(self, e: S.Expr) -> ENode:
+        """The canonical e-node of a term already in the graph; KeyError if it is not."""
         if self.pending:
             self.rebuild()
         kids = tuple(self.lookup(a) for a in e.args)
@@ -199,7 +204,7 @@ class EGraph:
             self.proofs.merge(*why)
         if len(ca.parents) < len(cb.parents):  # keep the larger class as the root
             ra, rb, ca, cb = rb, ra, cb, ca
-        self.uf.parent[rb] = ra
+        self.uf.union(ra, rb)
         ca.nodes.extend(cb.nodes)
         ca._by_op = None
         ca.parents.extend(cb.parents)
@@ -208,6 +213,7 @@ class EGraph:
         return True
 
     def equivalent(self, a: int, b: int) -> bool:
+        """Whether two classes have been merged."""
         return self.find(a) == self.find(b)
 
     def rebuild(self) -> None:
@@ -299,7 +305,8 @@ class EGraph:
                                 where.setdefault(self.lookup(a), i)
                         jt = where.get(self.find(k))
                         if jt is not None:
-                            work.append((cid, self.proofs.vertex_of[node], outer_term, jt, self.proofs.vertex_of[inner]))
+                            vertex = self.proofs.vertex_of
+                            work.append((cid, vertex[node], outer_term, jt, vertex[inner]))
         made = 0
         for n, (cid, outer_nid, outer_term, jt, inner_nid) in enumerate(work):
             if deadline is not None and n % 64 == 0 and time.perf_counter() > deadline:
@@ -385,11 +392,14 @@ class EGraph:
     # -- sizes ------------------------------------------------------------------
     @property
     def n_classes(self) -> int:
+        """How many classes there are."""
         return len(self.classes)
 
     @property
     def n_nodes(self) -> int:
+        """How many e-nodes there are, in all classes."""
         return len(self.memo)
 
     def nodes(self, i: int) -> list[ENode]:
+        """The e-nodes of class `i`."""
         return self.classes[self.find(i)].nodes

@@ -27,6 +27,7 @@ class ExplainError(Exception):
 
 
 class Explainer:
+    """Reads a chain of whole-term steps off the proof forest, within a budget of recursive calls."""
     def __init__(self, eg: EGraph, budget: int = 50_000, max_depth: int = 200, graph=None):
         self.eg = eg
         self.graph = eg.proofs.graph if graph is None else graph
@@ -134,6 +135,7 @@ class Explainer:
     def lift(steps: list[Step], parent: S.Expr, i: int) -> list[Step]:
         """Steps on the i-th child of `parent`, as steps on `parent`."""
         def put(x: S.Expr) -> S.Expr:
+            """The step with its term placed as argument `i` of `parent`."""
             args = list(parent.args)
             args[i] = x
             return S.Expr(parent.op, tuple(args), parent.attr)

@@ -25,6 +25,7 @@ def node_cost(node: ENode, child_costs: list[Cost]) -> Cost:
 
 
 class Extractor:
+    """The cheapest term of each class, by `node_cost`, computed to a fixpoint once."""
     def __init__(self, eg: EGraph):
         self.eg = eg
         self.best: dict[int, tuple[Cost, ENode]] = {}
@@ -46,6 +47,7 @@ class Extractor:
                         changed = True
 
     def term(self, i: int) -> S.Expr:
+        """The cheapest term of class `i`."""
         i = self.eg.find(i)
         _, node = self.best[i]
         op, attr, kids = node
@@ -53,4 +55,5 @@ class Extractor:
         return S.make(op, args, attr)
 
     def cost(self, i: int) -> Cost:
+        """The cost of the cheapest term of class `i`."""
         return self.best[self.eg.find(i)][0]

@@ -77,6 +77,7 @@ class ProofForest:
         self.shortcuts = nx.Graph()
 
     def new_vertex(self, node: ENode, term: S.Expr, cid: int) -> int:
+        """A new vertex for an e-node just created for `term` in class `cid`."""
         v = len(self.terms)
         self.terms.append(term)
         self.vertex_of[node] = v

@@ -79,16 +79,19 @@ class Window:
     picks: tuple[int, ...] | None = None
 
     def factors(self) -> tuple[int, ...]:
+        """The factor classes the window covers, in the matched order."""
         kids = self.node[2]
         return tuple(kids[i] for i in self.picks) if self.picks else kids[self.start:self.end]
 
 
 @functools.lru_cache(maxsize=None)
 def is_scalar_var(name: str) -> bool:
+    """Whether a pattern variable may match scalars only (lowercase Greek, §7)."""
     return is_greek(name[0]) and name[0].islower()
 
 
 def binding_shape(eg: EGraph, b: Binding):
+    """The shape of what a variable is bound to."""
     if isinstance(b, S.Expr):
         return b.attr
     if isinstance(b, int):

@@ -20,12 +20,9 @@ from .egraph import EGraph
 from .forest import ByRule
 from .pattern import Binding, Subst, Terms, Window, binding_shape, constant_keys, match_root
 
-#: conditions a rule may carry (§7), and the facts they are read from
-SHAPE_CONDITIONS = {"scalar", "square"}
-
-
 @dataclass(frozen=True)
 class Rewrite:
+    """A rule read in one direction, with its conditions and its variables' shapes."""
     name: str
     lhs: S.Expr
     rhs: S.Expr
@@ -40,6 +37,7 @@ class Rewrite:
 
     @property
     def label(self) -> str:
+        """The name the scheduler and the statistics use for this direction of the rule."""
         return self.name if self.direction == "->" else f"{self.name} (←)"
 
 
@@ -70,6 +68,7 @@ class RuleStep:
     window_after: tuple[int, int] | None
 
     def reversed(self) -> "RuleStep":
+        """The same step read from its result back to where it started."""
         flip = "<-" if self.direction == "->" else "->"
         return RuleStep(self.rule, flip, self.subst, self.after, self.before,
                         self.window_after, self.window_before)
@@ -84,12 +83,14 @@ class Facts:
     varying: set[str] = field(default_factory=set)
 
     def holds_for(self, eg: EGraph, kind: str, term: S.Expr) -> bool:
+        """Whether the condition `kind` holds of a term (looked up in the graph)."""
         if kind == "constant":
             return is_constant(term, self.varying)
         cid = eg.lookup(term)
         return cid is not None and self.holds(eg, kind, cid)
 
     def holds(self, eg: EGraph, kind: str, cid: int) -> bool:
+        """Whether the condition `kind` holds of class `cid`."""
         shape = eg.classes[eg.find(cid)].shape
         if kind == "scalar":
             return shape == (1, 1)
@@ -102,6 +103,7 @@ class Facts:
 
 
 def binding_term(eg: EGraph, b: Binding) -> S.Expr:
+    """A concrete term for what a variable is bound to."""
     if isinstance(b, S.Expr):
         return b
     if isinstance(b, int):
@@ -239,6 +241,7 @@ def apply_prepared(eg: EGraph, p: Prepared) -> bool:
 
 
 class OutOfTime(Exception):
+    """Matching ran past the safety-net deadline."""
     pass
 
 

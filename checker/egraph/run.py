@@ -29,6 +29,7 @@ MAX_CHAIN = 32
 
 @dataclass
 class RunReport:
+    """What a run did: why it stopped, how far it got, and which rules it applied."""
     stop: StopReason
     iterations: int = 0
     nodes: int = 0
@@ -38,6 +39,7 @@ class RunReport:
     applied: dict[str, int] = field(default_factory=dict)
 
     def limit_text(self, limits: Limits) -> str:
+        """Why the run stopped, for a person."""
         return self.stop.text(limits)
 
 
@@ -64,6 +66,7 @@ class Runner:
     # -- limits --------------------------------------------------------------------
     @property
     def deadline(self) -> float:
+        """The safety net's wall-clock deadline."""
         return self.t0 + self.limits.seconds
 
     def check_limits(self) -> None:
@@ -76,15 +79,18 @@ class Runner:
             raise _Stop(StopReason.TIME_LIMIT)
 
     def met(self) -> bool:
+        """Whether every goal pair of classes has been merged."""
         return bool(self.goals) and all(self.eg.find(a) == self.eg.find(b) for a, b in self.goals)
 
     def report(self, stop: StopReason, iterations: int) -> RunReport:
+        """The report of a run that stops now."""
         eg = self.eg
         return RunReport(stop, iterations, eg.n_nodes, eg.n_classes, time.perf_counter() - self.t0,
                          eg.work - self.work0, self.applied)
 
     # -- the loop ------------------------------------------------------------------
     def run(self) -> RunReport:
+        """Saturate until the goals meet or a limit is reached; the report says which."""
         self.eg.rebuild()
         it = 0
         try:
@@ -172,17 +178,20 @@ class Budget:
         self.spent = 0
 
     def left(self, **overrides) -> Limits:
+        """The limits that remain, with `overrides`."""
         return replace(self.limits, seconds=max(0.0, self.limits.seconds - (time.perf_counter() - self.t0)),
                        work=max(0, self.limits.work - self.spent), **overrides)
 
     def run(self, eg: EGraph, rewrites: list[Rewrite], goals: list[tuple[int, int]], facts: Facts,
             **overrides) -> RunReport:
+        """One run with what is left of the budget; its work is spent."""
         report = run(eg, rewrites, goals, facts, self.left(**overrides))
         self.spent += report.work
         return report
 
     @property
     def exhausted(self) -> bool:
+        """Whether the shared work or time is used up."""
         return self.spent >= self.limits.work or time.perf_counter() - self.t0 >= self.limits.seconds
 
 

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 
 class UnionFind:
+    """Disjoint sets of dense integer ids."""
     def __init__(self) -> None:
         self.parent: list[int] = []
 
     def make(self) -> int:
+        """A new singleton set; its id."""
         i = len(self.parent)
         self.parent.append(i)
         return i
 
     def find(self, i: int) -> int:
+        """The root of i's set, halving the path on the way."""
         parent = self.parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
