@@ -72,12 +72,6 @@ def read(path: str | Path) -> list[dict]:
 
 # ---- which rule files a certificate may rely on ---------------------------------------
 
-def shipped_rule_files() -> list[Path]:
-    """Every rule file matproof ships, opt-in ones included."""
-    from .resources import rules_dir
-    return sorted(rules_dir().rglob("*.rules"))
-
-
 class UntrustedRules(KernelError):
     """The certificate relies on a rule file that this check does not trust."""
 

@@ -139,7 +139,8 @@ def _store(entry: Path, certs: list[dict], out: dict) -> str:
     return ""
 
 
-def run_job(job: Job, limits, cache_dir: str | None, only_rules: tuple[str, ...] = ()) -> dict:
+def run_job(job: Job, limits, cache_dir: str | None, only_rules: tuple[str, ...] = (),
+            paranoid: bool = False) -> dict:
     """Settle one theorem (in whatever process); a JSON-ready result. With `only_rules`, those
     rule files are the whole rule set (for coverage); else the database and `use` lines."""
     from .pipeline import prove_theorem
@@ -160,7 +161,7 @@ def run_job(job: Job, limits, cache_dir: str | None, only_rules: tuple[str, ...]
                 cached["seconds"] = time.perf_counter() - t0   # the replay, not the first search
                 return cached
             warning = f"cache entry {entry} ignored: {why}"
-    res = prove_theorem(thm, limits=limits, rule_files=rule_files)
+    res = prove_theorem(thm, limits=limits, rule_files=rule_files, paranoid=paranoid)
     out = {**res.as_json(), "file": job.file}
     if res.counterexample is not None:
         out["counterexample_text"] = _counterexample_text(res)
@@ -177,16 +178,16 @@ def _counterexample_text(res) -> str:
 
 
 def run_all(jobs: list[Job], workers: int, limits, cache_dir: str | None,
-            only_rules: tuple[str, ...] = ()):
+            only_rules: tuple[str, ...] = (), paranoid: bool = False):
     """Results, one by one in the order of `jobs`, with `workers` processes (1: this one)."""
     if workers <= 1 or len(jobs) <= 1:
         for j in jobs:
-            yield run_job(j, limits, cache_dir, only_rules)
+            yield run_job(j, limits, cache_dir, only_rules, paranoid)
         return
     from concurrent.futures import ProcessPoolExecutor
     with ProcessPoolExecutor(max_workers=workers) as pool:
         n = len(jobs)
-        yield from pool.map(run_job, jobs, [limits] * n, [cache_dir] * n, [only_rules] * n)
+        yield from pool.map(run_job, jobs, [limits] * n, [cache_dir] * n, [only_rules] * n, [paranoid] * n)
 
 
 def junit(results: list[dict]) -> str:

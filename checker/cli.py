@@ -119,7 +119,8 @@ def cmd_prove(args) -> int:
     _check_output(args.graph, "--graph")
     fmt = _fmt(args)
     results = prove_text(text, filename=filename, decls=_lets(args.let), seed=args.seed,
-                         draws=args.draws, printer="unicode" if fmt == "json" else fmt, limits=_limits(args))
+                         draws=args.draws, printer="unicode" if fmt == "json" else fmt, limits=_limits(args),
+                         paranoid=args.paranoid)
     if args.graph:
         from .pictures import egraph_graph, proof_graph, proof_title, write
         first = results[0]
@@ -165,6 +166,7 @@ def cmd_verify(args) -> int:
     matproof ships and those named by --trust-rules (linted numerically first)."""
     from . import certificate
     from .kernel import KernelError, file_hash
+    from .resources import shipped_rule_files
     try:
         certs = certificate.read(args.input)
     except FileNotFoundError:
@@ -181,7 +183,7 @@ def cmd_verify(args) -> int:
     except KernelError as e:
         print(f"✗ {e}; no certificate relying on it is accepted", file=sys.stderr)
         return 1
-    allowed = certificate.shipped_rule_files() + trusted
+    allowed = shipped_rule_files() + trusted
     relied: dict[Path, str] = {}
     for k, cert in enumerate(certs, 1):
         try:
@@ -221,7 +223,8 @@ def cmd_check(args) -> int:
     fmt = _fmt(args)
     bar = sys.stderr.isatty() and fmt != "json"      # a progress bar on a terminal only
     results = []
-    for r in run_all(jobs, workers, Limits(work=args.max_work, seconds=args.timeout), cache):
+    for r in run_all(jobs, workers, Limits(work=args.max_work, seconds=args.timeout), cache,
+                     paranoid=args.paranoid):
         results.append(r)
         if r.get("warning"):
             print(f"warning: {r['warning']}", file=sys.stderr)
@@ -373,6 +376,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--format", choices=FORMATS, default="unicode")
         p.add_argument("--json", action="store_true", help="short for --format json")
 
+    def paranoid(p):
+        p.add_argument("--paranoid", action="store_true",
+                       help="search for a proof of each refuted theorem even with the shipped rules "
+                            "only (a proof would expose an unsound rule)")
+
     def search_limits(p, nodes: bool = True):
         p.add_argument("--max-work", type=_positive_int, default=Limits.work, metavar="UNITS",
                        help="work limit of the search per link (deterministic: e-nodes visited by "
@@ -396,6 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--certificate", metavar="FILE", help="write the proof certificate (JSON) here")
     p.add_argument("--graph", metavar="FILE", help="draw the proof (.dot, or .svg with Graphviz)")
     p.add_argument("--egraph", action="store_true", help="with --graph: draw the e-graph instead")
+    paranoid(p)
     p.set_defaults(run=cmd_prove)
 
     p = sub.add_parser("check", help="check every theorem of .thm files (folders searched) against its expect")
@@ -409,6 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cache", default=".matproof-cache", metavar="DIR",
                    help="where proofs are cached (default .matproof-cache)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the proof cache")
+    paranoid(p)
     p.set_defaults(run=cmd_check)
 
     rules = sub.add_parser("rules", help="tools for rule authors")

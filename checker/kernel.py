@@ -16,7 +16,9 @@ in sorted order, negation lifted and doubled negation removed.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -131,15 +133,15 @@ def _scalar_run(factors: list[S.Expr], i: int, symbols: dict, shapes: dict) -> i
 
 # ---- terms in JSON -------------------------------------------------------------
 
-def _enc_dim(d):
+def encode_dim(d):
     if isinstance(d, Prod):
-        return {"prod": [_enc_dim(f) for f in d.factors]}
+        return {"prod": [encode_dim(f) for f in d.factors]}
     return d
 
 
-def _dec_dim(d):
+def decode_dim(d):
     if isinstance(d, dict):
-        return Prod(tuple(_dec_dim(f) for f in d["prod"]))
+        return Prod(tuple(decode_dim(f) for f in d["prod"]))
     return d
 
 
@@ -151,7 +153,7 @@ def encode(e: S.Expr) -> dict:
     if isinstance(a, Fraction):
         out["q"] = str(a)
     elif isinstance(a, tuple):
-        out["shape"] = [_enc_dim(d) for d in a]
+        out["shape"] = [encode_dim(d) for d in a]
     elif a is not None:
         out["attr"] = a
     return out
@@ -164,7 +166,7 @@ def decode(d: dict) -> S.Expr:
     if "q" in d:
         attr = Fraction(d["q"])
     elif "shape" in d:
-        attr = tuple(_dec_dim(x) for x in d["shape"])
+        attr = tuple(decode_dim(x) for x in d["shape"])
     return S.Expr(d["op"], tuple(decode(a) for a in d.get("args", [])), attr)
 
 
@@ -227,19 +229,33 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def load_rules(files: list[dict]) -> dict:
-    """Rules by name from the files a certificate names, checking their hashes."""
-    from .parse import parse_file
+def load_rules(files: list[dict], names: set[str] | None = None) -> dict:
+    """Rules by name from the files a certificate names, checking their hashes; read from
+    the files' own text (never from a cache), and with `names`, only those rules (and the
+    files' `let` lines)."""
+    from .parse import parse_text
+    keep = None if names is None else functools.partial(_wanted, names)
     rules = {}
     for f in files:
         p = Path(f["path"])
         if not p.is_file():
             raise KernelError(f"rule file {p} is missing")
-        if file_hash(p) != f["sha256"]:
+        data = p.read_bytes()
+        if hashlib.sha256(data).hexdigest() != f["sha256"]:
             raise KernelError(f"rule file {p} has changed since the certificate was made")
-        for r in parse_file(p).rules:
+        for r in parse_text(data.decode("utf-8"), str(p), keep=keep).rules:
             rules[r.name] = r
     return rules
+
+
+#: a statement's first word, and a rule's name
+_STATEMENT = re.compile(r"\s*(let|rule)\b\s*([^\s:]*)")
+
+
+def _wanted(names: set[str], statement: str) -> bool:
+    """A `let`, or a rule named in `names`."""
+    m = _STATEMENT.match(statement)
+    return m is not None and (m.group(1) == "let" or m.group(2) in names)
 
 
 # ---- facts -------------------------------------------------------------------------

@@ -444,15 +444,18 @@ def _decl_from(names, shape, props, line_no) -> dict[str, Decl]:
     return {n: Decl(n, shape, props, line_no) for n in names}
 
 
-def parse_text(text: str, filename: str = "<input>", decls: Declarations | None = None) -> Document:
-    """Parse a whole file (or a one-line input) into a `Document`."""
+def parse_text(text: str, filename: str = "<input>", decls: Declarations | None = None,
+               keep=None) -> Document:
+    """Parse a whole file (or a one-line input) into a `Document`. With `keep` (a predicate
+    on a statement's text), only the statements it keeps are parsed (the kernel reads just
+    the rules a proof used)."""
     doc = Document(filename=filename, lines=text.splitlines())
     current: Declarations = dict(decls or {})
     uses: list[str] = []
     named: dict[str, int] = {}      # theorem names already used, and their lines
     base = Path(filename).parent if filename != "<input>" else Path.cwd()
     for first, logical, where, physical in logical_lines(text):
-        if not logical.strip():
+        if not logical.strip() or (keep is not None and not keep(logical)):
             continue
         line = _Line(logical, where, physical, first, filename)
         result = _parse_line(line, set(current))

@@ -95,8 +95,13 @@ class Result:
 
 
 def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str = "unicode",
-                  limits=None, search: bool = True, rule_files: list[Path] | None = None) -> Result:
-    """Settle one theorem: numeric test, then proof search link by link, then the kernel."""
+                  limits=None, search: bool = True, rule_files: list[Path] | None = None,
+                  paranoid: bool = False) -> Result:
+    """Settle one theorem: numeric test, then proof search link by link, then the kernel.
+
+    A refuted theorem is searched for a proof (which would expose an unsound rule) only
+    where one could be found: with rule files matproof does not ship, or when `paranoid`.
+    The shipped rules are guarded by `rules lint` and their own numeric tests."""
     if draws < 1:
         raise ValueError("draws must be at least 1: the numeric test guards every claim")
     t0 = time.perf_counter()
@@ -112,6 +117,7 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
     res.sides_latex = [to_latex(e) for e in typed.exprs]
     res.assumptions = [a.text(show) for a in typed.assumptions]
     from .limits import Limits
+    from .resources import shipped_rule_files
     from .rules import default_rule_files
     from .search import search_link
     limits = limits or Limits()
@@ -129,12 +135,14 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
         else:
             res.reason = "the two sides differ on a random instance"
         quick = replace(limits, nodes=min(limits.nodes, GUARD_NODES), work=min(limits.work, GUARD_WORK))
-        found = search_link(typed, k, thm.decls, rule_files, quick) if search else None
+        shipped = shipped_rule_files()
+        guard = search and (paranoid or any(p.resolve() not in shipped for p in rule_files))
+        found = search_link(typed, k, thm.decls, rule_files, quick) if guard else None
         if found is not None and found.proved:
             # a kernel-checked proof of a refuted link: a rule it used is unsound
             used = ", ".join(sorted({st.rule for st in found.steps}))
-            shipped = default_rule_files()
-            files = ", ".join(str(p) for p in rule_files if p not in shipped) or "the shipped rule files"
+            files = ", ".join(str(p) for p in rule_files if p.resolve() not in shipped) or \
+                "the shipped rule files"
             res.status = "error"
             res.reason = (f"the rule set is unsound: a kernel-checked proof and a counterexample "
                           f"disagree; the proof used the rules {used} (rule files: {files}); "

@@ -24,3 +24,8 @@ def grammar_file() -> Path:
 
 def rules_dir() -> Path:
     return data_dir("rules")
+
+
+def shipped_rule_files() -> list[Path]:
+    """Every rule file matproof ships, opt-in ones (rules/extra/) included."""
+    return sorted(rules_dir().rglob("*.rules"))

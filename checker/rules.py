@@ -8,11 +8,16 @@ instantiated).
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import __version__
 from . import syntax as S
 from .egraph.rewrite import Rewrite
-from .kernel import file_hash
+from .kernel import decode, decode_dim, encode, encode_dim, file_hash
 from .parse import parse_file
 from .resources import rules_dir
 from .statements import Rule
@@ -23,46 +28,111 @@ def default_rule_files() -> list[Path]:
     return sorted(rules_dir().glob("*.rules"))
 
 
+#: the format of a compiled rule file in the cache (bump it when CompiledRule changes)
+COMPILED_FORMAT = "matproof-compiled-rules/1"
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule parsed and typed: its sides typed in the rule's own dimensions (the shapes of
+    I, 0 and 𝟏 in them are templates), as the search needs it."""
+
+    name: str
+    lhs: S.Expr
+    rhs: S.Expr
+    bidirectional: bool
+    conditions: tuple[tuple[str, S.Expr], ...]
+    var_shapes: dict = field(hash=False, compare=False)
+
+
+def compile_rule(r: Rule) -> CompiledRule:
+    typed = type_rule(r)
+    lhs, rhs = typed.exprs
+    return CompiledRule(r.name, lhs, rhs, r.bidirectional, tuple(r.conditions),
+                        {n: i.shape for n, i in typed.symbols.items()})
+
+
+def cache_dir() -> Path:
+    """Where compiled rule files are kept: $MATPROOF_CACHE_DIR, else the user's cache
+    directory (platformdirs)."""
+    env = os.environ.get("MATPROOF_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+    return Path(platformdirs.user_cache_dir("matproof"))
+
+
 @functools.lru_cache(maxsize=32)
-def _load(path: str, sha: str) -> tuple[Rule, ...]:
-    return tuple(parse_file(path).rules)
+def compiled(path: str, sha: str) -> tuple[CompiledRule, ...]:
+    """The compiled rules of a rule file whose content has hash `sha`: parsing and typing
+    ~100 rules is most of a cold start, so they are kept on disk, one JSON file per content
+    and matproof version. JSON of plain data cannot run code when loaded; an entry that is
+    damaged, of another format or for other content is compiled again and rewritten. (The
+    kernel never reads this cache: it parses the rules a proof used from the file itself.)"""
+    key = hashlib.sha256(f"{COMPILED_FORMAT}\n{__version__}\n{sha}".encode()).hexdigest()
+    entry = cache_dir() / "rules" / f"{key}.json"
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        if data["format"] == COMPILED_FORMAT and data["sha256"] == sha:
+            return tuple(_decode_rule(r) for r in data["rules"])
+    except Exception:   # missing, unreadable, damaged: compile it again
+        pass
+    rules = tuple(compile_rule(r) for r in parse_file(path).rules)
+    tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps({"format": COMPILED_FORMAT, "sha256": sha,
+                                   "rules": [_encode_rule(r) for r in rules]}), encoding="utf-8")
+        tmp.replace(entry)
+    except OSError:     # a read-only home: compile every time, as before the cache
+        pass
+    return rules
 
 
-def load_rules(paths: list[Path]) -> list[Rule]:
-    out: list[Rule] = []
-    for p in paths:
-        out.extend(_load(str(p), file_hash(p)))
-    return out
+def _encode_rule(r: CompiledRule) -> dict:
+    return {"name": r.name, "lhs": encode(r.lhs), "rhs": encode(r.rhs), "bidirectional": r.bidirectional,
+            "conditions": [[k, encode(a)] for k, a in r.conditions],
+            "var_shapes": {n: [encode_dim(d) for d in shape] for n, shape in r.var_shapes.items()}}
+
+
+def _decode_rule(d: dict) -> CompiledRule:
+    if not isinstance(d["name"], str) or not isinstance(d["bidirectional"], bool):
+        raise ValueError("a compiled rule is malformed")
+    return CompiledRule(d["name"], decode(d["lhs"]), decode(d["rhs"]), d["bidirectional"],
+                        tuple((str(k), decode(a)) for k, a in d["conditions"]),
+                        {str(n): tuple(decode_dim(x) for x in shape) for n, shape in d["var_shapes"].items()})
+
+
+def compiled_rules(paths: list[Path]) -> list[CompiledRule]:
+    """The compiled rules of these files, in order."""
+    return [r for p in paths for r in compiled(str(p), file_hash(p))]
 
 
 def rewrites_for(paths: list[Path]) -> list[Rewrite]:
-    """The rewrites of these rule files, typed once per version of the files (every search
-    needs them, and typing ~90 rules each time is work done again for nothing)."""
+    """The rewrites of these rule files, compiled once per version of the files (every
+    search needs them, and typing ~100 rules each time is work done again for nothing)."""
     return list(_rewrites(tuple((str(p), file_hash(p)) for p in paths)))
 
 
 @functools.lru_cache(maxsize=16)
 def _rewrites(files: tuple[tuple[str, str], ...], both_ways: bool = False) -> tuple[Rewrite, ...]:
-    rules: list[Rule] = []
-    for path, sha in files:
-        rules.extend(_load(path, sha))
+    rules = [r for path, sha in files for r in compiled(path, sha)]
     return tuple(to_rewrites(rules, both_ways))
 
 
-def to_rewrites(rules: list[Rule], both_ways: bool = False) -> list[Rewrite]:
+def to_rewrites(rules: list[Rule | CompiledRule], both_ways: bool = False) -> list[Rewrite]:
     """Rewrites over the typed rule sides: the shapes of I, 0, 𝟏 in them are templates in the
     rule's own dimensions, filled in from what the variables match. With `both_ways`, a
     one-way rule is read backwards too (a proof may use an equation either way; the search
     does not, for the one-way rules are those that would blow it up)."""
     out: list[Rewrite] = []
     for r in rules:
-        typed = type_rule(r)
-        lhs, rhs = typed.exprs
-        var_shapes = {n: i.shape for n, i in typed.symbols.items()}
-        if r.rhs.symbols() <= r.lhs.symbols():
-            out.append(Rewrite(r.name, lhs, rhs, tuple(r.conditions), "->", var_shapes))
-        if (r.bidirectional or both_ways) and r.lhs.symbols() <= r.rhs.symbols():
-            out.append(Rewrite(r.name, rhs, lhs, tuple(r.conditions), "<-", var_shapes))
+        c = r if isinstance(r, CompiledRule) else compile_rule(r)
+        lhs, rhs = c.lhs, c.rhs
+        if rhs.symbols() <= lhs.symbols():
+            out.append(Rewrite(c.name, lhs, rhs, c.conditions, "->", c.var_shapes))
+        if (c.bidirectional or both_ways) and lhs.symbols() <= rhs.symbols():
+            out.append(Rewrite(c.name, rhs, lhs, c.conditions, "<-", c.var_shapes))
     return out
 
 

@@ -19,9 +19,10 @@ from .egraph.run import Budget, RunReport
 from .limits import Limits, StopReason
 from .meaning import assumed_facts, identification_blocker, varying_symbols
 from .kernel import KernelError, check_steps, nf
+from .kernel import load_rules as kernel_rules
 from .printing import to_ascii
 from .differentiate import differential_rewrites, differentiate
-from .rules import load_rules, rewrites_both_ways, rewrites_for, rule_file_records
+from .rules import rewrites_both_ways, rewrites_for, rule_file_records
 from .shorten import shorten
 from .statements import Decl
 from .typecheck import IllTyped, Typed, checked_shape
@@ -76,7 +77,6 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
             lhs, rhs = S.Expr(S.D, (f,)), S.Expr(S.INNER, (other, S.Expr(S.D, (x,))))
             varying = {x.attr}
             break
-    rules = load_rules(rule_files)
     rewrites = rewrites_for(rule_files)
     # first the differentials worked inward, as a person does; the search does the rest
     # (and, if that fails, everything)
@@ -107,9 +107,9 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
     text = "\n".join([decl_line(d) for d in decls.values()]
                      + ["theorem link: " + " = ".join(to_ascii(e) for e in typed.exprs)])
     cert = certificate.for_link(text, link, rule_file_records(rule_files), steps, gradient)
-    by_name = {r.name: r for r in rules}
-    try:
-        check_steps(lhs, rhs, cert["steps"], by_name, typed, varying)
+    try:   # the rules as the kernel reads them: from the files' text, not the compiled cache
+        used = kernel_rules(cert["rule_files"], {st.rule for st in steps})
+        check_steps(lhs, rhs, cert["steps"], used, typed, varying)
     except KernelError as e:
         return SearchResult(False, report, reason=f"the kernel rejected the proof ({e}); not claimed")
     return SearchResult(True, report, steps, cert, start=lhs, goal=rhs, gradient=gradient is not None,

@@ -21,3 +21,8 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+# compiled rule files go to a cache of the test run's own, not the user's
+import tempfile  # noqa: E402
+
+os.environ.setdefault("MATPROOF_CACHE_DIR", tempfile.mkdtemp(prefix="matproof-cache-"))

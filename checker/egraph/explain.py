@@ -14,8 +14,6 @@ replays them.
 """
 from __future__ import annotations
 
-import networkx as nx
-
 from .. import syntax as S
 from .egraph import EGraph
 from .forest import ByCongruence, ByFlattening, ByFolding, ByRule
@@ -57,6 +55,7 @@ class Explainer:
     def _explain(self, t: S.Expr, u: S.Expr) -> list[Step]:
         eg = self.eg
         x, y = eg.vertex(t), eg.vertex(u)
+        import networkx as nx      # the graph layer, imported only when a proof is explained
         path = nx.shortest_path(self.graph, x, y)
         term = eg.proofs.terms
         # Every term stands for the forest vertex its root was when the term was added, and
@@ -147,6 +146,7 @@ def explain(eg: EGraph, t: S.Expr, u: S.Expr) -> list[Step]:
     """The shortest explanation we can find: first along every rule application (shortest
     paths there are short proofs), and if that goes round in a circle, along the proof
     forest, where it cannot."""
+    import networkx as nx
     try:
         return Explainer(eg, budget=20_000, graph=eg.proofs.shortcuts).explain(t, u)
     except (ExplainError, nx.NetworkXNoPath, nx.NodeNotFound):

@@ -22,8 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
-import networkx as nx
-
 from .. import syntax as S
 
 if TYPE_CHECKING:
@@ -65,7 +63,11 @@ Justification = Union[ByRule, ByCongruence, ByFlattening, ByFolding]
 
 
 class ProofForest:
-    """Forest vertices and their terms, and the edges that say why classes were merged."""
+    """Forest vertices and their terms, and the edges that say why classes were merged.
+
+    The search records edges in plain Python data (this sits in its hot loop); the networkx
+    graphs that explanations walk are made from them when a proof is explained, so that a
+    search that proves nothing never imports networkx."""
 
     def __init__(self) -> None:
         self.terms: list[S.Expr] = []                 # vertex → the term it was created for
@@ -73,8 +75,10 @@ class ProofForest:
         self.vertex_of_term: dict[S.Expr, int] = {}   # a term added → its root's vertex then
         self.class_of_term: dict[S.Expr, int] = {}    # … and its class then
         self.term_of_class: dict[int, S.Expr] = {}    # a class → the term it was created for
-        self.graph = nx.Graph()
-        self.shortcuts = nx.Graph()
+        self._merges: list[tuple[int, int, Justification]] = []
+        # every rule application, merging or not (the last reason given for a pair wins)
+        self._shortcuts: dict[frozenset, tuple[int, int, Justification]] = {}
+        self._graphs: dict[str, tuple[int, object]] = {}
 
     def new_vertex(self, node: ENode, term: S.Expr, cid: int) -> int:
         """A new vertex for an e-node just created for `term` in class `cid`."""
@@ -82,15 +86,41 @@ class ProofForest:
         self.terms.append(term)
         self.vertex_of[node] = v
         self.term_of_class[cid] = term
-        self.graph.add_node(v)
         return v
 
     def merge(self, a: int, b: int, why: Justification) -> None:
         """The union of the classes of vertices a and b, for this reason."""
-        self.graph.add_edge(a, b, why=why, src=a)
-        self.shortcuts.add_edge(a, b, why=why, src=a)
+        self._merges.append((a, b, why))
+        self._shortcuts[frozenset((a, b))] = (a, b, why)
 
     def shortcut(self, a: int, b: int, why: ByRule) -> None:
         """A rule application between two vertices already in one class."""
-        if a != b and not self.shortcuts.has_edge(a, b):
-            self.shortcuts.add_edge(a, b, why=why, src=a)
+        key = frozenset((a, b))
+        if a != b and key not in self._shortcuts:
+            self._shortcuts[key] = (a, b, why)
+
+    @property
+    def graph(self):
+        """The forest as a networkx graph: every vertex, one edge per union (edge data: `why`,
+        and `src`, the vertex the reason reads from)."""
+        return self._graph("forest", self._merges, with_vertices=True)
+
+    @property
+    def shortcuts(self):
+        """Every rule application as an edge, merging or not: shortest paths here are
+        shorter proofs."""
+        return self._graph("shortcuts", list(self._shortcuts.values()), with_vertices=False)
+
+    def _graph(self, name: str, edges: list, with_vertices: bool):
+        size = (len(self.terms), len(edges))
+        made = self._graphs.get(name)
+        if made is not None and made[0] == size:
+            return made[1]
+        import networkx as nx
+        g = nx.Graph()
+        if with_vertices:
+            g.add_nodes_from(range(len(self.terms)))
+        for a, b, why in edges:
+            g.add_edge(a, b, why=why, src=a)
+        self._graphs[name] = (size, g)
+        return g
