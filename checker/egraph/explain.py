@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from .. import syntax as S
 from .egraph import EGraph
-from .forest import ByCongruence, ByFlattening, ByFolding, ByRule
+from .forest import ByCongruence, ByFlattening, ByFolding, ByRule, NoPath, ProofForest
 from .rewrite import RuleStep, Step
 
 
@@ -25,10 +25,13 @@ class ExplainError(Exception):
 
 
 class Explainer:
-    """Reads a chain of whole-term steps off the proof forest, within a budget of recursive calls."""
-    def __init__(self, eg: EGraph, budget: int = 50_000, max_depth: int = 200, graph=None):
+    """Reads a chain of whole-term steps off the proof forest (or, with `shortcuts`, off
+    every rule application), within a budget of recursive calls."""
+
+    def __init__(self, eg: EGraph, budget: int = 50_000, max_depth: int = 200, shortcuts: bool = False):
         self.eg = eg
-        self.graph = eg.proofs.graph if graph is None else graph
+        self.graph = eg.proofs.shortcut_edges if shortcuts else eg.proofs.forest
+        self.every_vertex = not shortcuts
         self.budget = budget
         self.max_depth = max_depth
         self.active: set[tuple[S.Expr, S.Expr]] = set()
@@ -55,8 +58,7 @@ class Explainer:
     def _explain(self, t: S.Expr, u: S.Expr) -> list[Step]:
         eg = self.eg
         x, y = eg.vertex(t), eg.vertex(u)
-        import networkx as nx      # the graph layer, imported only when a proof is explained
-        path = nx.shortest_path(self.graph, x, y)
+        path = ProofForest.path(self.graph, x, y, self.every_vertex)
         term = eg.proofs.terms
         # Every term stands for the forest vertex its root was when the term was added, and
         # between edges we pass through the vertices' own terms: the child equalities each
@@ -64,8 +66,8 @@ class Explainer:
         # uses ever older edges and cannot come back to where it started.
         steps = self.congruence(t, term[x])
         for a, b in zip(path, path[1:]):
-            data = self.graph.edges[a, b]
-            why, forward = data["why"], data["src"] == a
+            src, why = self.graph[a][b]
+            forward = src == a
             match why:
                 case ByRule(step):
                     rs: RuleStep = step if forward else step.reversed()
@@ -146,14 +148,13 @@ def explain(eg: EGraph, t: S.Expr, u: S.Expr) -> list[Step]:
     """The shortest explanation we can find: first along every rule application (shortest
     paths there are short proofs), and if that goes round in a circle, along the proof
     forest, where it cannot."""
-    import networkx as nx
     try:
-        return Explainer(eg, budget=20_000, graph=eg.proofs.shortcuts).explain(t, u)
-    except (ExplainError, nx.NetworkXNoPath, nx.NodeNotFound):
+        return Explainer(eg, budget=20_000, shortcuts=True).explain(t, u)
+    except (ExplainError, NoPath):
         pass
     try:
         return Explainer(eg).explain(t, u)
-    except (nx.NetworkXNoPath, nx.NodeNotFound) as e:   # a bug, but never a claimed proof
+    except NoPath as e:   # a bug, but never a claimed proof
         raise ExplainError(f"the proof forest has no path for a step ({e})") from None
 
 

@@ -62,12 +62,20 @@ class ByFolding:
 Justification = Union[ByRule, ByCongruence, ByFlattening, ByFolding]
 
 
+class NoPath(Exception):
+    """Two vertices are not connected (never for two terms of one class: a bug)."""
+
+
+Adjacency = dict[int, dict[int, tuple[int, Justification]]]   # v → w → (src, why)
+
+
 class ProofForest:
     """Forest vertices and their terms, and the edges that say why classes were merged.
 
-    The search records edges in plain Python data (this sits in its hot loop); the networkx
-    graphs that explanations walk are made from them when a proof is explained, so that a
-    search that proves nothing never imports networkx."""
+    Plain Python data, as it sits in the search's hot loop; `path` finds the shortest path
+    that an explanation walks. `graph` and `shortcuts` give the same edges as networkx
+    graphs, for pictures and analyses (made on demand, so that proving imports no
+    networkx)."""
 
     def __init__(self) -> None:
         self.terms: list[S.Expr] = []                 # vertex → the term it was created for
@@ -75,10 +83,9 @@ class ProofForest:
         self.vertex_of_term: dict[S.Expr, int] = {}   # a term added → its root's vertex then
         self.class_of_term: dict[S.Expr, int] = {}    # … and its class then
         self.term_of_class: dict[int, S.Expr] = {}    # a class → the term it was created for
-        self._merges: list[tuple[int, int, Justification]] = []
+        self.forest: Adjacency = {}                   # one edge per union
         # every rule application, merging or not (the last reason given for a pair wins)
-        self._shortcuts: dict[frozenset, tuple[int, int, Justification]] = {}
-        self._graphs: dict[str, tuple[int, object]] = {}
+        self.shortcut_edges: Adjacency = {}
 
     def new_vertex(self, node: ENode, term: S.Expr, cid: int) -> int:
         """A new vertex for an e-node just created for `term` in class `cid`."""
@@ -90,37 +97,89 @@ class ProofForest:
 
     def merge(self, a: int, b: int, why: Justification) -> None:
         """The union of the classes of vertices a and b, for this reason."""
-        self._merges.append((a, b, why))
-        self._shortcuts[frozenset((a, b))] = (a, b, why)
+        _link(self.forest, a, b, (a, why))
+        _link(self.shortcut_edges, a, b, (a, why))
 
     def shortcut(self, a: int, b: int, why: ByRule) -> None:
         """A rule application between two vertices already in one class."""
-        key = frozenset((a, b))
-        if a != b and key not in self._shortcuts:
-            self._shortcuts[key] = (a, b, why)
+        if a != b and b not in self.shortcut_edges.get(a, ()):
+            _link(self.shortcut_edges, a, b, (a, why))
+
+    @staticmethod
+    def path(adj: Adjacency, source: int, target: int, every_vertex: bool = True) -> list[int]:
+        """A shortest path, by breadth-first search from both ends (networkx's
+        bidirectional_shortest_path, step for step, so that proofs read the same). Unless
+        `every_vertex` (the forest), a vertex without edges is not in the graph at all."""
+        if not every_vertex and (source not in adj or target not in adj):
+            raise NoPath(f"vertex {source if source not in adj else target} has no edge here")
+        if source == target:
+            return [source]
+        pred: dict[int, int | None] = {source: None}
+        succ: dict[int, int | None] = {target: None}
+        forward, reverse = [source], [target]
+        meet = None
+        while forward and reverse and meet is None:
+            if len(forward) <= len(reverse):
+                level, forward = forward, []
+                for v in level:
+                    for w in adj.get(v, ()):
+                        if w not in pred:
+                            forward.append(w)
+                            pred[w] = v
+                        if w in succ:
+                            meet = w
+                            break
+                    if meet is not None:
+                        break
+            else:
+                level, reverse = reverse, []
+                for v in level:
+                    for w in adj.get(v, ()):
+                        if w not in succ:
+                            succ[w] = v
+                            reverse.append(w)
+                        if w in pred:
+                            meet = w
+                            break
+                    if meet is not None:
+                        break
+        if meet is None:
+            raise NoPath(f"no path between vertices {source} and {target}")
+        out: list[int] = []
+        w: int | None = meet
+        while w is not None:
+            out.append(w)
+            w = pred[w]
+        out.reverse()
+        w = succ[out[-1]]
+        while w is not None:
+            out.append(w)
+            w = succ[w]
+        return out
 
     @property
     def graph(self):
-        """The forest as a networkx graph: every vertex, one edge per union (edge data: `why`,
-        and `src`, the vertex the reason reads from)."""
-        return self._graph("forest", self._merges, with_vertices=True)
+        """The forest as a networkx graph (edge data: `why`, and `src`, the vertex the
+        reason reads from), for pictures."""
+        return self._networkx(self.forest, range(len(self.terms)))
 
     @property
     def shortcuts(self):
-        """Every rule application as an edge, merging or not: shortest paths here are
-        shorter proofs."""
-        return self._graph("shortcuts", list(self._shortcuts.values()), with_vertices=False)
+        """Every rule application as a networkx graph, merging or not."""
+        return self._networkx(self.shortcut_edges, ())
 
-    def _graph(self, name: str, edges: list, with_vertices: bool):
-        size = (len(self.terms), len(edges))
-        made = self._graphs.get(name)
-        if made is not None and made[0] == size:
-            return made[1]
+    @staticmethod
+    def _networkx(adj: Adjacency, vertices):
         import networkx as nx
         g = nx.Graph()
-        if with_vertices:
-            g.add_nodes_from(range(len(self.terms)))
-        for a, b, why in edges:
-            g.add_edge(a, b, why=why, src=a)
-        self._graphs[name] = (size, g)
+        g.add_nodes_from(vertices)
+        for v, ws in adj.items():
+            for w, (src, why) in ws.items():
+                g.add_edge(v, w, why=why, src=src)
         return g
+
+
+def _link(adj: Adjacency, a: int, b: int, data: tuple[int, Justification]) -> None:
+    """An undirected edge; an edge already there keeps its place and takes the new data."""
+    adj.setdefault(a, {})[b] = data
+    adj.setdefault(b, {})[a] = data
