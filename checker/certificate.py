@@ -23,7 +23,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .kernel import FORMAT, NORMAL_FORM, KernelError, encode, file_hash, load_rules, same_theorem, verify
+from .kernel import (FORMAT, NORMAL_FORM, NORMAL_FORM_STEP, KernelError, encode, file_hash, load_rules,
+                     same_theorem, verify)
+from .normalform import VERSION as POLY_VERSION
 
 BUNDLE_FORMAT = "matproof-certificates/1"
 
@@ -33,13 +35,20 @@ def for_link(text: str, link: int, rule_records: list[dict], steps: list, gradie
     cert = {"format": FORMAT, "normal_form": NORMAL_FORM,
             "theorem": {"name": "link", "text": text, "link": link},
             "rule_files": rule_records,
-            "steps": [{"rule": s.rule, "direction": s.direction, "path": list(s.path),
-                       "window": list(s.window) if s.window else None,
-                       "subst": {k: encode(v) for k, v in s.subst.items()},
-                       "before": encode(s.before), "after": encode(s.after)} for s in steps]}
+            "steps": [_step(s) for s in steps]}
     if gradient is not None:
         cert["gradient"] = gradient
     return cert
+
+
+def _step(s) -> dict:
+    out = {"rule": s.rule, "direction": s.direction, "path": list(s.path),
+           "window": list(s.window) if s.window else None,
+           "subst": {k: encode(v) for k, v in s.subst.items()},
+           "before": encode(s.before), "after": encode(s.after)}
+    if s.rule == NORMAL_FORM_STEP:     # decided by the kernel's own normal form (reflection)
+        out["reflection"] = POLY_VERSION
+    return out
 
 
 def bundle(certs: list[dict]) -> dict:
@@ -115,7 +124,7 @@ def check(cert: dict, allowed: list[Path]) -> tuple[object, list[Path]]:
         raise KernelError("not a matproof certificate of a known format")
     paths = rule_paths(cert["rule_files"], allowed)
     records = [{"path": str(p), "sha256": r["sha256"]} for p, r in zip(paths, cert["rule_files"])]
-    used = {st["rule"] for st in cert["steps"]}       # the kernel parses only these rules
+    used = {st["rule"] for st in cert["steps"] if "reflection" not in st}   # the kernel parses only these
     return verify(cert, load_rules(records, used)), paths
 
 

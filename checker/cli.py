@@ -120,7 +120,8 @@ def cmd_prove(args) -> int:
     fmt = _fmt(args)
     results = prove_text(text, filename=filename, decls=_lets(args.let), seed=args.seed,
                          draws=args.draws, printer="unicode" if fmt == "json" else fmt, limits=_limits(args),
-                         paranoid=args.paranoid)
+                         paranoid=args.paranoid,
+                         normal_form=not (args.no_normal_form or args.egraph))   # --egraph draws a search
     if args.graph:
         from .pictures import egraph_graph, proof_graph, proof_title, write
         first = results[0]
@@ -404,6 +405,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--certificate", metavar="FILE", help="write the proof certificate (JSON) here")
     p.add_argument("--graph", metavar="FILE", help="draw the proof (.dot, or .svg with Graphviz)")
     p.add_argument("--egraph", action="store_true", help="with --graph: draw the e-graph instead")
+    p.add_argument("--no-normal-form", action="store_true",
+                   help="prove by named rules alone: no 'expand and collect (normal form)' step")
     paranoid(p)
     p.set_defaults(run=cmd_prove)
 

@@ -30,6 +30,8 @@ from .shapes import bind_dims, fill_dims
 from .typecheck import IllTyped, checked_shape, shape_of, type_rule
 
 NORMAL_FORM = "matproof-ac/2"
+#: the name of a step decided by the polynomial normal form (normalform.py), by reflection
+NORMAL_FORM_STEP = "expand and collect (normal form)"
 FORMAT = "matproof-certificate/1"
 
 
@@ -295,6 +297,10 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
     for n, st in enumerate(steps, 1):
         try:
             before, after = decode(st["before"]), decode(st["after"])
+            if "reflection" in st:
+                _check_reflection(st, before, after, current, side_shape, typed, n)
+                current = nf(after, typed.symbols)
+                continue
             rule = rules.get(st["rule"])
             if rule is None:
                 raise KernelError(f"no rule named {st['rule']!r}", n)
@@ -356,6 +362,20 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
             raise KernelError(f"malformed step ({type(err).__name__}: {err})", n) from None
     if current != nf(rhs, typed.symbols):
         raise KernelError("the last step does not end at the right side")
+
+
+def _check_reflection(st: dict, before: S.Expr, after: S.Expr, current: S.Expr, shape, typed, n: int) -> None:
+    """A step decided by the polynomial normal form: the kernel computes it for both terms
+    itself (proof by reflection) and accepts the step only if they are equal."""
+    from .normalform import VERSION, NormalForm
+    if st["reflection"] != VERSION or st.get("rule") != NORMAL_FORM_STEP:
+        raise KernelError(f"unknown normal form {st['reflection']!r}", n)
+    if nf(before, typed.symbols) != current:
+        raise KernelError("does not start from the term the previous step ended with", n)
+    if not _well_typed([before, after], shape, typed.symbols):
+        raise KernelError("a term of the step is not well-typed", n)
+    if not NormalForm(typed.symbols).equal(before, after):
+        raise KernelError("the two terms do not have one normal form", n)
 
 
 def read_theorem(cert: dict):

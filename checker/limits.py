@@ -25,6 +25,7 @@ class Limits:
 
 class StopReason(enum.Enum):
     GOAL = "goal"
+    NORMAL_FORM = "normal form"
     SATURATED = "saturated"
     NODE_LIMIT = "node limit"
     ITERATION_LIMIT = "iteration limit"
@@ -35,6 +36,7 @@ class StopReason(enum.Enum):
         """How a person is told why the search stopped."""
         return {
             StopReason.GOAL: "the two sides were joined",
+            StopReason.NORMAL_FORM: "the two sides have one normal form (no search was needed)",
             StopReason.SATURATED: "the rules can derive nothing more (saturated)",
             StopReason.NODE_LIMIT: f"the e-node limit ({limits.nodes}) was reached",
             StopReason.ITERATION_LIMIT: f"the iteration limit ({limits.iterations}) was reached",

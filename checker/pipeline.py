@@ -96,7 +96,7 @@ class Result:
 
 def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str = "unicode",
                   limits=None, search: bool = True, rule_files: list[Path] | None = None,
-                  paranoid: bool = False) -> Result:
+                  paranoid: bool = False, normal_form: bool = True) -> Result:
     """Settle one theorem: numeric test, then proof search link by link, then the kernel.
 
     A refuted theorem is searched for a proof (which would expose an unsound rule) only
@@ -158,7 +158,7 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
     proof: list[dict] = []
     certificates: list[dict] = []
     for k in range(len(typed.exprs) - 1):
-        found = search_link(typed, k, thm.decls, rule_files, limits)
+        found = search_link(typed, k, thm.decls, rule_files, limits, normal_form)
         if found.egraph is not None:
             res.egraphs.append((found.egraph, found.roots))
         res.stats.append({"link": k + 1, "stop": found.report.stop.value, "iterations": found.report.iterations,

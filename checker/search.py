@@ -14,11 +14,12 @@ from . import certificate
 from . import syntax as S
 from .egraph import EGraph, Extractor
 from .egraph.explain import ExplainError, Step, cut_loops, explain
-from .egraph.rewrite import Facts
+from .egraph.rewrite import Facts, successors
 from .egraph.run import Budget, RunReport
 from .limits import Limits, StopReason
 from .meaning import assumed_facts, identification_blocker, varying_symbols
-from .kernel import KernelError, check_steps, nf
+from .normalform import NormalForm
+from .kernel import NORMAL_FORM_STEP, KernelError, check_steps, nf
 from .kernel import load_rules as kernel_rules
 from .printing import to_ascii
 from .differentiate import differential_rewrites, differentiate
@@ -65,7 +66,10 @@ def decl_line(d: Decl) -> str:
 
 
 def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: list[Path],
-                limits: Limits) -> SearchResult:
+                limits: Limits, normal_form: bool = True) -> SearchResult:
+    """Prove one link: its differentials worked inward, then the normal form of the
+    polynomial fragment (unless `normal_form` is False), then the e-graph; the kernel
+    replays whatever is found before it is returned as proved."""
     lhs, rhs = typed.exprs[link], typed.exprs[link + 1]
     gradient = None
     varying = varying_symbols(typed.exprs, typed.symbols)
@@ -86,34 +90,50 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
     if all(p is not None for p in pre) and (pre[0][0] or pre[1][0]):
         (head, _, mid_l), (_, back, mid_r) = pre
         attempts.insert(0, (mid_l, mid_r, head, back[::-1]))
-    budget = Budget(limits)                   # the attempts share the work and the time
-    for start, goal, head, tail in attempts:
-        eg = EGraph(typed.symbols)
-        a, b = eg.add(start), eg.add(goal)
-        report = budget.run(eg, rewrites, [(a, b)], facts_for(eg, typed, varying))
-        if eg.equivalent(a, b) or budget.exhausted:
-            break
-    if not eg.equivalent(a, b):
-        ex = Extractor(eg)
-        return SearchResult(False, report, reason=f"no proof found: {report.limit_text(limits)}",
-                            closest=(ex.term(a), ex.term(b)), egraph=eg, roots=(a, b))
-    try:
-        steps = head + explain(eg, start, goal) + tail
-    except ExplainError as e:
-        return SearchResult(False, report, reason=f"the proof could not be explained: {e}")
-    key = functools.partial(nf, symbols=typed.symbols, memo={})
-    steps = shorten(cut_loops(steps, lhs, key), lhs, rewrites_both_ways(rule_files), typed.symbols,
-                    lambda g: facts_for(g, typed, varying), key)
+    # what needs no search is decided by the normal form of the polynomial fragment
+    form = NormalForm(typed.symbols)
+    decided = next(((start, goal, head, tail) for start, goal, head, tail in attempts
+                    if normal_form and form.equal(start, goal)), None)
+    eg = None
+    if decided is not None:
+        start, goal, head, tail = decided
+        report = RunReport(StopReason.NORMAL_FORM)
+        # a law a person would name (tr(A B C) = tr(C A B): trace-cyclic) reads better than
+        # "expand and collect": one rule application that does it is preferred
+        key = functools.partial(nf, symbols=typed.symbols, memo={})
+        named = next((st for st, _ in successors(start, rewrites_both_ways(rule_files), typed.symbols,
+                                                   lambda g: facts_for(g, typed, varying))[0]
+                      if key(st.after) == key(goal)), None)
+        steps = head + [named or Step(NORMAL_FORM_STEP, "->", {}, start, goal, (), None)] + tail
+    else:
+        budget = Budget(limits)                   # the attempts share the work and the time
+        for start, goal, head, tail in attempts:
+            eg = EGraph(typed.symbols)
+            a, b = eg.add(start), eg.add(goal)
+            report = budget.run(eg, rewrites, [(a, b)], facts_for(eg, typed, varying))
+            if eg.equivalent(a, b) or budget.exhausted:
+                break
+        if not eg.equivalent(a, b):
+            ex = Extractor(eg)
+            return SearchResult(False, report, reason=f"no proof found: {report.limit_text(limits)}",
+                                closest=(ex.term(a), ex.term(b)), egraph=eg, roots=(a, b))
+        try:
+            steps = head + explain(eg, start, goal) + tail
+        except ExplainError as e:
+            return SearchResult(False, report, reason=f"the proof could not be explained: {e}")
+        key = functools.partial(nf, symbols=typed.symbols, memo={})
+        steps = shorten(cut_loops(steps, lhs, key), lhs, rewrites_both_ways(rule_files), typed.symbols,
+                        lambda g: facts_for(g, typed, varying), key)
     text = "\n".join([decl_line(d) for d in decls.values()]
                      + ["theorem link: " + " = ".join(to_ascii(e) for e in typed.exprs)])
     cert = certificate.for_link(text, link, rule_file_records(rule_files), steps, gradient)
     try:   # the rules as the kernel reads them: from the files' text, not the compiled cache
-        used = kernel_rules(cert["rule_files"], {st.rule for st in steps})
+        used = kernel_rules(cert["rule_files"], {st.rule for st in steps if st.rule != NORMAL_FORM_STEP})
         check_steps(lhs, rhs, cert["steps"], used, typed, varying)
     except KernelError as e:
         return SearchResult(False, report, reason=f"the kernel rejected the proof ({e}); not claimed")
     return SearchResult(True, report, steps, cert, start=lhs, goal=rhs, gradient=gradient is not None,
-                        egraph=eg, roots=(a, b))
+                        egraph=eg, roots=(a, b) if eg is not None else None)
 
 
 def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], limits: Limits

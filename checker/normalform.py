@@ -1,0 +1,399 @@
+"""The normal form of the polynomial fragment: what needs no search (Coq's and Lean's
+`ring`, for non-commuting matrices).
+
+A term becomes a sum of monomials, each a rational coefficient times a
+product of scalar atoms with rational exponents times an ordered chain of
+matrix atoms. Getting there:
+
+* products distribute over sums (and ∘, ⊗ over sums); numbers multiply out;
+* transposes go down to the atoms: `(A B)ᵀ = Bᵀ Aᵀ`, `(A⁻¹)ᵀ = (Aᵀ)⁻¹`,
+  `f(E)ᵀ = f(Eᵀ)` for an entrywise f, `(A ∘ B)ᵀ = Aᵀ ∘ Bᵀ`; a declared
+  symmetric (or spd, or diagonal) S has `Sᵀ = S`, a declared orthogonal Q
+  has `Qᵀ = Q⁻¹`;
+* inverses: of a monomial whose chain is square factors of one size, the
+  reversed chain of inverses (the product is invertible where the term is
+  defined, so each factor is: det(AB) = det A det B); `X X⁻¹` cancels;
+  the inverse of a sum is an atom;
+* a scalar (1×1) factor anywhere in a product is a coefficient; a run of
+  the chain whose product is 1×1 (`aᵀ X b`) is the trace of itself, and a
+  trace (`tr`, `⟨A, B⟩ = tr(Aᵀ B)`) is linear and is written by one
+  canonical representative of its rotations and of its transpose
+  (`tr(M) = tr(Mᵀ)`);
+* a norm is `tr(Eᵀ E)^(1/2)`, `sqrt` of a scalar is a power ½; powers of
+  one scalar atom add up and multiply (`(s^(1/2))² = s`), but a fractional
+  power of anything else (`(s²)^(1/2)`, `(2 s)^(1/2)`) stays an atom:
+  `x^a x^b = x^(a+b)` holds wherever both sides are defined, `(x^a)^b =
+  x^(ab)` only for an integer b or a = 1;
+* everything else (entrywise functions, `det`, `log`, vec, diag, ∘ and ⊗ of
+  chains) is an atom whose arguments are in normal form.
+
+Each law holds wherever both sides are defined, which is where the numeric
+test draws. The kernel decides a step "expand and collect (normal form)" by
+computing this normal form of both sides itself (proof by reflection);
+nothing here comes from the search.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from . import syntax as S
+from .typecheck import shape_of
+
+#: the version of this normal form, named in certificates that rely on it
+VERSION = "matproof-poly/1"
+#: a term whose expansion passes this many monomials is not decided here
+MAX_MONOMIALS = 4_000
+
+Scalars = tuple          # ((atom, exponent), ...) sorted by repr of the atom
+Chain = tuple            # (matrix atom, ...) in order
+Monomial = tuple         # (Scalars, Chain)
+Poly = dict              # Monomial → Fraction (no zero coefficients)
+
+ONE: Monomial = ((), ())
+
+
+class TooBig(Exception):
+    """The expansion grew past MAX_MONOMIALS."""
+
+
+class NormalForm:
+    """The normal form of terms over one theorem's symbols (their shapes and properties)."""
+
+    def __init__(self, symbols: dict):
+        self.symbols = symbols
+        self.shapes: dict = {}
+        self.memo: dict[S.Expr, Poly] = {}
+
+    # -- entry points ----------------------------------------------------------------
+    def of(self, e: S.Expr) -> S.Expr:
+        """The normal form of a term, as a term (sorted sum of monomials)."""
+        return self.to_expr(self.poly(e), self.shape(e))
+
+    def equal(self, a: S.Expr, b: S.Expr) -> bool:
+        """Whether two terms have one normal form (False if either is too big to expand)."""
+        try:
+            return self.shape(a) == self.shape(b) and self.poly(a) == self.poly(b)
+        except TooBig:
+            return False
+
+    def shape(self, e: S.Expr):
+        return shape_of(e, self.symbols, self.shapes)
+
+    # -- the polynomial of a term ------------------------------------------------------
+    def poly(self, e: S.Expr) -> Poly:
+        done = self.memo.get(e)
+        if done is None:
+            done = self.memo[e] = self._poly(e)
+        return done
+
+    def _poly(self, e: S.Expr) -> Poly:
+        op = e.op
+        if op == S.NUM:
+            return {ONE: Fraction(e.attr)} if e.attr != 0 else {}
+        if op == S.ZERO:
+            return {}
+        if op == S.IDENT:
+            return {ONE: Fraction(1)}
+        if op == S.ADD:
+            out: Poly = {}
+            for a in e.args:
+                _add_into(out, self.poly(a))
+            return out
+        if op == S.NEG:
+            return {m: -c for m, c in self.poly(e.args[0]).items()}
+        if op == S.MUL:
+            out = {ONE: Fraction(1)}
+            for a in e.args:
+                out = self.times(out, self.poly(a))
+            return out
+        if op == S.T:
+            return self.transpose(self.poly(e.args[0]))
+        if op == S.INV:
+            return self.inverse(e.args[0])
+        if op == S.POW:
+            return self.power(e.args[0], Fraction(e.attr))
+        if op in (S.INNER, S.NORM):   # ⟨A, B⟩ = tr(Aᵀ B); every norm is sqrt(tr(Eᵀ E))
+            a, b = (e.args[0], e.args[0]) if op == S.NORM else e.args
+            cols = self.shape(a)[1]
+            inner = self.trace(self.times(self.transpose(self.poly(a)), self.poly(b)), (cols, cols))
+            return inner if op == S.INNER else self.scalar_power(inner, Fraction(1, 2))
+        if op == "tr":
+            return self.trace(self.poly(e.args[0]), self.shape(e.args[0]))
+        if op == "sqrt" and self.shape(e) == (1, 1):
+            return self.scalar_power(self.poly(e.args[0]), Fraction(1, 2))
+        if op in (S.HAD, S.KRON):
+            return self.product_atom(op, e)
+        if op in ("sum", "vec", "diag"):    # linear: the function of each monomial's chain
+            return self.linear(op, e.args[0])
+        return self.atom_poly(self.opaque(e))
+
+    # -- monomials ----------------------------------------------------------------------
+    def atom_poly(self, atom: S.Expr) -> Poly:
+        if self.shape(atom) == (1, 1):
+            return {(((atom, Fraction(1)),), ()): Fraction(1)}
+        return {((), (atom,)): Fraction(1)}
+
+    def times(self, p: Poly, q: Poly) -> Poly:
+        out: Poly = {}
+        for (sp, cp), a in p.items():
+            for (sq, cq), b in q.items():
+                scal, chain = self.chain(cp + cq)
+                key = (_mul_scalars(_mul_scalars(sp, sq), scal), chain)
+                out[key] = out.get(key, 0) + a * b
+                if len(out) > MAX_MONOMIALS:
+                    raise TooBig()
+        return {m: c for m, c in out.items() if c != 0}
+
+    def chain(self, atoms: tuple) -> tuple[Scalars, Chain]:
+        """A chain with inverse pairs cancelled and its 1×1 runs taken out as traces."""
+        atoms = list(atoms)
+        changed = True
+        while changed:
+            changed = False
+            for i in range(len(atoms) - 1):
+                if _cancels(atoms[i], atoms[i + 1]):
+                    del atoms[i:i + 2]
+                    changed = True
+                    break
+        scalars: Scalars = ()
+        i = 0
+        while i < len(atoms):
+            n = self._scalar_run(atoms, i)
+            if n:
+                scalars = _mul_scalars(scalars, ((self.trace_atom(tuple(atoms[i:i + n])), Fraction(1)),))
+                del atoms[i:i + n]
+                i = 0
+            else:
+                i += 1
+        return scalars, tuple(atoms)
+
+    def _scalar_run(self, atoms: list, i: int) -> int:
+        rows, cols = self.shape(atoms[i])
+        if rows != 1:
+            return 0
+        for j in range(i, len(atoms)):
+            r, c = self.shape(atoms[j])
+            if j > i and r != cols:
+                return 0
+            cols = c
+            if cols == 1:
+                return j - i + 1
+        return 0
+
+    # -- traces -------------------------------------------------------------------------
+    def trace(self, p: Poly, shape) -> Poly:
+        """tr of a polynomial of square `shape`: linear; c I has trace c n."""
+        out: Poly = {}
+        for (sp, cp), c in p.items():
+            if cp:
+                more = ((self.trace_atom(cp), Fraction(1)),)
+            elif shape == (1, 1):
+                more = ()
+            elif isinstance(shape[0], int):
+                c = c * shape[0]
+                more = ()
+            else:     # the dimension n, as the trace of I
+                more = ((S.Expr("tr", (S.Expr(S.IDENT, (), shape),)), Fraction(1)),)
+            key = (_mul_scalars(sp, more), ())
+            out[key] = out.get(key, 0) + c
+        return {m: c for m, c in out.items() if c != 0}
+
+    def trace_atom(self, chain: Chain) -> S.Expr:
+        """tr of a chain, by the least (in repr order) of its rotations and of those of its
+        transpose."""
+        back = tuple(self.transpose_atom(a) for a in reversed(chain))
+        best = None
+        for seq in (chain, back):
+            for k in range(len(seq)):
+                cand = seq[k:] + seq[:k]
+                if best is None or repr(cand) < repr(best):
+                    best = cand
+        body = best[0] if len(best) == 1 else S.Expr(S.MUL, best)
+        return S.Expr("tr", (body,))
+
+    # -- transposes and inverses --------------------------------------------------------
+    def transpose(self, p: Poly) -> Poly:
+        out: Poly = {}
+        for (sp, cp), c in p.items():
+            key = (sp, tuple(self.transpose_atom(a) for a in reversed(cp)))
+            out[key] = out.get(key, 0) + c
+        return {m: c for m, c in out.items() if c != 0}
+
+    def transpose_atom(self, a: S.Expr) -> S.Expr:
+        op = a.op
+        if op == S.T:
+            return a.args[0]
+        if op == S.SYM:
+            props = self.symbols[a.attr].props
+            if props & {"symmetric", "spd", "diagonal"}:
+                return a
+            if "orthogonal" in props:
+                return S.Expr(S.INV, (a,))
+            return S.Expr(S.T, (a,))
+        if op == S.INV:   # (X⁻¹)ᵀ = (Xᵀ)⁻¹
+            return self.inverse_atom(self.transpose_atom(a.args[0]))
+        if op in S.ELEMENTWISE:
+            return self.opaque(S.Expr(op, (S.Expr(S.T, (a.args[0],)),)))
+        if op == S.HAD:
+            return _sorted_atom(S.HAD, tuple(self._transposed_arg(x) for x in a.args))
+        if op == S.KRON:
+            return S.Expr(S.KRON, tuple(self._transposed_arg(x) for x in a.args))
+        if op == "diag" and self.shape(a)[1] != 1:     # a diagonal matrix
+            return a
+        if op == S.ONES:
+            return S.Expr(S.ONES, (), (a.attr[1], a.attr[0]))
+        return S.Expr(S.T, (a,))
+
+    def _transposed_arg(self, x: S.Expr) -> S.Expr:
+        return self.of(S.Expr(S.T, (x,)))
+
+    def inverse_atom(self, a: S.Expr) -> S.Expr:
+        if a.op == S.INV:
+            return a.args[0]
+        if a.op == S.SYM and "orthogonal" in self.symbols[a.attr].props:
+            return S.Expr(S.T, (a,))
+        if a.op == S.T and a.args[0].op == S.SYM and "orthogonal" in self.symbols[a.args[0].attr].props:
+            return a.args[0]
+        return S.Expr(S.INV, (a,))
+
+    def inverse(self, x: S.Expr) -> Poly:
+        p = self.poly(x)
+        if self.shape(x) == (1, 1):
+            return self.scalar_power(p, Fraction(-1))
+        if len(p) == 1:
+            ((sp, cp), c), = p.items()
+            n = self.shape(x)[0]
+            if all(self.shape(a) == (n, n) for a in cp):
+                chain = tuple(self.inverse_atom(a) for a in reversed(cp))
+                scal, chain = self.chain(chain)
+                inv_sp = tuple((atom, -k) for atom, k in sp)
+                return {(_mul_scalars(inv_sp, scal), chain): 1 / c}
+        return self.atom_poly(S.Expr(S.INV, (self.to_expr(p, self.shape(x)),)))
+
+    # -- powers -------------------------------------------------------------------------
+    def power(self, x: S.Expr, k: Fraction) -> Poly:
+        if self.shape(x) == (1, 1):
+            return self.scalar_power(self.poly(x), k)
+        if k.denominator == 1:
+            base = self.poly(x) if k >= 0 else self.inverse(x)
+            out: Poly = {ONE: Fraction(1)}
+            for _ in range(abs(k.numerator)):
+                out = self.times(out, base)
+            return out
+        return self.atom_poly(S.Expr(S.POW, (self.of(x),), k))
+
+    def scalar_power(self, p: Poly, k: Fraction) -> Poly:
+        if k == 0:
+            return {ONE: Fraction(1)}
+        if len(p) == 1:
+            ((sp, cp), c), = p.items()
+            if k.denominator == 1:        # (c Π sᵉ)ᵏ = cᵏ Π s^(e k): any integer k
+                return {(tuple((a, e * k) for a, e in sp), cp): c ** k.numerator}
+            if c == 1 and len(sp) == 1 and sp[0][1] == 1:      # s^k for one atom s
+                return {(((sp[0][0], k),), cp): Fraction(1)}
+        if k.denominator == 1 and k > 0:
+            out: Poly = {ONE: Fraction(1)}
+            for _ in range(k.numerator):
+                out = self.times(out, p)
+            return out
+        atom = self.to_expr(p, (1, 1))
+        return {(((atom, k),), ()): Fraction(1)}
+
+    # -- atoms ----------------------------------------------------------------------------
+    def opaque(self, e: S.Expr) -> S.Expr:
+        """An atom: the node with its arguments in normal form."""
+        if e.op == S.SYM or not e.args:
+            return e
+        return S.Expr(e.op, tuple(self.of(a) for a in e.args), e.attr)
+
+    def linear(self, op: str, x: S.Expr) -> Poly:
+        """f(Σ cᵢ sᵢ Mᵢ) = Σ cᵢ sᵢ f(Mᵢ) for a linear f (sum of entries, vec, diag)."""
+        out: Poly = {}
+        for (sp, cp), c in self.poly(x).items():
+            body = self.to_expr({((), cp): Fraction(1)}, self.shape(x))
+            _add_into(out, {m: c * k for m, k in self.times({(sp, ()): Fraction(1)},
+                                                           self.atom_poly(S.Expr(op, (body,)))).items()})
+        return out
+
+    def product_atom(self, op: str, e: S.Expr) -> Poly:
+        """∘ and ⊗: multilinear, so they distribute over sums and scalars come out; what is
+        left of each term is an atom (∘, which commutes, with its factors sorted; 𝟏 is its
+        unit)."""
+        shape = self.shape(e)
+        terms: list[tuple[Fraction, Scalars, tuple]] = [(Fraction(1), (), ())]
+        for a in e.args:
+            nxt = []
+            for c, sp, parts in terms:
+                for (sq, cq), d in self.poly(a).items():
+                    part = self.to_expr({((), cq): Fraction(1)}, self.shape(a))
+                    nxt.append((c * d, _mul_scalars(sp, sq), parts + (part,)))
+                    if len(nxt) > MAX_MONOMIALS:
+                        raise TooBig()
+            terms = nxt
+        out: Poly = {}
+        for c, sp, parts in terms:
+            if op == S.HAD:
+                flat = []
+                for p in parts:
+                    flat.extend(p.args if p.op == S.HAD else (p,))
+                parts = tuple(p for p in flat if p.op != S.ONES) or (S.Expr(S.ONES, (), shape),)
+                atom = parts[0] if len(parts) == 1 else _sorted_atom(S.HAD, parts)
+            else:
+                atom = S.Expr(S.KRON, parts)
+            m = self.times({(sp, ()): Fraction(1)}, self.atom_poly(atom) if atom.op != S.IDENT else {ONE: 1})
+            _add_into(out, {k: c * v for k, v in m.items()})
+        return out
+
+    # -- back to a term -----------------------------------------------------------------
+    def to_expr(self, p: Poly, shape) -> S.Expr:
+        """A polynomial as a term: monomials sorted, each `c s₁^e₁ … A₁ A₂ …`."""
+        if not p:
+            return S.Expr(S.ZERO, (), shape)
+        terms = []
+        for (sp, cp), c in p.items():
+            factors: list[S.Expr] = []
+            if c != 1 or (not sp and not cp):
+                factors.append(S.Expr(S.NUM, (), c))
+            for atom, k in sp:
+                factors.append(atom if k == 1 else S.Expr(S.POW, (atom,), k))
+            factors.extend(cp)
+            if not cp and shape != (1, 1):
+                factors.append(S.Expr(S.IDENT, (), shape))
+            terms.append(factors[0] if len(factors) == 1 else S.Expr(S.MUL, tuple(factors)))
+        terms.sort(key=repr)
+        return terms[0] if len(terms) == 1 else S.Expr(S.ADD, tuple(terms))
+
+
+def _add_into(out: Poly, p: Poly) -> None:
+    for m, c in p.items():
+        v = out.get(m, 0) + c
+        if v:
+            out[m] = v
+        else:
+            out.pop(m, None)
+
+
+def _mul_scalars(a: Scalars, b: Scalars) -> Scalars:
+    if not b:
+        return a
+    if not a:
+        return b
+    exps: dict = {}
+    for atom, k in a + b:
+        exps[atom] = exps.get(atom, 0) + k
+    return tuple(sorted(((atom, k) for atom, k in exps.items() if k != 0), key=lambda x: repr(x[0])))
+
+
+def _cancels(a: S.Expr, b: S.Expr) -> bool:
+    """Whether the product a b is I: X X⁻¹ or X⁻¹ X (X any atom)."""
+    return (a.op == S.INV and a.args[0] == b) or (b.op == S.INV and b.args[0] == a)
+
+
+def _sorted_atom(op: str, parts: tuple) -> S.Expr:
+    return S.Expr(op, tuple(sorted(parts, key=repr)))
+
+
+def same_normal_form(a: S.Expr, b: S.Expr, symbols: dict) -> bool:
+    """Whether a and b have one normal form over `symbols` (the kernel's and the search's
+    question)."""
+    return NormalForm(symbols).equal(a, b)
