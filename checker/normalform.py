@@ -63,6 +63,7 @@ class NormalForm:
         self.symbols = symbols
         self.shapes: dict = {}
         self.memo: dict[S.Expr, Poly] = {}
+        self.sums: dict[S.Expr, Poly] = {}     # scalar sums kept as atoms, and their polynomials
 
     # -- entry points ----------------------------------------------------------------
     def of(self, e: S.Expr) -> S.Expr:
@@ -134,6 +135,9 @@ class NormalForm:
         return {((), (atom,)): Fraction(1)}
 
     def times(self, p: Poly, q: Poly) -> Poly:
+        return self.expand_sums(self._times(p, q))
+
+    def _times(self, p: Poly, q: Poly) -> Poly:
         out: Poly = {}
         for (sp, cp), a in p.items():
             for (sq, cq), b in q.items():
@@ -230,8 +234,11 @@ class NormalForm:
             if "orthogonal" in props:
                 return S.Expr(S.INV, (a,))
             return S.Expr(S.T, (a,))
-        if op == S.INV:   # (X⁻¹)ᵀ = (Xᵀ)⁻¹
-            return self.inverse_atom(self.transpose_atom(a.args[0]))
+        if op == S.INV:   # (X⁻¹)ᵀ = (Xᵀ)⁻¹; of a sum or a product, in normal form
+            x = a.args[0]
+            if x.op in (S.SYM, S.T, S.D):
+                return self.inverse_atom(self.transpose_atom(x))
+            return S.Expr(S.INV, (self.of(S.Expr(S.T, (x,))),))
         if op in S.ELEMENTWISE:
             return self.opaque(S.Expr(op, (S.Expr(S.T, (a.args[0],)),)))
         if op == S.HAD:
@@ -282,7 +289,27 @@ class NormalForm:
             return out
         return self.atom_poly(S.Expr(S.POW, (self.of(x),), k))
 
+    def expand_sums(self, p: Poly) -> Poly:
+        """A sum kept as a scalar atom (under a fractional or negative power) whose exponent
+        has become a positive integer (`(s^(1/2))²`) is a polynomial again."""
+        if not self.sums or not any(a in self.sums and k.denominator == 1 and k > 0
+                                    for (sp, _) in p for a, k in sp):
+            return p
+        out: Poly = {}
+        for (sp, cp), c in p.items():
+            term: Poly = {((tuple(x for x in sp if not (x[0] in self.sums and x[1].denominator == 1
+                                                          and x[1] > 0))), cp): c}
+            for a, k in sp:
+                if a in self.sums and k.denominator == 1 and k > 0:
+                    for _ in range(k.numerator):
+                        term = self.times(term, self.sums[a])
+            _add_into(out, term)
+        return out
+
     def scalar_power(self, p: Poly, k: Fraction) -> Poly:
+        return self.expand_sums(self._scalar_power(p, k))
+
+    def _scalar_power(self, p: Poly, k: Fraction) -> Poly:
         if k == 0:
             return {ONE: Fraction(1)}
         if len(p) == 1:
@@ -297,6 +324,7 @@ class NormalForm:
                 out = self.times(out, p)
             return out
         atom = self.to_expr(p, (1, 1))
+        self.sums[atom] = p
         return {(((atom, k),), ()): Fraction(1)}
 
     # -- atoms ----------------------------------------------------------------------------
