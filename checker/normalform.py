@@ -255,12 +255,17 @@ class NormalForm:
         return self.of(S.Expr(S.T, (x,)))
 
     def inverse_atom(self, a: S.Expr) -> S.Expr:
+        """The inverse of an atom; that of a transposed symbol is written X⁻ᵀ, `(X⁻¹)ᵀ`."""
         if a.op == S.INV:
             return a.args[0]
+        if a.op == S.T and a.args[0].op == S.INV:      # (X⁻ᵀ)⁻¹ = Xᵀ
+            return S.Expr(S.T, (a.args[0].args[0],))
         if a.op == S.SYM and "orthogonal" in self.symbols[a.attr].props:
             return S.Expr(S.T, (a,))
-        if a.op == S.T and a.args[0].op == S.SYM and "orthogonal" in self.symbols[a.args[0].attr].props:
-            return a.args[0]
+        if a.op == S.T and a.args[0].op == S.SYM:
+            if "orthogonal" in self.symbols[a.args[0].attr].props:
+                return a.args[0]
+            return S.Expr(S.T, (S.Expr(S.INV, (a.args[0],)),))
         return S.Expr(S.INV, (a,))
 
     def inverse(self, x: S.Expr) -> Poly:
@@ -380,14 +385,16 @@ class NormalForm:
         terms = []
         for (sp, cp), c in p.items():
             factors: list[S.Expr] = []
-            if c != 1 or (not sp and not cp):
+            number = abs(c) != 1 or (not sp and not cp and shape == (1, 1))
+            if number:
                 factors.append(S.Expr(S.NUM, (), c))
             for atom, k in sp:
                 factors.append(atom if k == 1 else S.Expr(S.POW, (atom,), k))
             factors.extend(cp)
             if not cp and shape != (1, 1):
                 factors.append(S.Expr(S.IDENT, (), shape))
-            terms.append(factors[0] if len(factors) == 1 else S.Expr(S.MUL, tuple(factors)))
+            term = factors[0] if len(factors) == 1 else S.Expr(S.MUL, tuple(factors))
+            terms.append(S.Expr(S.NEG, (term,)) if c == -1 and not number else term)
         terms.sort(key=repr)
         return terms[0] if len(terms) == 1 else S.Expr(S.ADD, tuple(terms))
 
@@ -413,8 +420,9 @@ def _mul_scalars(a: Scalars, b: Scalars) -> Scalars:
 
 
 def _cancels(a: S.Expr, b: S.Expr) -> bool:
-    """Whether the product a b is I: X X⁻¹ or X⁻¹ X (X any atom)."""
-    return (a.op == S.INV and a.args[0] == b) or (b.op == S.INV and b.args[0] == a)
+    """Whether the product a b is I: X X⁻¹, X⁻¹ X (X any atom), Xᵀ X⁻ᵀ or X⁻ᵀ Xᵀ."""
+    return (a.op == S.INV and a.args[0] == b) or (b.op == S.INV and b.args[0] == a) or \
+        (a.op == S.T and b.op == S.T and _cancels(a.args[0], b.args[0]))
 
 
 def _sorted_atom(op: str, parts: tuple) -> S.Expr:

@@ -19,6 +19,7 @@ from .egraph.run import Budget, RunReport
 from .limits import Limits, StopReason
 from .meaning import assumed_facts, identification_blocker, varying_symbols
 from .normalform import NormalForm
+from .readoff import read_off
 from .kernel import NORMAL_FORM_STEP, KernelError, check_steps, nf
 from .kernel import load_rules as kernel_rules
 from .printing import to_ascii
@@ -100,11 +101,7 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
         report = RunReport(StopReason.NORMAL_FORM)
         # a law a person would name (tr(A B C) = tr(C A B): trace-cyclic) reads better than
         # "expand and collect": one rule application that does it is preferred
-        key = functools.partial(nf, symbols=typed.symbols, memo={})
-        named = next((st for st, _ in successors(start, rewrites_both_ways(rule_files), typed.symbols,
-                                                   lambda g: facts_for(g, typed, varying))[0]
-                      if key(st.after) == key(goal)), None)
-        steps = head + [named or Step(NORMAL_FORM_STEP, "->", {}, start, goal, (), None)] + tail
+        steps = head + _normal_form_steps(start, goal, gradient, form, typed, varying, rule_files) + tail
     else:
         budget = Budget(limits)                   # the attempts share the work and the time
         for start, goal, head, tail in attempts:
@@ -134,6 +131,27 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
         return SearchResult(False, report, reason=f"the kernel rejected the proof ({e}); not claimed")
     return SearchResult(True, report, steps, cert, start=lhs, goal=rhs, gradient=gradient is not None,
                         egraph=eg, roots=(a, b) if eg is not None else None)
+
+
+def _normal_form_steps(start: S.Expr, goal: S.Expr, gradient: dict | None, form: NormalForm,
+                       typed: Typed, varying: set[str], rule_files: list[Path]) -> list[Step]:
+    """How a link decided by the normal form reads: for a gradient, the worked answer's
+    `d f = ⟨G′, dX⟩` with G′ read off, then `G′ = G` if it is written otherwise; else one
+    named rule that does it (`tr(A B C) = tr(C A B)`: trace-cyclic), or one step "expand
+    and collect (normal form)"."""
+    def by_form(a: S.Expr, b: S.Expr) -> Step:
+        return Step(NORMAL_FORM_STEP, "->", {}, a, b, (), None)
+    if gradient is not None:
+        dx = goal.args[1] if goal.op == S.INNER else None
+        derived = read_off(start, gradient["wrt"], form) if dx is not None else None
+        if derived is not None:
+            middle = S.Expr(S.INNER, (derived, dx))
+            return [by_form(start, middle)] + ([by_form(middle, goal)] if middle != goal else [])
+    key = functools.partial(nf, symbols=typed.symbols, memo={})
+    named = next((st for st, _ in successors(start, rewrites_both_ways(rule_files), typed.symbols,
+                                             lambda g: facts_for(g, typed, varying))[0]
+                  if key(st.after) == key(goal)), None)
+    return [named or by_form(start, goal)]
 
 
 def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], limits: Limits
