@@ -7,7 +7,7 @@ the cheapest forms found for each side.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import certificate
@@ -154,6 +154,10 @@ def _normal_form_steps(start: S.Expr, goal: S.Expr, gradient: dict | None, form:
     return [named or by_form(start, goal)]
 
 
+#: the work a search for a factored form may take once the gradient has been read off
+TIDY_WORK = 200_000
+
+
 def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], limits: Limits
                     ) -> S.Expr | None:
     """The simplest G found with d f = ⟨G, dX⟩ (only X varying), or None.
@@ -169,11 +173,16 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
                         lambda g: facts_for(g, typed, {wrt}))
     if pre is not None:
         start = pre[2]
+    budget = Budget(limits)
+    derived = read_off(start, wrt, NormalForm(typed.symbols)) if pre is not None else None
+    if derived is not None:
+        # read off without search: the gradient is known; a short search may still find a
+        # factored form a person writes (`2 Aᵀ (A x − b)`, not `2 Aᵀ A x − 2 Aᵀ b`)
+        budget = Budget(replace(limits, work=min(limits.work, TIDY_WORK)))
     eg = EGraph(typed.symbols)
     df = eg.add(start)
     dx = eg.add(S.Expr(S.D, (S.sym(wrt),)))
     facts = facts_for(eg, typed, {wrt})
-    budget = Budget(limits)
 
     def candidates() -> list[int]:
         eg.rebuild()
@@ -193,11 +202,16 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
             break
     found = candidates()
     if not found:
-        return None
+        return _tidy(derived, typed) if derived is not None else None
     best = _cheapest(eg, found)
     if not budget.exhausted and any(n.op == S.T and n.args[0].op not in (S.SYM, S.INV) for n in best.walk()):
         budget.run(eg, rewrites, [], facts, iterations=1, nodes=min(limits.nodes, 2 * eg.n_nodes))
         best = _cheapest(eg, candidates())
+    return _tidy(best, typed)
+
+
+def _tidy(best: S.Expr, typed: Typed) -> S.Expr:
+    """Numbers first (`2 Aᵀ x`, not `Aᵀ x 2`), where that is still well-typed."""
     tidy = S.numbers_first(best)
     try:
         if checked_shape(tidy, typed.symbols) == checked_shape(best, typed.symbols):
