@@ -2,11 +2,16 @@
 
     python bench/egraph.py [--json FILE]
 
-1. every theorem of the public corpus: outcome, time, e-nodes, e-classes,
-   iterations, proof length;
+1. every theorem of the public corpus, tests/data/calculus.thm and
+   tests/data/normal_forms.thm: outcome, time, e-nodes, e-classes,
+   iterations, proof length, how each link was settled; the median and worst
+   gradient, and the links that ended at a limit;
 2. products of length 2..12 under trace rotation, tr(A₁…Aₙ) = tr(Aₖ₊₁…Aₙ A₁…Aₖ),
    and sums of 2..32 terms reversed, with the log-log slope of time and size
-   against n.
+   against n;
+3. gradients of tr of a product of n factors in which X appears k times
+   (n up to 12, k up to 4), written as their k-term answers: time and proof
+   length, with the log-log slope against n for each k.
 """
 from __future__ import annotations
 
@@ -22,9 +27,12 @@ from checker.parse import parse_file  # noqa: E402
 from checker.pipeline import prove_theorem  # noqa: E402
 
 
+FILES = [CORPUS, CORPUS.parent / "calculus.thm", CORPUS.parent / "normal_forms.thm"]
+
+
 def corpus() -> list[dict]:
     rows = []
-    for thm in parse_file(CORPUS).theorems:
+    for thm in (t for f in FILES for t in parse_file(f).theorems):
         res = prove_theorem(thm)
         nodes = max((s["nodes"] for s in res.stats), default=0)
         classes = max((s["classes"] for s in res.stats), default=0)
@@ -32,6 +40,7 @@ def corpus() -> list[dict]:
         rows.append({"name": thm.name, "kind": kind, "status": res.status, "expected": thm.expect,
                      "seconds": res.seconds, "nodes": nodes, "classes": classes,
                      "iterations": sum(s["iterations"] for s in res.stats),
+                     "stops": [s["stop"] for s in res.stats],
                      "proof_steps": max(0, len(res.proof or []) - 1)})
     return rows
 
@@ -66,6 +75,10 @@ def main() -> None:
         print(f"gradient identities: {len(grads)}, {sum(r['status'] == 'proved' for r in grads)} proved; "
               f"median {statistics.median(times) * 1e3:.0f} ms, worst {worst['seconds'] * 1e3:.0f} ms "
               f"({worst['name']})")
+    limited = [(r["name"], stop) for r in rows for stop in r["stops"] if "limit" in stop]
+    print(f"links that ended at a limit: {len(limited)} {limited if limited else ''}")
+    by_form = sum(stop == "normal form" for r in rows for stop in r["stops"])
+    print(f"links settled by the normal form: {by_form} of {sum(len(r['stops']) for r in rows)}")
     growth = {}
     for kind, sizes in (("product", range(2, 13)), ("sum", (2, 4, 8, 16, 32))):
         series = [grow(kind, n) for n in sizes]
@@ -77,8 +90,39 @@ def main() -> None:
         ns = [s["n"] for s in series]
         print(f"  log-log slope: time {slope(ns, [s['seconds'] for s in series]):.2f}, "
               f"e-nodes {slope(ns, [s['nodes'] for s in series]):.2f}")
+    gradients = {}
+    print("\ngradients of tr(F₁…Fₙ), X k times: k, n, proved, ms, proof steps, how")
+    for k in (1, 2, 3, 4):
+        series = [gradient_series(n, k) for n in range(max(2, k), 13)]
+        gradients[k] = series
+        for r in series:
+            print(f"  {k} {r['n']:3} {str(r['proved']):5} {r['seconds'] * 1e3:9.1f} {r['steps']:4}  {r['how']}")
+        ns = [r["n"] for r in series]
+        print(f"  k = {k}: log-log slope of time {slope(ns, [r['seconds'] for r in series]):.2f}, "
+              f"of proof length {slope(ns, [max(1, r['steps']) for r in series]):.2f}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"corpus": rows, "growth": growth}, indent=2))
+        Path(args.json).write_text(json.dumps({"corpus": rows, "growth": growth, "gradients": gradients},
+                                              indent=2))
+
+
+def gradient_series(n: int, k: int) -> dict:
+    """∂ tr(F₁…Fₙ)/∂X = Σ over the k places of X of (the factors after it, then before it)ᵀ,
+    with X at k evenly spread places and the others distinct matrices (all n×n)."""
+    import time
+
+    from checker.parse import parse_text
+    places = {round(i * n / k) for i in range(k)}
+    factors = ["X" if i in places else f"A{i}" for i in range(n)]
+    terms = []
+    for p in sorted(places):
+        rest = factors[p + 1:] + factors[:p]
+        terms.append(" ".join(f"{f}ᵀ" for f in reversed(rest)) if rest else "I")
+    text = f"let X: m×m\ntheorem t: ∂ tr({' '.join(factors)})/∂X = {' + '.join(terms)}"
+    (thm,) = parse_text(text).theorems
+    t = time.perf_counter()
+    res = prove_theorem(thm)
+    return {"n": n, "k": len(places), "proved": res.status == "proved", "seconds": time.perf_counter() - t,
+            "steps": max(0, len(res.proof or []) - 1), "how": ",".join(s["stop"] for s in res.stats)}
 
 
 if __name__ == "__main__":

@@ -122,6 +122,13 @@ class NormalForm:
             return self.trace(self.poly(e.args[0]), self.shape(e.args[0]))
         if op == "sqrt" and self.shape(e) == (1, 1):
             return self.scalar_power(self.poly(e.args[0]), Fraction(1, 2))
+        if op == S.ONES and e.attr == (1, 1):
+            return {ONE: Fraction(1)}
+        if op == S.HAD and self.shape(e) == (1, 1):     # ∘ of scalars is their product
+            out = {ONE: Fraction(1)}
+            for a in e.args:
+                out = self.times(out, self.poly(a))
+            return out
         if op in (S.HAD, S.KRON):
             return self.product_atom(op, e)
         if op in ("sum", "vec", "diag"):    # linear: the function of each monomial's chain
@@ -189,6 +196,9 @@ class NormalForm:
         """tr of a polynomial of square `shape`: linear; c I has trace c n."""
         out: Poly = {}
         for (sp, cp), c in p.items():
+            while len(cp) >= 2 and _cancels(cp[-1], cp[0]):   # tr(X⁻¹ M X) = tr(M)
+                scal, cp = self.chain(cp[1:-1])
+                sp = _mul_scalars(sp, scal)
             if cp:
                 more = ((self.trace_atom(cp), Fraction(1)),)
             elif shape == (1, 1):
