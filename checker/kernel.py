@@ -233,21 +233,35 @@ def file_hash(path: Path) -> str:
 
 def load_rules(files: list[dict], names: set[str] | None = None) -> dict:
     """Rules by name from the files a certificate names, checking their hashes; read from
-    the files' own text (never from a cache), and with `names`, only those rules (and the
-    files' `let` lines)."""
+    the files' own text (never from a cache on disk), and with `names`, only those rules
+    (and the files' `let` lines). A rule parsed once is kept in memory under its file's
+    content hash, so the checks of one run parse each rule once."""
     from .parse import parse_text
-    keep = None if names is None else functools.partial(_wanted, names)
     rules = {}
     for f in files:
         p = Path(f["path"])
         if not p.is_file():
             raise KernelError(f"rule file {p} is missing")
         data = p.read_bytes()
-        if hashlib.sha256(data).hexdigest() != f["sha256"]:
+        sha = hashlib.sha256(data).hexdigest()
+        if sha != f["sha256"]:
             raise KernelError(f"rule file {p} has changed since the certificate was made")
-        for r in parse_text(data.decode("utf-8"), str(p), keep=keep).rules:
-            rules[r.name] = r
+        if names is None:
+            rules.update((r.name, r) for r in parse_text(data.decode("utf-8"), str(p)).rules)
+            continue
+        missing = {n for n in names if (sha, n) not in _PARSED}
+        if missing:
+            found = {r.name: r for r in parse_text(data.decode("utf-8"), str(p),
+                                                   keep=functools.partial(_wanted, missing)).rules}
+            for n in missing:
+                _PARSED[(sha, n)] = found.get(n)
+        rules.update((n, _PARSED[(sha, n)]) for n in names if _PARSED[(sha, n)] is not None)
     return rules
+
+
+#: rules parsed from rule files in this process, by (the file's SHA-256, the rule's name);
+#: None where the file has no such rule
+_PARSED: dict[tuple[str, str], object] = {}
 
 
 #: a statement's first word, and a rule's name
