@@ -126,27 +126,8 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
     from .numeric import numeric_test
     numeric = numeric_test(typed, seed=seed, draws=draws)
     if numeric.status == "refuted":
-        res.status = "refuted"
-        res.counterexample = numeric.counterexample
-        k = numeric.counterexample.link
-        if len(typed.exprs) > 2:
-            res.reason = (f"link {k + 1} of the chain fails: {show(typed.exprs[k])} ≠ "
-                          f"{show(typed.exprs[k + 1])}")
-        else:
-            res.reason = "the two sides differ on a random instance"
-        quick = replace(limits, nodes=min(limits.nodes, GUARD_NODES), work=min(limits.work, GUARD_WORK))
-        shipped = shipped_rule_files()
-        guard = search and (paranoid or any(p.resolve() not in shipped for p in rule_files))
-        found = search_link(typed, k, thm.decls, rule_files, quick) if guard else None
-        if found is not None and found.proved:
-            # a kernel-checked proof of a refuted link: a rule it used is unsound
-            used = ", ".join(sorted({st.rule for st in found.steps}))
-            files = ", ".join(str(p) for p in rule_files if p.resolve() not in shipped) or \
-                "the shipped rule files"
-            res.status = "error"
-            res.reason = (f"the rule set is unsound: a kernel-checked proof and a counterexample "
-                          f"disagree; the proof used the rules {used} (rule files: {files}); "
-                          "`matproof rules lint` names the unsound one")
+        _refuted(res, numeric.counterexample, typed, thm, rule_files, limits, show,
+                 search and (paranoid or any(p.resolve() not in shipped_rule_files() for p in rule_files)))
         res.seconds = time.perf_counter() - t0
         return res
     numeric_note = (f"agrees on {numeric.draws} random instances" if numeric.status == "consistent"
@@ -173,15 +154,7 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
                 res.closest = [show(found.closest[0]), show(found.closest[1])]
             res.seconds = time.perf_counter() - t0
             return res
-        def add(rule: str, term: S.Expr) -> None:
-            proof.append({"rule": rule, "term": show(term), "latex": to_latex(term)})
-        add("start" if k == 0 else "link", typed.exprs[k])
-        if found.gradient:
-            add("gradient identification: ∂f/∂X = G ⇔ d f = ⟨G, dX⟩", found.start)
-        for st in found.steps:
-            add(st.rule if st.direction == "->" else f"{st.rule} ←", S.numbers_first(st.after))
-        if found.gradient:
-            add("gradient identification", typed.exprs[k + 1])
+        proof += _link_proof(found, typed.exprs[k], typed.exprs[k + 1], k, show)
         certificates.append(found.certificate)
     proof.append({"rule": "end", "term": show(typed.exprs[-1]), "latex": to_latex(typed.exprs[-1])})
     res.status = "proved"
@@ -193,6 +166,50 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
     res.reason = numeric_note
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def _refuted(res: Result, counterexample, typed, thm: Theorem, rule_files: list[Path], limits, show,
+             guard: bool) -> None:
+    """A refuted theorem: the failing link, and, with `guard`, a short search for a proof of
+    it, which would expose an unsound rule (the result is then an error naming them)."""
+    from .resources import shipped_rule_files
+    from .search import search_link
+    res.status = "refuted"
+    res.counterexample = counterexample
+    k = counterexample.link
+    if len(typed.exprs) > 2:
+        res.reason = f"link {k + 1} of the chain fails: {show(typed.exprs[k])} ≠ {show(typed.exprs[k + 1])}"
+    else:
+        res.reason = "the two sides differ on a random instance"
+    if not guard:
+        return
+    quick = replace(limits, nodes=min(limits.nodes, GUARD_NODES), work=min(limits.work, GUARD_WORK))
+    found = search_link(typed, k, thm.decls, rule_files, quick)
+    if found.proved:     # a kernel-checked proof of a refuted link: a rule it used is unsound
+        used = ", ".join(sorted({st.rule for st in found.steps}))
+        shipped = shipped_rule_files()
+        files = ", ".join(str(p) for p in rule_files if p.resolve() not in shipped) or "the shipped rule files"
+        res.status = "error"
+        res.reason = (f"the rule set is unsound: a kernel-checked proof and a counterexample disagree; "
+                      f"the proof used the rules {used} (rule files: {files}); "
+                      "`matproof rules lint` names the unsound one")
+
+
+def _link_proof(found, lhs: S.Expr, rhs: S.Expr, k: int, show) -> list[dict]:
+    """The rows of the displayed proof for one link: its start, the identification of a
+    gradient (both ways), and every step."""
+    rows: list[dict] = []
+
+    def add(rule: str, term: S.Expr) -> None:
+        rows.append({"rule": rule, "term": show(term), "latex": to_latex(term)})
+    add("start" if k == 0 else "link", lhs)
+    if found.gradient:
+        add("gradient identification: ∂f/∂X = G ⇔ d f = ⟨G, dX⟩", found.start)
+    for st in found.steps:
+        add(st.rule if st.direction == "->" else f"{st.rule} ←", S.numbers_first(st.after))
+    if found.gradient:
+        add("gradient identification", rhs)
+    return rows
 
 
 def prove_text(text: str, *, filename: str = "<input>", decls: Declarations | None = None,
