@@ -37,16 +37,16 @@ def read_off(df: S.Expr, x: str, form: NormalForm) -> S.Expr | None:
         body = holding[0][0].args[0]
         factors = body.args if body.op == S.MUL else (body,)
         where = [i for i, f in enumerate(factors) if _holds(f, dx)]
-        if len(where) != 1 or factors[where[0]] not in (dx, dxt):
+        if len(where) != 1:
             return None
         j = where[0]
         rest = factors[j + 1:] + factors[:j]          # tr(P dX Q) = tr(Q P dX)
-        if not rest:
-            g = S.Expr(S.IDENT, (), shape)
+        if factors[j] in (dx, dxt):
+            g = _cotangent(rest, shape, transposed=factors[j] == dx)
         else:
-            g = rest[0] if len(rest) == 1 else S.Expr(S.MUL, rest)
-            if factors[j] == dx:
-                g = S.Expr(S.T, (g,))
+            g = _through_hadamard(factors[j], rest, dx, dxt, shape)
+            if g is None:
+                return None
         coeff = [S.Expr(S.NUM, (), Fraction(c))] if c != 1 else []
         others = [a if k == 1 else S.Expr(S.POW, (a,), k) for a, k in scalars if (a, k) != holding[0]]
         factors_out = coeff + others + [g]
@@ -54,6 +54,31 @@ def read_off(df: S.Expr, x: str, form: NormalForm) -> S.Expr | None:
     if not terms:
         return S.Expr(S.ZERO, (), shape)
     return form.of(terms[0] if len(terms) == 1 else S.Expr(S.ADD, tuple(terms)))
+
+
+def _cotangent(rest: tuple, shape, transposed: bool) -> S.Expr:
+    """M with tr(rest · dX) = ⟨M, dX⟩ (or, not `transposed`, tr(rest · dXᵀ) = ⟨M, dX⟩)."""
+    if not rest:
+        return S.Expr(S.IDENT, (), shape)
+    g = rest[0] if len(rest) == 1 else S.Expr(S.MUL, rest)
+    return S.Expr(S.T, (g,)) if transposed else g
+
+
+def _through_hadamard(atom: S.Expr, rest: tuple, dx: S.Expr, dxt: S.Expr, shape) -> S.Expr | None:
+    """tr(R (Q ∘ dX)) = ⟨Rᵀ, Q ∘ dX⟩ = ⟨Rᵀ ∘ Q, dX⟩ (with dXᵀ, transposed; with no R,
+    tr(Q ∘ dX) = ⟨I ∘ Q, dX⟩): a gradient through an entrywise function. This is not a law
+    of the normal form, so a gradient found this way is proved afterwards like any claim."""
+    if atom.op != S.HAD or sum(a in (dx, dxt) for a in atom.args) != 1 or \
+            any(_holds(a, dx) for a in atom.args if a not in (dx, dxt)):
+        return None
+    d = next(a for a in atom.args if a in (dx, dxt))
+    others = tuple(a for a in atom.args if a is not d)
+    if rest:
+        first = S.Expr(S.T, (rest[0] if len(rest) == 1 else S.Expr(S.MUL, rest),))
+    else:
+        first = S.Expr(S.IDENT, (), shape)
+    g = S.Expr(S.HAD, (first,) + others)
+    return g if d == dx else S.Expr(S.T, (g,))
 
 
 def _holds(e: S.Expr, dx: S.Expr) -> bool:

@@ -144,7 +144,7 @@ def _normal_form_steps(start: S.Expr, goal: S.Expr, gradient: dict | None, form:
     if gradient is not None:
         dx = goal.args[1] if goal.op == S.INNER else None
         derived = read_off(start, gradient["wrt"], form) if dx is not None else None
-        if derived is not None:
+        if derived is not None and form.equal(start, S.Expr(S.INNER, (derived, dx))):
             middle = S.Expr(S.INNER, (derived, dx))
             return [by_form(start, middle)] + ([by_form(middle, goal)] if middle != goal else [])
     key = functools.partial(nf, symbols=typed.symbols, memo={})
