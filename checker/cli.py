@@ -10,7 +10,6 @@ import argparse
 import math
 import os
 import sys
-from pathlib import Path
 
 from . import __version__
 from .errors import MatproofError
@@ -20,6 +19,7 @@ FORMATS = ("unicode", "ascii", "latex", "json")
 
 def _read_input(arg: str) -> tuple[str, str]:
     """(text, filename): the contents of an existing file, or the argument itself."""
+    from pathlib import Path
     p = Path(arg)
     try:
         is_file = "\n" not in arg and "\0" not in arg and p.is_file()
@@ -38,6 +38,7 @@ def _read_input(arg: str) -> tuple[str, str]:
 
 def _check_output(path: str | None, option: str) -> None:
     """Refuse an output path that cannot be written before any work is done."""
+    from pathlib import Path
     if not path:
         return
     p = Path(path)
@@ -51,6 +52,7 @@ def _check_output(path: str | None, option: str) -> None:
 
 
 def _write(path: str, text: str) -> None:
+    from pathlib import Path
     try:
         Path(path).write_text(text, encoding="utf-8")
     except OSError as e:
@@ -165,6 +167,7 @@ def cmd_prove(args) -> int:
 def cmd_verify(args) -> int:
     """Replay each certificate of a file with the kernel, relying only on the rule files
     matproof ships and those named by --trust-rules (linted numerically first)."""
+    from pathlib import Path
     from . import certificate
     from .kernel import KernelError, file_hash
     from .resources import shipped_rule_files
@@ -288,6 +291,7 @@ def _shard(text: str) -> str:
 
 
 def cmd_lint(args) -> int:
+    from pathlib import Path
     from .lint import coverage, lint_rules
     from .parse import parse_file
     from .printing import dumps

@@ -14,8 +14,6 @@ escape as a traceback.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 
 def visible(text: str) -> str:
     """Control characters (a NUL byte in a file) as their one-column pictures (␀), so that
@@ -24,19 +22,20 @@ def visible(text: str) -> str:
                    for c in text)
 
 
-@dataclass
 class MatproofError(Exception):
-    message: str
-    line: int = 0
-    column: int = 0
-    end_column: int | None = None
-    source_line: str | None = None
-    filename: str = "<input>"
-    hint: str | None = None
-    kind: str = "error"
+    """A located problem with the user's input. (A plain class, not a dataclass: the CLI
+    imports it at start-up, and dataclasses would pull in `inspect`, a tenth of the cost
+    of `matproof --version`.)"""
 
-    def __post_init__(self) -> None:
-        Exception.__init__(self, self.message)
+    def __init__(self, message: str, line: int = 0, column: int = 0, end_column: int | None = None,
+                 source_line: str | None = None, filename: str = "<input>", hint: str | None = None,
+                 kind: str = "error"):
+        Exception.__init__(self, message)
+        self.message, self.line, self.column, self.end_column = message, line, column, end_column
+        self.source_line, self.filename, self.hint, self.kind = source_line, filename, hint, kind
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, {self.line}, {self.column})"
 
     def __str__(self) -> str:
         return self.render()
