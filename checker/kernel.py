@@ -24,7 +24,8 @@ from pathlib import Path
 
 from . import syntax as S
 from .lexer import is_greek
-from .meaning import assumed_facts, identification_blocker, is_constant, varying_symbols
+from .meaning import (assumed_facts, identification_blocker, invertible_because, is_constant,
+                      varying_symbols)
 from .shapes import Prod
 from .shapes import bind_dims, fill_dims
 from .typecheck import IllTyped, checked_shape, shape_of, type_rule
@@ -294,8 +295,12 @@ class _Facts:
             return shape[0] == shape[1]
         if e.op == S.SYM and kind in self.symbols[e.attr].props:   # declared, with what it implies
             return True
-        return (kind == "invertible" and shape != (1, 1)
-                and nf(e, self.symbols) in self.known.get("invertible", set()))
+        if kind != "invertible" or shape == (1, 1):
+            return False
+        if nf(e, self.symbols) in self.known.get("invertible", set()):
+            return True
+        parts = invertible_because(e, lambda x: shape_of(x, self.symbols))
+        return parts is not None and all(self.holds("invertible", x) for x in parts)
 
 
 # ---- replay --------------------------------------------------------------------------

@@ -75,3 +75,16 @@ def identification_blocker(derivative: S.Expr, gradient: S.Expr) -> str | None:
         # constant would wrongly make 0
         return "∂f/∂X = G is identified through d f = ⟨G, dX⟩ only where f and G hold no differentials"
     return None
+
+
+def invertible_because(e: S.Expr, shape) -> tuple[S.Expr, ...] | None:
+    """Terms whose invertibility makes `e` invertible, derived from its structure (not
+    assumed): Aᵀ, A⁻¹ and −A are invertible where A is, and a product of square factors of
+    one size where each factor is. None where the structure says nothing."""
+    if e.op in (S.T, S.INV, S.NEG):
+        return (e.args[0],)
+    if e.op == S.MUL:
+        n = shape(e)[0]
+        if all(shape(f) == (n, n) for f in e.args):
+            return e.args
+    return None

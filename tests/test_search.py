@@ -289,3 +289,14 @@ def test_a_whole_corpus_settles_as_expected(capsys, corpus, count):
              if t["status"] != t["expected"]}
     assert code == 0 and not wrong, wrong
     assert report["passed"] == count
+
+
+def test_the_kernel_derives_invertibility_from_structure():
+    """The search knows Sᵀᵀᵀᵀ is invertible because it is in S's class; the kernel, which
+    sees terms only, derives it: Aᵀ, A⁻¹, −A and products of square invertible factors
+    are invertible. Before, it rejected the step and the identity ended unknown."""
+    (thm,) = parse_text("let S: n×n spd\nlet X: n×n invertible\n"
+                        "theorem t: −(Sᵀ)⁻¹ X X = −(((((Sᵀ)ᵀ)ᵀ)ᵀ)⁻¹)ᵀ X X").theorems
+    res = prove_theorem(thm, normal_form=False)
+    assert res.status == "proved", res.reason
+    verify(json.loads(json.dumps(res.certificate)))
