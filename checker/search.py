@@ -155,7 +155,7 @@ def _normal_form_steps(start: S.Expr, goal: S.Expr, gradient: dict | None, form:
 
 
 #: the work a search for a factored form may take once the gradient has been read off
-TIDY_WORK = 200_000
+TIDY_WORK = 100_000
 
 
 def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], limits: Limits
