@@ -35,6 +35,19 @@ def _open_differentials(e: S.Expr, path: tuple[int, ...] = ()) -> list[tuple[int
     return out
 
 
+def _at(e: S.Expr, path: tuple[int, ...]) -> S.Expr:
+    for i in path:
+        e = e.args[i]
+    return e
+
+
+def _lifted(st: Step, whole: S.Expr, path: tuple[int, ...]) -> Step:
+    """A step on the subterm at `path`, as a step on the whole term (`whole` holds the
+    subterm as the step's `before` or its `after`, whichever it starts from)."""
+    return Step(st.rule, st.direction, st.subst, S.replace_at(whole, path, st.before),
+                S.replace_at(whole, path, st.after), path, st.window)
+
+
 def _priority(rw: Rewrite) -> tuple[int, int, int]:
     constant = any(kind == "constant" for kind, _ in rw.conditions)
     scalars = sum(1 for n in rw.lhs.walk() if n.op == S.SYM and is_scalar_var(n.attr))
@@ -57,14 +70,17 @@ def differentiate(start: S.Expr, rewrites: list[Rewrite], symbols: dict,
         if not todo:
             return steps, backs, term
         best: tuple[int, Step, Step] | None = None
-        for st, back in successors(term, rewrites, symbols, facts)[0]:
-            if st.path == todo[0]:
+        path = todo[0]
+        site = _at(term, path)      # only the outermost open d(…) is rewritten: match there
+        for st, back in successors(site, rewrites, symbols, facts)[0]:
+            if st.path == ():
                 rank = order[st.rule if st.direction == "->" else f"{st.rule} (←)"]
                 if best is None or rank < best[0]:
                     best = (rank, st, back)
         if best is None:
             return None
-        steps.append(best[1])
-        backs.append(best[2])
-        term = best[1].after
+        step, back = (_lifted(s, term, path) for s in best[1:])
+        steps.append(step)
+        backs.append(back)
+        term = step.after
     return None
