@@ -18,7 +18,7 @@ from .egraph.rewrite import Facts, successors
 from .egraph.run import Budget, RunReport
 from .limits import Limits, StopReason
 from .meaning import assumed_facts, identification_blocker, varying_symbols
-from .normalform import NormalForm
+from .normalform import NormalForm, TooBig
 from .readoff import read_off
 from .kernel import NORMAL_FORM_STEP, KernelError, check_steps, nf
 from .kernel import load_rules as kernel_rules
@@ -107,15 +107,21 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
         for start, goal, head, tail in attempts:
             eg = EGraph(typed.symbols)
             a, b = eg.add(start), eg.add(goal)
-            report = budget.run(eg, rewrites, [(a, b)], facts_for(eg, typed, varying))
-            if eg.equivalent(a, b) or budget.exhausted:
+            meeting = _Meeting(eg, a, b, form) if normal_form else None
+            report = budget.run(eg, rewrites, [(a, b)], facts_for(eg, typed, varying), meeting)
+            if eg.equivalent(a, b) or report.stop is StopReason.NORMAL_FORM or budget.exhausted:
                 break
-        if not eg.equivalent(a, b):
+        if not eg.equivalent(a, b) and report.stop is not StopReason.NORMAL_FORM:
             ex = Extractor(eg)
             return SearchResult(False, report, reason=f"no proof found: {report.limit_text(limits)}",
                                 closest=(ex.term(a), ex.term(b)), egraph=eg, roots=(a, b))
         try:
-            steps = head + explain(eg, start, goal) + tail
+            if eg.equivalent(a, b):
+                steps = head + explain(eg, start, goal) + tail
+            else:       # the e-graph's laws, then the normal form, then the e-graph's again
+                t_s, t_g = meeting.found
+                steps = (head + explain(eg, start, t_s) + [Step(NORMAL_FORM_STEP, "->", {}, t_s, t_g, (), None)]
+                         + explain(eg, t_g, goal) + tail)
         except ExplainError as e:
             return SearchResult(False, report, reason=f"the proof could not be explained: {e}")
         key = functools.partial(nf, symbols=typed.symbols, memo={})
@@ -131,6 +137,49 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
         return SearchResult(False, report, reason=f"the kernel rejected the proof ({e}); not claimed")
     return SearchResult(True, report, steps, cert, start=lhs, goal=rhs, gradient=gradient is not None,
                         egraph=eg, roots=(a, b) if eg is not None else None)
+
+
+class _Meeting:
+    """Whether the two sides' classes hold terms with one normal form: what a law with a
+    side condition (applied in the e-graph) leaves for the normaliser. Asked after each
+    iteration, over the e-nodes of the two root classes (their children as extracted)."""
+
+    def __init__(self, eg: EGraph, a: int, b: int, form: NormalForm):
+        self.eg, self.a, self.b, self.form = eg, a, b, form
+        self.found: tuple[S.Expr, S.Expr] | None = None
+
+    def __call__(self) -> bool:
+        if self.eg.n_nodes > MEETING_NODES:
+            return False
+        ex = Extractor(self.eg)
+        forms: dict[S.Expr, S.Expr] = {}
+        for t in self._terms(self.a, ex):
+            forms.setdefault(self._form(t), t)
+        for t in self._terms(self.b, ex):
+            mine = forms.get(self._form(t))
+            if mine is not None:
+                self.found = (mine, t)
+                return True
+        return False
+
+    def _terms(self, cid: int, ex: Extractor) -> list[S.Expr]:
+        out = []
+        for op, attr, kids in self.eg.nodes(cid):
+            try:
+                out.append(S.Expr(op, tuple(ex.term(k) for k in kids), attr))
+            except KeyError:
+                continue
+        return out
+
+    def _form(self, t: S.Expr):
+        try:
+            return self.form.of(t)
+        except TooBig:
+            return ("too big", t)
+
+
+#: the meeting of normal forms is looked for only while the e-graph is smaller than this
+MEETING_NODES = 5_000
 
 
 def _normal_form_steps(start: S.Expr, goal: S.Expr, gradient: dict | None, form: NormalForm,

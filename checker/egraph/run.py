@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 from ..limits import Limits, StopReason
 from .egraph import EGraph
@@ -55,8 +56,10 @@ class Runner:
     reached. With no goals, it saturates up to the limits."""
 
     def __init__(self, eg: EGraph, rewrites: list[Rewrite], goals: list[tuple[int, int]],
-                 facts: Facts, limits: Limits):
+                 facts: Facts, limits: Limits, meets: Callable[[], bool] | None = None):
         self.eg, self.rewrites, self.goals, self.facts, self.limits = eg, rewrites, goals, facts, limits
+        #: asked after each iteration whether the goals meet some other way (their normal forms)
+        self.meets = meets
         self.t0 = time.perf_counter()
         self.work0 = eg.work
         self.banned_until: dict[str, int] = {}
@@ -99,6 +102,8 @@ class Runner:
                     return self.report(StopReason.GOAL, it - 1)
                 if not self.iteration(it):
                     return self.report(StopReason.GOAL if self.met() else StopReason.SATURATED, it)
+                if self.meets is not None and not self.met() and self.meets():
+                    return self.report(StopReason.NORMAL_FORM, it)
             return self.report(StopReason.GOAL if self.met() else StopReason.ITERATION_LIMIT, it)
         except _Stop as stop:
             self.eg.rebuild()     # the one rebuild after a stop: the graph is left consistent
@@ -183,9 +188,9 @@ class Budget:
                        work=max(0, self.limits.work - self.spent), **overrides)
 
     def run(self, eg: EGraph, rewrites: list[Rewrite], goals: list[tuple[int, int]], facts: Facts,
-            **overrides) -> RunReport:
+            meets: Callable[[], bool] | None = None, **overrides) -> RunReport:
         """One run with what is left of the budget; its work is spent."""
-        report = run(eg, rewrites, goals, facts, self.left(**overrides))
+        report = Runner(eg, rewrites, goals, facts, self.left(**overrides), meets).run()
         self.spent += report.work
         return report
 
