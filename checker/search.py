@@ -103,27 +103,10 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
         # "expand and collect": one rule application that does it is preferred
         steps = head + _normal_form_steps(start, goal, gradient, form, typed, varying, rule_files) + tail
     else:
-        budget = Budget(limits)                   # the attempts share the work and the time
-        for start, goal, head, tail in attempts:
-            eg = EGraph(typed.symbols)
-            a, b = eg.add(start), eg.add(goal)
-            meeting = _Meeting(eg, a, b, form) if normal_form else None
-            report = budget.run(eg, rewrites, [(a, b)], facts_for(eg, typed, varying), meeting)
-            if eg.equivalent(a, b) or report.stop is StopReason.NORMAL_FORM or budget.exhausted:
-                break
-        if not eg.equivalent(a, b) and report.stop is not StopReason.NORMAL_FORM:
-            ex = Extractor(eg)
-            return SearchResult(False, report, reason=f"no proof found: {report.limit_text(limits)}",
-                                closest=(ex.term(a), ex.term(b)), egraph=eg, roots=(a, b))
-        try:
-            if eg.equivalent(a, b):
-                steps = head + explain(eg, start, goal) + tail
-            else:       # the e-graph's laws, then the normal form, then the e-graph's again
-                t_s, t_g = meeting.found
-                steps = (head + explain(eg, start, t_s) + [Step(NORMAL_FORM_STEP, "->", {}, t_s, t_g, (), None)]
-                         + explain(eg, t_g, goal) + tail)
-        except ExplainError as e:
-            return SearchResult(False, report, reason=f"the proof could not be explained: {e}")
+        found = _by_search(attempts, form if normal_form else None, typed, varying, rule_files, limits)
+        if isinstance(found, SearchResult):
+            return found
+        steps, report, eg, (a, b) = found
         key = functools.partial(nf, symbols=typed.symbols, memo={})
         steps = shorten(cut_loops(steps, lhs, key), lhs, rewrites_both_ways(rule_files), typed.symbols,
                         lambda g: facts_for(g, typed, varying), key)
@@ -137,6 +120,36 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
         return SearchResult(False, report, reason=f"the kernel rejected the proof ({e}); not claimed")
     return SearchResult(True, report, steps, cert, start=lhs, goal=rhs, gradient=gradient is not None,
                         egraph=eg, roots=(a, b) if eg is not None else None)
+
+
+def _by_search(attempts: list, form: NormalForm | None, typed: Typed, varying: set[str],
+               rule_files: list[Path], limits: Limits):
+    """Saturate each attempt in turn (they share one budget) until its two sides meet in the
+    e-graph, or, with `form`, until the normal forms of their classes meet: the explained
+    steps, the report, the e-graph and the two roots; or a SearchResult saying why not."""
+    rewrites = rewrites_for(rule_files)
+    budget = Budget(limits)
+    for start, goal, head, tail in attempts:
+        eg = EGraph(typed.symbols)
+        a, b = eg.add(start), eg.add(goal)
+        meeting = _Meeting(eg, a, b, form) if form is not None else None
+        report = budget.run(eg, rewrites, [(a, b)], facts_for(eg, typed, varying), meeting)
+        if eg.equivalent(a, b) or report.stop is StopReason.NORMAL_FORM or budget.exhausted:
+            break
+    if not eg.equivalent(a, b) and report.stop is not StopReason.NORMAL_FORM:
+        ex = Extractor(eg)
+        return SearchResult(False, report, reason=f"no proof found: {report.limit_text(limits)}",
+                            closest=(ex.term(a), ex.term(b)), egraph=eg, roots=(a, b))
+    try:
+        if eg.equivalent(a, b):
+            steps = head + explain(eg, start, goal) + tail
+        else:       # the e-graph's laws, then the normal form, then the e-graph's again
+            t_s, t_g = meeting.found
+            steps = (head + explain(eg, start, t_s) + [Step(NORMAL_FORM_STEP, "->", {}, t_s, t_g, (), None)]
+                     + explain(eg, t_g, goal) + tail)
+    except ExplainError as e:
+        return SearchResult(False, report, reason=f"the proof could not be explained: {e}")
+    return steps, report, eg, (a, b)
 
 
 class _Meeting:
