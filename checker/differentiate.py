@@ -55,8 +55,17 @@ def _priority(rw: Rewrite) -> tuple[int, int, int]:
 
 
 def differential_rewrites(rewrites: list[Rewrite]) -> list[Rewrite]:
-    """The rewrites that take a d(…) apart, most specific first."""
-    return sorted((rw for rw in rewrites if rw.lhs.op == S.D and rw.direction == "->"), key=_priority)
+    """The rewrites that take a d(…) apart, most specific first (sorted once per rule set:
+    every link asks)."""
+    key = tuple(id(rw) for rw in rewrites)
+    hit = _SORTED.get(key)
+    if hit is None or any(a is not b for a, b in zip(hit[0], rewrites)):
+        ordered = sorted((rw for rw in rewrites if rw.lhs.op == S.D and rw.direction == "->"), key=_priority)
+        hit = _SORTED[key] = (tuple(rewrites), ordered)
+    return hit[1]
+
+
+_SORTED: dict[tuple, tuple] = {}
 
 
 def differentiate(start: S.Expr, rewrites: list[Rewrite], symbols: dict,
@@ -72,7 +81,9 @@ def differentiate(start: S.Expr, rewrites: list[Rewrite], symbols: dict,
         best: tuple[int, Step, Step] | None = None
         path = todo[0]
         site = _at(term, path)      # only the outermost open d(…) is rewritten: match there
-        for st, back in successors(site, rewrites, symbols, facts)[0]:
+        inner = site.args[0].op     # and only rules for d of that operator (or of anything)
+        fitting = [rw for rw in rewrites if rw.lhs.args[0].op in (inner, S.SYM)]
+        for st, back in successors(site, fitting, symbols, facts)[0]:
             if st.path == ():
                 rank = order[st.rule if st.direction == "->" else f"{st.rule} (←)"]
                 if best is None or rank < best[0]:

@@ -303,6 +303,22 @@ class _Facts:
         return parts is not None and all(self.holds("invertible", x) for x in parts)
 
 
+def _typed_rule(rule) -> tuple:
+    """The rule typed in its own dimensions, and the rule with its typed sides: kept for
+    the rule objects `load_rules` keeps (the same object, so the same text)."""
+    hit = _TYPED.get(id(rule))
+    if hit is not None and hit[0] is rule:
+        return hit[1]
+    rt = type_rule(rule)
+    out = (rt, type(rule)(rule.name, rt.exprs[0], rt.exprs[1], rule.bidirectional,
+                          rule.conditions, rule.decls, rule.line, rule.text))
+    _TYPED[id(rule)] = (rule, out)
+    return out
+
+
+_TYPED: dict[int, tuple] = {}
+
+
 # ---- replay --------------------------------------------------------------------------
 
 def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
@@ -324,9 +340,7 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
             if rule is None:
                 raise KernelError(f"no rule named {st['rule']!r}", n)
             if rule.name not in typed_rules:   # shapes of constants as templates in the rule's dimensions
-                rt = type_rule(rule)
-                typed_rules[rule.name] = (rt, type(rule)(rule.name, rt.exprs[0], rt.exprs[1], rule.bidirectional,
-                                                         rule.conditions, rule.decls, rule.line, rule.text))
+                typed_rules[rule.name] = _typed_rule(rule)
             rule_typed, rule = typed_rules[rule.name]
             # a rule is an equation: a proof of equality may use it either way
             if st["direction"] == "->":

@@ -496,11 +496,15 @@ def parse_text(text: str, filename: str = "<input>", decls: Declarations | None 
                                   span_lines))
         elif kind == "use":
             doc.uses.append(Use(result[1], first, filename))
-            target = (base / result[1]).resolve()
-            shipped = _shipped_rule_file(result[1])
-            if not target.is_file() and shipped is not None:
-                target = shipped   # `use "rules/extra/vec.rules"` from anywhere: the installed one
-            if not target.is_file():
+            try:
+                target = (base / result[1]).resolve()
+                shipped = _shipped_rule_file(result[1])
+                if not target.is_file() and shipped is not None:
+                    target = shipped   # `use "rules/extra/vec.rules"` from anywhere: the installed one
+                found = target.is_file()
+            except (OSError, ValueError) as e:     # a NUL byte, a name too long for the system
+                raise line.error(f"no rule file can be named {result[1]!r}: {e}", 0, len(logical)) from None
+            if not found:
                 also = " and among matproof's own" if Path(result[1]).parts[:1] == ("rules",) else ""
                 raise line.error(f"no rule file {result[1]} (looked for {target}{also})",
                                  0, len(logical))

@@ -260,3 +260,13 @@ def test_a_nul_byte_is_shown(capsys, tmp_path):
     thm.write_bytes("theorem t: A\0B = B\n".encode())
     code, _, err = run(capsys, "prove", str(thm))
     assert code == 2 and "U+0000" in err and "A␀B" in err
+
+
+@pytest.mark.parametrize("name", ["a\0b.rules", "a" * 5000 + ".rules"])
+def test_a_use_line_naming_no_possible_file_is_bad_input(capsys, tmp_path, name):
+    """Found by the CLI fuzz test: a NUL byte (ValueError) or a name too long for the system
+    (OSError) in a `use` path ended as exit 70, "internal error"."""
+    thm = tmp_path / "t.thm"
+    thm.write_text(f'use "{name}"\ntheorem t: A = A\n', encoding="utf-8")
+    code, _, err = run(capsys, "check", "--no-cache", str(thm))
+    assert code == 2 and "no rule file can be named" in err and "internal error" not in err
