@@ -71,11 +71,16 @@ class NormalForm:
         return self.to_expr(self.poly(e), self.shape(e))
 
     def equal(self, a: S.Expr, b: S.Expr) -> bool:
-        """Whether two terms have one normal form (False if either is too big to expand)."""
+        """Whether two terms have one normal form (False if either is too big to expand).
+        Where they differ only in scalar coefficients that hold roots or logs, sympy decides
+        whether the coefficients are equal on the domain (see `coefficients_equal`)."""
         try:
-            return self.shape(a) == self.shape(b) and self.poly(a) == self.poly(b)
+            if self.shape(a) != self.shape(b):
+                return False
+            p, q = self.poly(a), self.poly(b)
         except TooBig:
             return False
+        return p == q or coefficients_equal(p, q)
 
     def shape(self, e: S.Expr):
         return shape_of(e, self.symbols, self.shapes)
@@ -407,6 +412,95 @@ class NormalForm:
             terms.append(S.Expr(S.NEG, (term,)) if c == -1 and not number else term)
         terms.sort(key=repr)
         return terms[0] if len(terms) == 1 else S.Expr(S.ADD, tuple(terms))
+
+
+def coefficients_equal(p: Poly, q: Poly) -> bool:
+    """Whether two polynomials with the same matrix chains have equal coefficients, the
+    scalar atoms read by sympy: Σ c Π sᵉ per chain, with `log` and `exp` as sympy's own.
+    Only where a coefficient is more than a rational polynomial (a fractional or negative
+    power, a log) is sympy imported. What sympy may assume comes from the terms' domain,
+    which is where the identity is claimed: an atom under a fractional power is ≥ 0
+    wherever that side is defined, one under a negative power ≠ 0, one under a log > 0."""
+    chains = {m[1] for m in p} | {m[1] for m in q}
+    if {m[1] for m in p} != {m[1] for m in q} or not _needs_sympy(p, q):
+        return False
+    import sympy
+    atoms: dict[S.Expr, object] = {}
+    facts = _domain_facts(p, q)
+    for chain in chains:
+        lhs = sum((_sympy_monomial(sp, c, atoms, facts, sympy) for (sp, cp), c in p.items() if cp == chain),
+                  sympy.Integer(0))
+        rhs = sum((_sympy_monomial(sp, c, atoms, facts, sympy) for (sp, cp), c in q.items() if cp == chain),
+                  sympy.Integer(0))
+        if sympy.simplify(sympy.expand_log(lhs - rhs)) != 0:
+            return False
+    return True
+
+
+def _needs_sympy(p: Poly, q: Poly) -> bool:
+    for (sp, _) in list(p) + list(q):
+        for atom, k in sp:
+            if k.denominator != 1 or k < 0 or any(n.op in ("log", "exp") for n in atom.walk()):
+                return True
+    return False
+
+
+def _domain_facts(p: Poly, q: Poly) -> dict[S.Expr, dict]:
+    """For each atom, what the domain of either side makes of it (see coefficients_equal)."""
+    facts: dict[S.Expr, dict] = {}
+
+    def note(atom: S.Expr, k: Fraction) -> None:
+        if k.denominator != 1:
+            facts.setdefault(atom, {})["nonnegative"] = True
+        if k < 0:
+            facts.setdefault(atom, {})["nonzero"] = True
+
+    def walk(e: S.Expr) -> None:
+        if e.op == S.POW:
+            note(e.args[0], Fraction(e.attr))
+        if e.op == "log":
+            facts.setdefault(e.args[0], {})["positive"] = True
+        for a in e.args:
+            walk(a)
+    for (sp, _) in list(p) + list(q):
+        for atom, k in sp:
+            note(atom, k)
+            walk(atom)
+    return facts
+
+
+def _sympy_monomial(scalars: Scalars, c: Fraction, atoms: dict, facts: dict, sympy):
+    out = sympy.Rational(c.numerator, c.denominator)
+    for atom, k in scalars:
+        out *= _sympy_of(atom, atoms, facts, sympy) ** sympy.Rational(k.numerator, k.denominator)
+    return out
+
+
+def _sympy_of(e: S.Expr, atoms: dict, facts: dict, sympy):
+    """A scalar term of the normal form in sympy: numbers, sums, products, powers, log and
+    exp are sympy's; every other atom is a symbol, with what the domain says of it."""
+    op = e.op
+    if op == S.NUM:
+        return sympy.Rational(e.attr.numerator, e.attr.denominator)
+    if op == S.NEG:
+        return -_sympy_of(e.args[0], atoms, facts, sympy)
+    if op == S.ADD:
+        return sympy.Add(*(_sympy_of(a, atoms, facts, sympy) for a in e.args))
+    if op == S.MUL:
+        return sympy.Mul(*(_sympy_of(a, atoms, facts, sympy) for a in e.args))
+    if op == S.POW:
+        k = Fraction(e.attr)
+        return _sympy_of(e.args[0], atoms, facts, sympy) ** sympy.Rational(k.numerator, k.denominator)
+    if op == "log":
+        return sympy.log(_sympy_of(e.args[0], atoms, facts, sympy))
+    if op == "exp":
+        return sympy.exp(_sympy_of(e.args[0], atoms, facts, sympy))
+    symbol = atoms.get(e)
+    if symbol is None:
+        known = facts.get(e, {})
+        symbol = atoms[e] = sympy.Symbol(f"s{len(atoms)}", real=True,
+                                         **{k: True for k in ("positive", "nonnegative", "nonzero") if known.get(k)})
+    return symbol
 
 
 def _add_into(out: Poly, p: Poly) -> None:
