@@ -438,9 +438,12 @@ def coefficients_equal(p: Poly, q: Poly) -> bool:
 
 
 def _needs_sympy(p: Poly, q: Poly) -> bool:
+    """Whether a coefficient is more than a rational polynomial in opaque atoms: a scalar
+    atom under a fractional or negative power, or a scalar log or exp (the only things
+    sympy knows more about than the normal form does)."""
     for (sp, _) in list(p) + list(q):
         for atom, k in sp:
-            if k.denominator != 1 or k < 0 or any(n.op in ("log", "exp") for n in atom.walk()):
+            if k.denominator != 1 or k < 0 or atom.op in ("log", "exp"):
                 return True
     return False
 
