@@ -24,8 +24,7 @@ from pathlib import Path
 
 from . import syntax as S
 from .lexer import is_greek
-from .meaning import (assumed_facts, identification_blocker, invertible_because, is_constant,
-                      varying_symbols)
+from .meaning import assumed_facts, derived, identification_blocker, is_constant, varying_symbols
 from .shapes import Prod
 from .shapes import bind_dims, fill_dims
 from .typecheck import IllTyped, checked_shape, shape_of, type_rule
@@ -295,12 +294,12 @@ class _Facts:
             return shape[0] == shape[1]
         if e.op == S.SYM and kind in self.symbols[e.attr].props:   # declared, with what it implies
             return True
-        if kind != "invertible" or shape == (1, 1):
+        if nf(e, self.symbols) in self.known.get(kind, set()):      # assumed by the theorem
+            return kind != "invertible" or shape != (1, 1)
+        if kind == "invertible" and shape == (1, 1):
             return False
-        if nf(e, self.symbols) in self.known.get("invertible", set()):
-            return True
-        parts = invertible_because(e, lambda x: shape_of(x, self.symbols))
-        return parts is not None and all(self.holds("invertible", x) for x in parts)
+        parts = derived(kind, e, lambda x: shape_of(x, self.symbols))
+        return parts is not None and all(self.holds(kind, x) for x in parts)
 
 
 def _typed_rule(rule) -> tuple:

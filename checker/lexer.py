@@ -57,8 +57,8 @@ FUNCS2 = {"kron": "kron", "hadamard": "hadamard", "grad": "grad"}
 RESERVED = set(FUNCS) | set(FUNCS2) | {"ones", "expect"}
 OUTCOMES = ("proved", "refuted", "unknown")
 CONDITIONS = ("symmetric", "invertible", "spd", "orthogonal", "diagonal",
-              "scalar", "square", "constant")
-PROPERTIES = ("symmetric", "spd", "invertible", "orthogonal", "diagonal", "constant")
+              "scalar", "square", "constant", "positive")
+PROPERTIES = ("symmetric", "spd", "invertible", "orthogonal", "diagonal", "constant", "positive")
 
 IGNORED_COMMANDS = {
     ",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle",

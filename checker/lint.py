@@ -91,7 +91,7 @@ def lint_rules(rules: list[Rule], seeds: int = 5) -> LintReport:
         if not r.bidirectional:
             one_way[r.name] = r
         for kind, arg in r.conditions:
-            if arg.op == S.SYM and arg.attr in typed.symbols and kind in SQUARE_CONDITIONS | {"constant"}:
+            if arg.op == S.SYM and arg.attr in typed.symbols and kind in SQUARE_CONDITIONS | {"constant", "positive"}:
                 typed.symbols[arg.attr].props = typed.symbols[arg.attr].props | {kind}
         for seed in range(seeds):
             result = numeric_test(typed, seed=seed)

@@ -88,3 +88,23 @@ def invertible_because(e: S.Expr, shape) -> tuple[S.Expr, ...] | None:
         if all(shape(f) == (n, n) for f in e.args):
             return e.args
     return None
+
+
+def positive_because(e: S.Expr) -> tuple[S.Expr, ...] | None:
+    """Terms whose positivity (of every entry) makes `e` positive: an entrywise product, a
+    transpose or an entrywise square root is positive where its parts are; exp and sigmoid
+    always are, and so is a positive number. None where the structure says nothing."""
+    if e.op in ("exp", "sigmoid") or (e.op == S.NUM and e.attr > 0):
+        return ()
+    if e.op in (S.HAD, S.T, "sqrt"):
+        return e.args
+    return None
+
+
+def derived(kind: str, e: S.Expr, shape) -> tuple[S.Expr, ...] | None:
+    """The terms whose `kind` makes `e` of that kind by its structure, or None."""
+    if kind == "invertible":
+        return invertible_because(e, shape)
+    if kind == "positive":
+        return positive_because(e)
+    return None

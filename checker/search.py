@@ -30,7 +30,7 @@ from .statements import Decl
 from .typecheck import IllTyped, Typed, checked_shape
 
 #: the properties a rule's conditions may ask of a declared symbol
-PROPERTIES = ("invertible", "symmetric", "spd", "orthogonal", "diagonal", "constant")
+PROPERTIES = ("invertible", "symmetric", "spd", "orthogonal", "diagonal", "constant", "positive")
 
 
 @dataclass

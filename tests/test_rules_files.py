@@ -30,7 +30,8 @@ def test_every_rule_is_numerically_sound(rule):
     from checker.typecheck import infer
     typed = infer([rule.lhs, rule.rhs], rule.decls, pattern=True)
     for kind, arg in rule.conditions:
-        if arg.op == "sym" and kind in ("invertible", "symmetric", "spd", "orthogonal", "diagonal", "constant"):
+        if arg.op == "sym" and kind in ("invertible", "symmetric", "spd", "orthogonal", "diagonal", "constant",
+                                        "positive"):
             typed.symbols[arg.attr].props = typed.symbols[arg.attr].props | {kind}
     for seed in range(5):
         result = numeric_test(typed, seed=seed)

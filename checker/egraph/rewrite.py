@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from .. import syntax as S
-from ..meaning import is_constant
+from ..meaning import derived, is_constant
 from ..shapes import SCALAR, bind_dims, fill_dims
 from ..typecheck import IllTyped, checked_shape
 from .egraph import EGraph
@@ -87,7 +87,14 @@ class Facts:
         if kind == "constant":
             return is_constant(term, self.varying)
         cid = eg.lookup(term)
-        return cid is not None and self.holds(eg, kind, cid)
+        if cid is not None and self.holds(eg, kind, cid):
+            return True
+        # what the term's structure gives (the kernel derives it the same way, meaning.py)
+        try:
+            parts = derived(kind, term, lambda x: checked_shape(x, eg.symbols, eg.shape_cache))
+        except IllTyped:
+            return False
+        return parts is not None and all(self.holds_for(eg, kind, x) for x in parts)
 
     def holds(self, eg: EGraph, kind: str, cid: int) -> bool:
         """Whether the condition `kind` holds of class `cid`."""

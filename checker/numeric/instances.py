@@ -45,20 +45,26 @@ def draw_value(info: SymbolInfo, shape: tuple[int, int], rng: np.random.Generato
     a symbol without properties gets entries in (0.1, ∞)."""
     r, c = shape
     props = info.props
+    if "positive" in props:       # every entry > 0 (as the declaration says), then the rest
+        positive = True
+        props = props - {"positive"}
     if "spd" in props:
         a = rng.standard_normal((r, r))
+        if positive:
+            a = np.abs(a)          # then every entry of a aᵀ is > 0 too
         return a @ a.T / r + np.eye(r)
     if "orthogonal" in props:
         q, rr = np.linalg.qr(rng.standard_normal((r, r)))
         return q * np.sign(np.diag(rr))
     if "diagonal" in props:
         d = rng.standard_normal(r)
-        if "invertible" in props:
-            d = np.sign(d) * (0.5 + np.abs(d))
+        if "invertible" in props or positive:
+            d = (1 if positive else np.sign(d)) * (0.5 + np.abs(d))
         return np.diag(d)
     a = rng.standard_normal((r, c))
-    if positive and not props - {"constant"}:
-        return np.abs(a) + 0.1
+    if positive and not props - {"constant", "symmetric"}:
+        a = np.abs(a) + 0.1
+        return (a + a.T) / 2 if "symmetric" in props else a
     if "symmetric" in props:
         a = (a + a.T) / 2
     if "invertible" in props:

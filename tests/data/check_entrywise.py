@@ -88,6 +88,10 @@ CHECKS = {
     "e-9": (P, lambda r: (lambda p: (sigmoid(-p), 1 - sigmoid(p)))(mat(r))),
     "e-10": (P, lambda r: (lambda p: (np.tanh(p), 2 * sigmoid(2 * p) - 1))(mat(r))),
     "e-11": (P, lambda r: (lambda p, q: (np.sum(p * q), tr(p.T @ q)))(mat(r, 3, 4), mat(r, 3, 4))),
+    "e-12": (P, lambda r: (lambda p: (np.exp(np.log(p)), p))(np.abs(mat(r)) + 0.1)),
+    "e-13": (P, lambda r: (lambda x, y: (np.log(x * y), np.log(x) + np.log(y)))(np.abs(vec(r)) + 0.1, np.abs(vec(r)) + 0.1)),
+    "e-14": (P, lambda r: (lambda p: (np.log(p * p * p), 3 * np.log(p)))(np.abs(vec(r)) + 0.1)),
+    "w-3": (R, lambda r: (lambda x: (np.sqrt(x * x), x))(vec(r))),
     "c-1": (P, lambda r: (lambda X, dX: (fd_dir(lambda M: 3 * M, X, dX), 3 * dX))(mat(r), mat(r))),
     "c-2": (P, lambda r: (lambda b, X, dX: (fd_dir(lambda M: b * M, X, dX), dX * b))(r.standard_normal(), mat(r), mat(r))),
     "c-3": (P, lambda r: (lambda a, X, S, dX: (fd_dir(lambda M: a * M @ inv(S), X, dX), a * dX @ inv(S)))(
