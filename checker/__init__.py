@@ -6,6 +6,8 @@ The Python API::
     r = checker.prove("∂(aᵀX⁻¹b)/∂X = −X⁻ᵀabᵀX⁻ᵀ")
     r.status          # 'proved', 'refuted', 'unknown' or 'error'
     r.counterexample  # for refuted results
+    g = checker.grad("‖X X x‖²", "X")
+    g.gradient, g.result.status
 
 Heavy modules (numpy, sympy) are imported only by the functions that use
 them, so `import checker` and the CLI start quickly.
@@ -25,10 +27,25 @@ def prove(text: str, *, max_nodes: int = 20_000, max_iterations: int = 30, max_w
     return _prove(text, limits=limits, seed=seed, draws=draws)
 
 
+def grad(function: str, wrt: str, *, let: tuple[str, ...] = (), max_nodes: int = 20_000,
+         max_iterations: int = 30, max_work: int = 1_500_000, timeout: float = 60.0):
+    """Derive ∂f/∂wrt of a scalar `function`, then prove and check `∂f/∂wrt = G`: a
+    `Derived` with `.gradient` (a term, None if none was found within the limits) and
+    `.result` (the proof's `Result`). `let` holds declarations (`"X: n×n invertible"`)."""
+    from .limits import Limits
+    from .parse import parse_text
+    from .pipeline import grad as _grad
+    decls: dict = {}
+    for item in let:
+        decls = parse_text("let " + item, "<let>", decls).decls
+    limits = Limits(nodes=max_nodes, iterations=max_iterations, work=max_work, seconds=timeout)
+    return _grad(function, wrt, decls=decls, limits=limits)
+
+
 def parse(text: str, filename: str = "<input>"):
     """Parse a file's text into a `Document` of theorems and rules."""
     from .parse import parse_text
     return parse_text(text, filename)
 
 
-__all__ = ["prove", "parse", "__version__"]
+__all__ = ["prove", "grad", "parse", "__version__"]

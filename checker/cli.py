@@ -327,28 +327,18 @@ def cmd_lint(args) -> int:
 
 def cmd_grad(args) -> int:
     from . import syntax as S
-    from .parse import parse_expr
-    from .printing import PRINTERS, dumps, to_ascii
-    from .pipeline import EXIT, prove_text
+    from .printing import PRINTERS, dumps
+    from .pipeline import EXIT, grad
     from .report import render_result
-    from .rules import default_rule_files
-    from .search import derive_gradient
-    from .typecheck import infer
     decls = _lets(args.let)
     fmt = _fmt(args)
-    f = parse_expr(args.input, set(decls))
-    typed = infer([f], decls)
-    if typed.shape(typed.exprs[0]) != (1, 1):
-        raise MatproofError("matproof grad needs a scalar function", 1, 1, None, args.input,
-                            hint="take the trace or an inner product of a matrix-valued expression")
-    if args.wrt not in typed.symbols:
-        raise MatproofError(f"{args.wrt} does not occur in the function", 1, 1, None, args.input)
-    limits = _limits(args)
-    g = derive_gradient(typed, typed.exprs[0], args.wrt, default_rule_files(), limits)
+    found = grad(args.input, args.wrt, decls=decls, limits=_limits(args),
+                 printer="unicode" if fmt == "json" else fmt)
+    g, res, typed, f = found.gradient, found.result, found.typed, found.function
     if g is None:
         print(f"? no gradient found within the limits for ∂({PRINTERS['unicode'](f)})/∂{args.wrt}")
         known = {a.expr for a in typed.assumptions if a.kind == "invertible"}
-        for n in typed.exprs[0].walk():   # the one condition people meet: det of a plain X
+        for n in f.walk():   # the one condition people meet: det of a plain X
             x = n.args[0] if n.op == "det" else None
             if x is not None and x.op == S.SYM and x not in known \
                     and "invertible" not in typed.symbols[x.attr].props:   # declared, with what it implies
@@ -357,9 +347,6 @@ def cmd_grad(args) -> int:
                 break
         return 3
     wrt = S.sym(args.wrt)
-    text = f"d({to_ascii(typed.exprs[0])})/d{to_ascii(wrt)} = {to_ascii(g)}"
-    results = prove_text(text, decls=decls, limits=limits, printer="unicode" if fmt == "json" else fmt)
-    res = results[0]
     if fmt == "json":
         print(dumps({"gradient": PRINTERS["unicode"](g), "latex": PRINTERS["latex"](g), **res.as_json()}))
     else:

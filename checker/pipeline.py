@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import syntax as S
 from .errors import MatproofError
@@ -18,6 +18,10 @@ from .parse import parse_text
 from .printing import PRINTERS, to_latex
 from .statements import Declarations, Theorem
 from .typecheck import type_theorem
+
+if TYPE_CHECKING:
+    from .limits import Limits
+    from .typecheck import Typed
 
 #: the budget of the search for a proof of a refuted link (one would expose an unsound
 #: rule): about a second's work, counted so that the verdict does not depend on the machine
@@ -217,6 +221,45 @@ def prove_text(text: str, *, filename: str = "<input>", decls: Declarations | No
     """Every theorem of `text` (a file's contents or one identity)."""
     doc = parse_text(text, filename, decls)
     return [prove_theorem(t, **options) for t in doc.theorems]
+
+
+@dataclass
+class Derived:
+    """What `grad` found: the gradient (None if the search found none within its limits)
+    and the result of proving `∂f/∂X = G` with it."""
+
+    function: S.Expr
+    wrt: str
+    gradient: S.Expr | None
+    result: Result | None
+    typed: Typed
+
+
+def grad(text: str, wrt: str, *, decls: Declarations | None = None, limits: Limits | None = None,
+         printer: str = "unicode", **options) -> Derived:
+    """Derive ∂f/∂wrt for the scalar f written in `text`, then prove and check the identity
+    like any other (the derivation is a search; only the proof is trusted)."""
+    from .limits import Limits
+    from .parse import parse_expr
+    from .printing import to_ascii
+    from .rules import default_rule_files
+    from .search import derive_gradient
+    from .typecheck import infer
+    decls = decls or {}
+    limits = limits or Limits()
+    f = parse_expr(text, set(decls))
+    typed = infer([f], decls)
+    if typed.shape(typed.exprs[0]) != (1, 1):
+        raise MatproofError("matproof grad needs a scalar function", 1, 1, None, text,
+                            hint="take the trace or an inner product of a matrix-valued expression")
+    if wrt not in typed.symbols:
+        raise MatproofError(f"{wrt} does not occur in the function", 1, 1, None, text)
+    g = derive_gradient(typed, typed.exprs[0], wrt, default_rule_files(), limits)
+    if g is None:
+        return Derived(typed.exprs[0], wrt, None, None, typed)
+    identity = f"d({to_ascii(typed.exprs[0])})/d{wrt} = {to_ascii(g)}"
+    res = prove_text(identity, decls=decls, limits=limits, printer=printer, **options)[0]
+    return Derived(typed.exprs[0], wrt, g, res, typed)
 
 
 def prove(text: str, **options) -> Result:

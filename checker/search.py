@@ -239,7 +239,10 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
     derived = read_off(start, wrt, NormalForm(typed.symbols)) if pre is not None else None
     if derived is not None:
         # read off without search: the gradient is known; a short search may still find a
-        # factored form a person writes (`2 Aᵀ (A x − b)`, not `2 Aᵀ A x − 2 Aᵀ b`)
+        # factored form a person writes (`2 Aᵀ (A x − b)`, not `2 Aᵀ A x − 2 Aᵀ b`), but
+        # only where there is a factor to take out (`‖X X x‖²` spent 1 s finding none)
+        if not _worth_tidying(derived, typed):
+            return _tidy(derived, typed)
         budget = Budget(replace(limits, work=min(limits.work, TIDY_WORK)))
     eg = EGraph(typed.symbols)
     df = eg.add(start)
@@ -270,6 +273,29 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
         budget.run(eg, rewrites, [], facts, iterations=1, nodes=min(limits.nodes, 2 * eg.n_nodes))
         best = _cheapest(eg, candidates())
     return _tidy(best, typed)
+
+
+def _worth_tidying(g: S.Expr, typed: Typed) -> bool:
+    """Whether a norm is written as a power of a trace, or whether two terms of the sum `g` begin, or end, with one factor, or share a factor of
+    an entrywise product (numbers, scalars and signs aside): then `A B + A C` has the
+    factored form `A (B + C)`, and `I − I ∘ P` is `(𝟏 − P) ∘ I`."""
+    if any(n.op == S.POW and n.attr.denominator != 1 for n in g.walk()):
+        return True   # the normal form's `tr(X Xᵀ)^{-1/2}` is a norm a person writes `‖X‖_F⁻¹`
+    if g.op != S.ADD:
+        return False
+    firsts, lasts, members = set(), set(), set()
+    for t in g.args:
+        while t.op == S.NEG:
+            t = t.args[0]
+        parts = [p for p in (t.args if t.op == S.MUL else (t,)) if p.op != S.NUM] or [t]
+        chain = [p for p in parts if checked_shape(p, typed.symbols) != (1, 1)] or parts
+        entrywise = set(chain[0].args) if len(chain) == 1 and chain[0].op == S.HAD else {chain[0]}
+        if chain[0] in firsts or chain[-1] in lasts or not entrywise.isdisjoint(members):
+            return True
+        firsts.add(chain[0])
+        lasts.add(chain[-1])
+        members |= entrywise
+    return False
 
 
 def _tidy(best: S.Expr, typed: Typed) -> S.Expr:

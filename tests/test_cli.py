@@ -127,6 +127,9 @@ def test_grad_derives_proves_and_checks(capsys):
     ("tr(A X B)", "X", "Aᵀ Bᵀ"),                                              # Cookbook eq. 102
     ("tr(A X⁻¹ B)", "X", "−X⁻ᵀ Aᵀ Bᵀ X⁻ᵀ"),                                   # Cookbook eq. 63
     ("sum(log(𝟏 + exp(−y ∘ (X w))))", "w", "Xᵀ (−y ∘ sigmoid(−y ∘ X w))"),  # logistic regression
+    ("‖X X x‖²", "X", "2 X X x xᵀ Xᵀ + 2 Xᵀ X X x xᵀ"),                       # X twice: read off, no search
+    ("tr(X A X B X)", "X", "Aᵀ Xᵀ Xᵀ Bᵀ + Bᵀ Xᵀ Aᵀ Xᵀ + Xᵀ Bᵀ Xᵀ Aᵀ"),
+    ("tr(tanh(X))", "X", "(𝟏 − tanh(X) ∘ tanh(X)) ∘ I"),
 ])
 def test_grad_of_what_people_differentiate(capsys, f, wrt, gradient):
     """Each expected gradient was worked by hand (and the proof is checked anyway)."""

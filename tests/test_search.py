@@ -301,3 +301,14 @@ def test_the_kernel_derives_invertibility_from_structure():
     res = prove_theorem(thm, normal_form=False)
     assert res.status == "proved", res.reason
     verify(json.loads(json.dumps(res.certificate)))
+
+
+def test_an_explanation_pairs_the_summands_that_were_equal_when_the_edge_was_made():
+    """`A + −A → 0` matched where both summands were already in the class of 0: explaining
+    that edge pairs each summand with the one it was equal to *then*. Pairing by today's
+    classes (all 0) needed the edge itself, and the explanation went round in a circle."""
+    (thm,) = parse_text("let X: n×n invertible\ntheorem t: d(X⁻¹ b aᵀ (X − X) a) = "
+                        "(−X⁻¹ dX X⁻¹) b aᵀ (X − X) a + X⁻¹ b aᵀ (dX − dX) a").theorems
+    res = prove_theorem(thm, normal_form=False)
+    assert res.status == "proved", res.reason
+    verify(json.loads(json.dumps(res.certificate)))

@@ -116,12 +116,7 @@ class Explainer:
             raise ExplainError("congruence between different e-nodes")
         targets = list(u.args)
         if eg.reorders(node):
-            pool = list(u.args)
-            targets = []
-            for arg in t.args:
-                c = eg.lookup(arg)
-                k = next(i for i, x in enumerate(pool) if eg.lookup(x) == c)
-                targets.append(pool.pop(k))
+            targets = self.pairing(t.args, list(u.args))
         steps: list[Step] = []
         state = t
         for i, target in enumerate(targets):
@@ -131,6 +126,23 @@ class Explainer:
             args[i] = target
             state = S.Expr(t.op, tuple(args), t.attr)
         return steps
+
+    def pairing(self, args: tuple[S.Expr, ...], pool: list[S.Expr]) -> list[S.Expr]:
+        """For each of `args` (children of a commutative node), the child of the other term
+        it is explained into. Where several are in its class, the one it has been equal to
+        longest: the two terms' e-node was one when an edge was made, so the right pairing
+        was equal by older edges then; a child equal only later (in `A + −A → 0`, both
+        summands end up in the class of 0) would need that very edge, a circle."""
+        eg = self.eg
+        targets = []
+        for arg in args:
+            c = eg.lookup(arg)
+            same = [i for i, x in enumerate(pool) if eg.lookup(x) == c]
+            if len(same) > 1 and any(pool[i] != pool[same[0]] for i in same):
+                v = eg.vertex(arg)
+                same.sort(key=lambda i: (pool[i] != arg, eg.proofs.newest(v, eg.vertex(pool[i]))))
+            targets.append(pool.pop(same[0]))
+        return targets
 
     @staticmethod
     def lift(steps: list[Step], parent: S.Expr, i: int) -> list[Step]:

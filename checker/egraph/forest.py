@@ -84,6 +84,7 @@ class ProofForest:
         self.class_of_term: dict[S.Expr, int] = {}    # … and its class then
         self.term_of_class: dict[int, S.Expr] = {}    # a class → the term it was created for
         self.forest: Adjacency = {}                   # one edge per union
+        self.age: dict[tuple[int, int], int] = {}     # a forest edge (low, high) → its union's number
         # every rule application, merging or not (the last reason given for a pair wins)
         self.shortcut_edges: Adjacency = {}
 
@@ -98,7 +99,14 @@ class ProofForest:
     def merge(self, a: int, b: int, why: Justification) -> None:
         """The union of the classes of vertices a and b, for this reason."""
         _link(self.forest, a, b, (a, why))
+        self.age[(a, b) if a < b else (b, a)] = len(self.age)
         _link(self.shortcut_edges, a, b, (a, why))
+
+    def newest(self, a: int, b: int) -> int:
+        """The number of the newest union on the forest path between two vertices (-1 if
+        they are one vertex): the time from which they have been known equal."""
+        path = self.path(self.forest, a, b, every_vertex=True)
+        return max((self.age[(v, w) if v < w else (w, v)] for v, w in zip(path, path[1:])), default=-1)
 
     def shortcut(self, a: int, b: int, why: ByRule) -> None:
         """A rule application between two vertices already in one class."""
