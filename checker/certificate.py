@@ -48,6 +48,7 @@ def _step(s) -> dict:
            "before": encode(s.before), "after": encode(s.after)}
     if s.rule == NORMAL_FORM_STEP:     # decided by the kernel's own normal form (reflection)
         out["reflection"] = POLY_VERSION
+        out["facts"] = list(s.facts)
     return out
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import syntax as S
 from .lexer import is_greek
-from .meaning import assumed_facts, derived, identification_blocker, is_constant, varying_symbols
+from .meaning import assumed_facts, derived, fact_holds, identification_blocker, is_constant, varying_symbols
 from .shapes import Prod
 from .shapes import bind_dims, fill_dims
 from .typecheck import IllTyped, checked_shape, shape_of, type_rule
@@ -406,8 +406,15 @@ def _check_reflection(st: dict, before: S.Expr, after: S.Expr, current: S.Expr, 
         raise KernelError("does not start from the term the previous step ended with", n)
     if not _well_typed([before, after], shape, typed.symbols):
         raise KernelError("a term of the step is not well-typed", n)
-    if not NormalForm(typed.symbols).equal(before, after):
-        raise KernelError("the two terms do not have one normal form", n)
+    facts = st.get("facts", [])
+    if not isinstance(facts, list) or not all(isinstance(f, str) for f in facts):
+        raise KernelError("the step's facts are not a list of facts", n)
+    for fact in facts:
+        if not fact_holds(fact, typed.symbols):
+            raise KernelError(f"the fact {fact} is not declared", n)
+    if not NormalForm(typed.symbols, frozenset(facts)).equal(before, after):
+        raise KernelError("the two terms do not have one normal form"
+                          + (" (with the facts the step names)" if facts else ""), n)
 
 
 def read_theorem(cert: dict):

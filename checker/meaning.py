@@ -7,8 +7,12 @@ imports nothing of the search).
   every symbol varies. Symbols declared `constant` never vary. For a
   derivative `∂f/∂X` only X varies.
 * What a declared property implies (§2): `spd` ⇒ symmetric and invertible,
-  `orthogonal` ⇒ invertible; and what an assumption implies: `det X > 0` ⇒ X
-  invertible.
+  `orthogonal` ⇒ invertible, `diagonal` ⇒ symmetric; and what an assumption
+  implies: `det X > 0` ⇒ X invertible. A property used in a proof is a named
+  fact (`spd(S)`, shown "S is spd (declared)") that the kernel checks against
+  the declarations.
+* What a term's structure gives (`derived`): invertibility of products,
+  positivity of exp, symmetry of `Xᵀ S X` — derived, never assumed.
 * When `∂f/∂X = G` may be proved as `d f = ⟨G, dX⟩` with only X varying (the
   identification of §6).
 """
@@ -41,7 +45,41 @@ def has_differential(e: S.Expr) -> bool:
 
 #: what a declared property implies besides itself
 IMPLIES: dict[str, frozenset[str]] = {"spd": frozenset({"symmetric", "invertible"}),
-                                      "orthogonal": frozenset({"invertible"})}
+                                      "orthogonal": frozenset({"invertible"}),
+                                      "diagonal": frozenset({"symmetric"})}
+
+
+def declared_fact(kind: str, name: str, props) -> str | None:
+    """The fact that symbol `name` is `kind`, named by the property its declaration gave
+    (`spd(S)` for a declared spd S that is used as symmetric), or None if it is not."""
+    if kind not in props:
+        return None
+    given = [p for p in ("spd", "diagonal", "orthogonal", "symmetric", "invertible", "positive")
+             if p in props and (p == kind or kind in IMPLIES.get(p, ()))]
+    return f"{given[0]}({name})"
+
+
+def facts_behind(kind: str, e: S.Expr, symbols, shape) -> list[str]:
+    """The declared facts that make `e` of `kind`, directly (`spd(S)` for S) or through its
+    structure (`symmetric(S)` for `Xᵀ S X`): what a proof names for a condition it met."""
+    if e.op == S.SYM:
+        fact = declared_fact(kind, e.attr, symbols[e.attr].props) if e.attr in symbols else None
+        return [fact] if fact else []
+    parts = derived(kind, e, shape)
+    return [f for p in parts or () for f in facts_behind(kind, p, symbols, shape)]
+
+
+def fact_holds(fact: str, symbols) -> bool:
+    """Whether a named fact (`spd(S)`) holds by the declarations (the kernel's check)."""
+    kind, _, rest = fact.partition("(")
+    name = rest[:-1] if rest.endswith(")") else None
+    return name is not None and name in symbols and kind in symbols[name].props
+
+
+def fact_text(fact: str) -> str:
+    """How a proof names a fact: `S is spd (declared)`."""
+    kind, _, rest = fact.partition("(")
+    return f"{rest[:-1]} is {kind} (declared)"
 
 
 def with_implied(props) -> frozenset[str]:
@@ -101,10 +139,34 @@ def positive_because(e: S.Expr) -> tuple[S.Expr, ...] | None:
     return None
 
 
+def symmetric_because(e: S.Expr, shape) -> tuple[S.Expr, ...] | None:
+    """Terms whose symmetry makes `e` symmetric: Aᵀ, A⁻¹, −A, sums and entrywise products
+    of symmetric terms, a symmetric term times scalars, and a product that reads the same
+    transposed (`Xᵀ A X` with A symmetric, `X Xᵀ`); I always is. None where the structure
+    says nothing."""
+    if e.op == S.IDENT:
+        return ()
+    if e.op in (S.T, S.INV, S.NEG, S.ADD, S.HAD):
+        return e.args
+    if e.op == S.MUL:
+        chain = [f for f in e.args if shape(f) != (1, 1)]
+        k = len(chain)
+        if k == 0 or any(chain[i] != _transposed(chain[k - 1 - i]) for i in range(k // 2)):
+            return None
+        return (chain[k // 2],) if k % 2 else ()
+    return None
+
+
+def _transposed(a: S.Expr) -> S.Expr:
+    return a.args[0] if a.op == S.T else S.Expr(S.T, (a,))
+
+
 def derived(kind: str, e: S.Expr, shape) -> tuple[S.Expr, ...] | None:
     """The terms whose `kind` makes `e` of that kind by its structure, or None."""
     if kind == "invertible":
         return invertible_because(e, shape)
     if kind == "positive":
         return positive_because(e)
+    if kind == "symmetric":
+        return symmetric_because(e, shape)
     return None

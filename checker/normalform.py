@@ -24,8 +24,11 @@ matrix atoms. Getting there:
   power of anything else (`(s²)^(1/2)`, `(2 s)^(1/2)`) stays an atom:
   `x^a x^b = x^(a+b)` holds wherever both sides are defined, `(x^a)^b =
   x^(ab)` only for an integer b or a = 1;
-* everything else (entrywise functions, `det`, `log`, vec, diag, ∘ and ⊗ of
-  chains) is an atom whose arguments are in normal form.
+* a determinant of one monomial of square factors is multiplied out:
+  `det(c A B⁻¹) = cⁿ det(A) det(B)⁻¹` for an n×n product with n a number
+  (`det(2 X) = 8 det X` for a 3×3 X); with n a letter only where c = 1;
+* everything else (entrywise functions, `log`, vec, diag, ∘ and ⊗ of
+  chains, det of a sum) is an atom whose arguments are in normal form.
 
 Each law holds wherever both sides are defined, which is where the numeric
 test draws. The kernel decides a step "expand and collect (normal form)" by
@@ -37,10 +40,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 from . import syntax as S
+from .meaning import declared_fact
 from .typecheck import shape_of
 
 #: the version of this normal form, named in certificates that rely on it
-VERSION = "matproof-poly/1"
+VERSION = "matproof-poly/2"
 #: a term whose expansion passes this many monomials is not decided here
 MAX_MONOMIALS = 4_000
 
@@ -57,10 +61,17 @@ class TooBig(Exception):
 
 
 class NormalForm:
-    """The normal form of terms over one theorem's symbols (their shapes and properties)."""
+    """The normal form of terms over one theorem's symbols (their shapes and properties).
 
-    def __init__(self, symbols: dict):
+    A declared property is a fact (`symmetric(S)`, `orthogonal(Q)`, see meaning.py) the
+    normal form may use: all of them where `facts` is None (the search), only those listed
+    otherwise (the kernel, replaying a step that names its facts). `used` collects the facts
+    it relied on, so that a proof can name them."""
+
+    def __init__(self, symbols: dict, facts: frozenset[str] | None = None):
         self.symbols = symbols
+        self.facts = facts
+        self.used: set[str] = set()
         self.shapes: dict = {}
         self.memo: dict[S.Expr, Poly] = {}
         self.sums: dict[S.Expr, Poly] = {}     # scalar sums kept as atoms, and their polynomials
@@ -125,6 +136,8 @@ class NormalForm:
             return inner if op == S.INNER else self.scalar_power(inner, Fraction(1, 2))
         if op == "tr":
             return self.trace(self.poly(e.args[0]), self.shape(e.args[0]))
+        if op == "det":
+            return self.determinant(e.args[0])
         if op == "sqrt" and self.shape(e) == (1, 1):
             return self.scalar_power(self.poly(e.args[0]), Fraction(1, 2))
         if op == S.ONES and e.attr == (1, 1):
@@ -230,6 +243,16 @@ class NormalForm:
         body = best[0] if len(best) == 1 else S.Expr(S.MUL, best)
         return S.Expr("tr", (body,))
 
+    # -- declared facts ------------------------------------------------------------------
+    def has(self, kind: str, name: str) -> bool:
+        """Whether symbol `name` is `kind` by its declaration (and that fact may be used);
+        the fact is then recorded under the property that was declared."""
+        fact = declared_fact(kind, name, self.symbols[name].props)
+        if fact is None or (self.facts is not None and fact not in self.facts):
+            return False
+        self.used.add(fact)
+        return True
+
     # -- transposes and inverses --------------------------------------------------------
     def transpose(self, p: Poly) -> Poly:
         out: Poly = {}
@@ -243,10 +266,9 @@ class NormalForm:
         if op == S.T:
             return a.args[0]
         if op == S.SYM:
-            props = self.symbols[a.attr].props
-            if props & {"symmetric", "spd", "diagonal"}:
+            if self.has("symmetric", a.attr):
                 return a
-            if "orthogonal" in props:
+            if self.has("orthogonal", a.attr):
                 return S.Expr(S.INV, (a,))
             return S.Expr(S.T, (a,))
         if op == S.INV:   # (X⁻¹)ᵀ = (Xᵀ)⁻¹; of a sum or a product, in normal form
@@ -275,10 +297,10 @@ class NormalForm:
             return a.args[0]
         if a.op == S.T and a.args[0].op == S.INV:      # (X⁻ᵀ)⁻¹ = Xᵀ
             return S.Expr(S.T, (a.args[0].args[0],))
-        if a.op == S.SYM and "orthogonal" in self.symbols[a.attr].props:
+        if a.op == S.SYM and self.has("orthogonal", a.attr):
             return S.Expr(S.T, (a,))
         if a.op == S.T and a.args[0].op == S.SYM:
-            if "orthogonal" in self.symbols[a.args[0].attr].props:
+            if self.has("orthogonal", a.args[0].attr):
                 return a.args[0]
             return S.Expr(S.T, (S.Expr(S.INV, (a.args[0],)),))
         return S.Expr(S.INV, (a,))
@@ -296,6 +318,31 @@ class NormalForm:
                 inv_sp = tuple((atom, -k) for atom, k in sp)
                 return {(_mul_scalars(inv_sp, scal), chain): 1 / c}
         return self.atom_poly(S.Expr(S.INV, (self.to_expr(p, self.shape(x)),)))
+
+    # -- determinants --------------------------------------------------------------------
+    def determinant(self, x: S.Expr) -> Poly:
+        """det of one monomial c s M₁…Mₖ of square factors of one size n: cⁿ sⁿ ∏ det Mᵢ
+        (det is multiplicative, det(Aᵀ) = det A, det(A⁻¹) = det(A)⁻¹); with n a number
+        only, unless c and s are 1 (`det(2 X)` is `8 det(X)` for a 3×3 X, and stays an
+        atom for an n×n one). Anything else is an atom."""
+        p = self.poly(x)
+        n = self.shape(x)[0]
+        if len(p) == 1:
+            ((sp, cp), c), = p.items()
+            if all(self.shape(a) == (n, n) for a in cp) and (isinstance(n, int) or (c == 1 and not sp)):
+                k = n if isinstance(n, int) else 1
+                out: Poly = {(tuple((atom, e * k) for atom, e in sp), ()): c ** k}
+                for a in cp:
+                    out = self.times(out, self.det_atom(a))
+                return out
+        return self.atom_poly(self.opaque(S.Expr("det", (self.to_expr(p, self.shape(x)),))))
+
+    def det_atom(self, a: S.Expr) -> Poly:
+        if a.op == S.T:
+            return self.det_atom(a.args[0])
+        if a.op == S.INV:
+            return self.scalar_power(self.det_atom(a.args[0]), Fraction(-1))
+        return self.atom_poly(self.opaque(S.Expr("det", (a,))))
 
     # -- powers -------------------------------------------------------------------------
     def power(self, x: S.Expr, k: Fraction) -> Poly:
@@ -540,3 +587,11 @@ def same_normal_form(a: S.Expr, b: S.Expr, symbols: dict) -> bool:
     """Whether a and b have one normal form over `symbols` (the kernel's and the search's
     question)."""
     return NormalForm(symbols).equal(a, b)
+
+
+def facts_used(a: S.Expr, b: S.Expr, symbols: dict) -> tuple[str, ...]:
+    """The declared facts the normal form relies on to find a and b equal (a fresh normal
+    form, so that none is left over from other terms), sorted: what a step names."""
+    form = NormalForm(symbols)
+    form.equal(a, b)
+    return tuple(sorted(form.used))

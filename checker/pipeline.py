@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import syntax as S
 from .errors import MatproofError
+from .meaning import fact_text
 from .parse import parse_text
 from .printing import PRINTERS, to_latex
 from .statements import Declarations, Theorem
@@ -119,7 +120,8 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
         return res
     res.sides = [show(e) for e in typed.exprs]
     res.sides_latex = [to_latex(e) for e in typed.exprs]
-    res.assumptions = [a.text(show) for a in typed.assumptions]
+    res.assumptions = [a.text(show) for a in typed.assumptions   # what a declaration says is no assumption
+                       if not (a.expr.op == S.SYM and a.kind in typed.symbols[a.expr.attr].props)]
     from .limits import Limits
     from .resources import shipped_rule_files
     from .rules import default_rule_files
@@ -210,7 +212,8 @@ def _link_proof(found, lhs: S.Expr, rhs: S.Expr, k: int, show) -> list[dict]:
     if found.gradient:
         add("gradient identification: ∂f/∂X = G ⇔ d f = ⟨G, dX⟩", found.start)
     for st in found.steps:
-        add(st.rule if st.direction == "->" else f"{st.rule} ←", S.numbers_first(st.after))
+        rule = st.rule if st.direction == "->" else f"{st.rule} ←"
+        add(", ".join([rule, *map(fact_text, st.facts)]), S.numbers_first(st.after))
     if found.gradient:
         add("gradient identification", rhs)
     return rows

@@ -17,8 +17,8 @@ from .egraph.explain import ExplainError, Step, cut_loops, explain
 from .egraph.rewrite import Facts, successors
 from .egraph.run import Budget, RunReport
 from .limits import Limits, StopReason
-from .meaning import assumed_facts, identification_blocker, varying_symbols
-from .normalform import NormalForm, TooBig
+from .meaning import assumed_facts, facts_behind, identification_blocker, varying_symbols
+from .normalform import NormalForm, TooBig, facts_used
 from .readoff import read_off
 from .kernel import NORMAL_FORM_STEP, KernelError, check_steps, nf
 from .kernel import load_rules as kernel_rules
@@ -118,8 +118,26 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
         check_steps(lhs, rhs, cert["steps"], used, typed, varying)
     except KernelError as e:
         return SearchResult(False, report, reason=f"the kernel rejected the proof ({e}); not claimed")
+    steps = [_naming_facts(st, used.get(st.rule), typed) for st in steps]
     return SearchResult(True, report, steps, cert, start=lhs, goal=rhs, gradient=gradient is not None,
                         egraph=eg, roots=(a, b) if eg is not None else None)
+
+
+def _naming_facts(st: Step, rule, typed: Typed) -> Step:
+    """The step with the declared facts its rule's conditions were met by (`transpose-of-
+    symmetric` on S: `S is symmetric (declared)`), for the proof to name; the kernel has
+    checked them already."""
+    if rule is None or not rule.conditions:
+        return st
+    facts: list[str] = []
+    for kind, arg in rule.conditions:
+        t = st.subst.get(arg.attr) if arg.op == S.SYM else None
+        if t is not None:
+            try:
+                facts += facts_behind(kind, t, typed.symbols, lambda x: checked_shape(x, typed.symbols))
+            except IllTyped:
+                pass
+    return replace(st, facts=tuple(dict.fromkeys(facts))) if facts else st
 
 
 def _by_search(attempts: list, form: NormalForm | None, typed: Typed, varying: set[str],
@@ -145,7 +163,7 @@ def _by_search(attempts: list, form: NormalForm | None, typed: Typed, varying: s
             steps = head + explain(eg, start, goal) + tail
         else:       # the e-graph's laws, then the normal form, then the e-graph's again
             t_s, t_g = meeting.found
-            steps = (head + explain(eg, start, t_s) + [Step(NORMAL_FORM_STEP, "->", {}, t_s, t_g, (), None)]
+            steps = (head + explain(eg, start, t_s) + [normal_form_step(t_s, t_g, typed)]
                      + explain(eg, t_g, goal) + tail)
     except ExplainError as e:
         return SearchResult(False, report, reason=f"the proof could not be explained: {e}")
@@ -195,6 +213,11 @@ class _Meeting:
 MEETING_NODES = 5_000
 
 
+def normal_form_step(a: S.Expr, b: S.Expr, typed: Typed) -> Step:
+    """The step a → b decided by the normal form, naming the declared facts it uses."""
+    return Step(NORMAL_FORM_STEP, "->", {}, a, b, (), None, facts_used(a, b, typed.symbols))
+
+
 def _normal_form_steps(start: S.Expr, goal: S.Expr, gradient: dict | None, form: NormalForm,
                        typed: Typed, varying: set[str], rule_files: list[Path]) -> list[Step]:
     """How a link decided by the normal form reads: for a gradient, the worked answer's
@@ -202,7 +225,7 @@ def _normal_form_steps(start: S.Expr, goal: S.Expr, gradient: dict | None, form:
     named rule that does it (`tr(A B C) = tr(C A B)`: trace-cyclic), or one step "expand
     and collect (normal form)"."""
     def by_form(a: S.Expr, b: S.Expr) -> Step:
-        return Step(NORMAL_FORM_STEP, "->", {}, a, b, (), None)
+        return normal_form_step(a, b, typed)
     if gradient is not None:
         dx = goal.args[1] if goal.op == S.INNER else None
         derived = read_off(start, gradient["wrt"], form) if dx is not None else None

@@ -52,6 +52,7 @@ class Step:
     after: S.Expr
     path: tuple[int, ...]
     window: tuple[int, int] | None
+    facts: tuple[str, ...] = ()     # the declared facts a normal-form step relies on
 
 
 @dataclass(frozen=True)

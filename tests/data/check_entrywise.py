@@ -4,47 +4,14 @@ gradients against central finite differences, differentials against directional
 derivatives (the symbols whose differential is named vary; the others are constant)."""
 import numpy as np
 
+from refcheck import P, R, fd_dir, fd_grad, invertible, mat, run, s, spd, vec
+
 inv, tr = np.linalg.inv, np.trace
-H = 1e-6
 N = 4
-P, R = "proved", "refuted"
-
-
-def mat(r, a=N, b=N):
-    return r.standard_normal((a, b))
-
-
-def vec(r, n=N):
-    return r.standard_normal((n, 1))
-
-
-def spd(r):
-    a = mat(r)
-    return a @ a.T + N * np.eye(N)
-
-
-def invertible(r):
-    return mat(r) + N * np.eye(N)
 
 
 def sigmoid(z):
     return 1 / (1 + np.exp(-z))
-
-
-def fd_grad(f, X):
-    G = np.zeros_like(X)
-    for idx in np.ndindex(X.shape):
-        E = np.zeros_like(X); E[idx] = H
-        G[idx] = (f(X + E) - f(X - E)) / (2 * H)
-    return G
-
-
-def fd_dir(F, X, dX):
-    return (F(X + H * dX) - F(X - H * dX)) / (2 * H)
-
-
-def s(v):
-    return float(np.asarray(v).item())
 
 
 def c6(r):
@@ -114,28 +81,5 @@ CHECKS = {
 }
 
 
-def diff(pair):
-    a, b = (np.asarray(x, dtype=float) for x in pair)
-    return float(np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(a)), np.max(np.abs(b))))
-
-
-def main():
-    import pathlib
-    import re
-    import sys
-    text = pathlib.Path(__file__).resolve().parent.joinpath("entrywise.thm").read_text(encoding="utf-8")
-    names = re.findall(r"^theorem ([\w-]+):", text, re.M)
-    assert sorted(names) == sorted(CHECKS), set(names) ^ set(CHECKS)
-    bad = 0
-    for name in names:
-        expect, f = CHECKS[name]
-        ds = [diff(f(np.random.default_rng(seed))) for seed in range(5)]
-        ok = max(ds) < 1e-5 if expect == P else max(ds) > 1e-3
-        bad += not ok
-        print(f"{'ok ' if ok else 'BAD'} {name:8} {expect:8} max rel diff {max(ds):.2e}")
-    print(f"{len(names) - bad} passed, {bad} failed")
-    sys.exit(1 if bad else 0)
-
-
 if __name__ == "__main__":
-    main()
+    run("entrywise.thm", CHECKS)
