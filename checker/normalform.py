@@ -590,8 +590,15 @@ def same_normal_form(a: S.Expr, b: S.Expr, symbols: dict) -> bool:
 
 
 def facts_used(a: S.Expr, b: S.Expr, symbols: dict) -> tuple[str, ...]:
-    """The declared facts the normal form relies on to find a and b equal (a fresh normal
-    form, so that none is left over from other terms), sorted: what a step names."""
+    """The declared facts the normal form needs to find a and b equal, sorted: what a step
+    names. The normal form consults a fact wherever it transposes a symbol (also to pick a
+    trace's canonical rotation, where either answer would do), so each consulted fact is
+    dropped again if the two terms are equal without it."""
     form = NormalForm(symbols)
-    form.equal(a, b)
-    return tuple(sorted(form.used))
+    if not form.equal(a, b):
+        return ()
+    needed = set(form.used)
+    for fact in sorted(form.used):
+        if NormalForm(symbols, frozenset(needed - {fact})).equal(a, b):
+            needed.discard(fact)
+    return tuple(sorted(needed))
