@@ -48,4 +48,10 @@ def parse(text: str, filename: str = "<input>"):
     return parse_text(text, filename)
 
 
+def load_ipython_extension(ipython) -> None:
+    """`%load_ext checker`: the `%matproof` and `%%matproof` magics (checker/jupyter.py)."""
+    from .jupyter import load
+    load(ipython)
+
+
 __all__ = ["prove", "grad", "parse", "__version__"]

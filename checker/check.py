@@ -31,29 +31,47 @@ class Job:
     line: int
 
 
-def theorem_files(paths: list[str]) -> list[Path]:
+def theorem_files(paths: list[str], opted_in: bool = False) -> list[Path]:
+    """The files named, and in folders the `.thm` files and the documents (`.tex`, `.md`,
+    `.ipynb`) that hold a `matproof:` directive (a document opts in; a folder of notes
+    whose formulas are not meant for matproof is not checked by accident). With
+    `opted_in`, a document named is read only if it opts in too (the pre-commit hook: a
+    commit's README.md is not a derivation)."""
+    from .documents import is_document, mentions_matproof
     from .errors import MatproofError
     files: list[Path] = []
     for arg in paths:
         p = Path(arg)
         if p.is_dir():
-            files.extend(sorted(p.rglob("*.thm")))
+            for f in sorted(p.rglob("*")):
+                if f.suffix == ".thm" or (is_document(f) and f.is_file() and _opts_in(f, mentions_matproof)):
+                    files.append(f)
         elif p.is_file():
-            files.append(p)
+            if not (opted_in and is_document(p) and not _opts_in(p, mentions_matproof)):
+                files.append(p)
         else:
             raise MatproofError(f"no such file or folder: {arg}", filename=arg)
     return files
 
 
+def _opts_in(f: Path, mentions) -> bool:
+    try:
+        return mentions(f.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 @functools.lru_cache(maxsize=64)
 def _document(path: str, text: str):
+    from .documents import is_document, read_document
     from .parse import parse_text
-    return parse_text(text, path)
+    return read_document(path, text) if is_document(path) else parse_text(text, path)
 
 
 def document(path: str):
     """A parsed file, parsed once per content in each process (a job per theorem would
-    otherwise parse its whole file again)."""
+    otherwise parse its whole file again): a `.thm` file's `Document`, or a document's
+    `Reading` (its theorems, where each stands, and the formulas that could not be read)."""
     from .parse import parse_file
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -62,11 +80,20 @@ def document(path: str):
     return _document(path, text)
 
 
-def collect(paths: list[str]) -> tuple[list[Path], list[Job]]:
-    """Parse every file (bad input raises here) and list its theorems as jobs."""
-    files = theorem_files(paths)
-    jobs = [Job(str(f), i, t.name, t.line) for f in files for i, t in enumerate(document(str(f)).theorems)]
-    return files, jobs
+def collect(paths: list[str], opted_in: bool = False) -> tuple[list[Path], list[Job], list[dict]]:
+    """Parse every file and list its theorems as jobs. Bad input in a `.thm` file raises
+    here; a formula of a document that cannot be read is a result of its own (status
+    "error", at its place), and checking goes on."""
+    files = theorem_files(paths, opted_in)
+    jobs, problems = [], []
+    for f in files:
+        doc = document(str(f))
+        jobs += [Job(str(f), i, t.name, t.line) for i, t in enumerate(doc.theorems)]
+        for e in getattr(doc, "problems", ()):
+            problems.append({"name": f"line {e.line}", "line": e.line, "column": e.column, "file": str(f),
+                             "status": "error", "expected": "proved", "seconds": 0.0,
+                             "reason": e.message, "error": e.as_json(), "error_text": e.render()})
+    return files, jobs, problems
 
 
 def shard(jobs: list[Job], spec: str | None) -> list[Job]:
@@ -159,17 +186,27 @@ def run_job(job: Job, limits, cache_dir: str | None, only_rules: tuple[str, ...]
             if cached is not None:
                 cached["file"] = job.file
                 cached["seconds"] = time.perf_counter() - t0   # the replay, not the first search
-                return cached
+                return _placed(job, cached, None, thm, limits, rule_files)
             warning = f"cache entry {entry} ignored: {why}"
     res = prove_theorem(thm, limits=limits, rule_files=rule_files, paranoid=paranoid)
     out = {**res.as_json(), "file": job.file}
     if res.counterexample is not None:
         out["counterexample_text"] = _counterexample_text(res)
+    out = _placed(job, out, res, thm, limits, rule_files)
     if entry is not None and res.status == "proved" and res.certificates:
         warning = "; ".join(w for w in (warning, _store(entry, res.certificates, out)) if w)
     if warning:
         out["warning"] = warning
     return out
+
+
+def _placed(job: Job, out: dict, res, thm, limits, rule_files) -> dict:
+    """A document's theorem: the result with its places in the document (documents/links.py)."""
+    origins = getattr(document(job.file), "origins", None)
+    if origins is None:
+        return out
+    from .documents.links import placed
+    return placed(out, res, thm, origins[job.index], limits, rule_files)
 
 
 def _counterexample_text(res) -> str:

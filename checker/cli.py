@@ -215,49 +215,98 @@ def cmd_check(args) -> int:
     from .limits import Limits
     from .printing import dumps
     _check_output(args.junit, "--junit")
-    files, jobs = collect(args.paths)            # bad input stops here, with exit 2
-    if not jobs:
+    _check_output(args.html, "--html")
+    files, jobs, problems = collect(args.paths, args.opted_in)   # bad input in a .thm file: exit 2 here
+    if not jobs and not problems and args.opted_in and not any(f.suffix == ".thm" for f in files):
+        print("no document holds a matproof: directive; nothing to check")
+        return 0
+    if not jobs and not problems:
         where = ", ".join(args.paths)
         raise MatproofError(f"no theorem to check in {where}", filename="matproof check",
                             hint="a .thm file holds lines such as 'theorem t: tr(A B) = tr(B A)'; "
-                                 "a folder is searched for .thm files")
+                                 "a folder is searched for .thm files and for documents (.tex, .md, "
+                                 ".ipynb) with a matproof: directive")
     jobs = shard(jobs, args.shard)
     workers = worker_count(args.jobs, len(jobs))
     cache = None if args.no_cache else args.cache
     fmt = _fmt(args)
-    bar = sys.stderr.isatty() and fmt != "json"      # a progress bar on a terminal only
-    results = []
+    bar = sys.stderr.isatty() and fmt not in ("json", "github")      # a progress bar on a terminal only
+    results: list[dict] = []
+    order = {str(f): i for i, f in enumerate(files)}
+
+    def place(r: dict) -> tuple:
+        return order.get(r["file"], 0), r.get("line", 0), r.get("column", 0)
+    waiting = sorted(problems, key=place)      # formulas that could not be read, shown in their place
     for r in run_all(jobs, workers, Limits(work=args.max_work, seconds=args.timeout), cache,
                      paranoid=args.paranoid):
+        while waiting and place(waiting[0]) < place(r):
+            results.append(waiting[0])
+            _show_check_result(waiting.pop(0), fmt)
         results.append(r)
         if r.get("warning"):
             print(f"warning: {r['warning']}", file=sys.stderr)
-        if fmt != "json":
-            if bar:
-                print("\r\033[K", end="", file=sys.stderr)
-            ok = r["status"] == r["expected"]
-            mark = ("ok" if ok else "FAIL") if fmt == "ascii" else ("✓" if ok else "✗")
-            extra = "" if ok else f" (expected {r['expected']})"
-            cached = ", from the cache" if r.get("cached") else ""
-            print(f"{mark} {r['file']}:{r['line']} {r['name']}: {r['status']}{extra} "
-                  f"[{r['seconds']:.2f}s{cached}]", flush=True)
-            if not ok and r.get("reason"):
-                print("  " + r["reason"].replace("\n", "\n  "), flush=True)
-            if bar:
-                done = len(results) * 30 // max(1, len(jobs))
-                print(f"[{'#' * done}{'.' * (30 - done)}] {len(results)}/{len(jobs)}", end="",
-                      file=sys.stderr, flush=True)
+        if bar:
+            print("\r\033[K", end="", file=sys.stderr)
+        _show_check_result(r, fmt)
+        if bar:
+            done = len(results) * 30 // max(1, len(jobs) + len(problems))
+            print(f"[{'#' * done}{'.' * (30 - done)}] {len(results)}/{len(jobs) + len(problems)}", end="",
+                  file=sys.stderr, flush=True)
     if bar:
         print("\r\033[K", end="", file=sys.stderr)
+    for r in waiting:
+        results.append(r)
+        _show_check_result(r, fmt)
     bad = [r for r in results if r["status"] != r["expected"]]
     if args.junit:
         _write(args.junit, junit(results))
+    if args.html:
+        from .html_report import page
+        _write(args.html, page(results))
     if fmt == "json":
         print(dumps({"theorems": results, "passed": len(results) - len(bad), "failed": len(bad)}))
     else:
         print(f"{len(results)} theorems in {len(files)} files: {len(results) - len(bad)} as expected, "
               f"{len(bad)} not")
     return 1 if bad else 0
+
+
+def _show_check_result(r: dict, fmt: str) -> None:
+    """One result of `check` as it is printed: a line (compiler style, file:line:col, for a
+    formula of a document), why it is not as expected, and where its wrong steps are."""
+    if fmt == "json":
+        return
+    if fmt == "github":
+        from .annotations import annotation
+        for line in annotation(r):
+            print(line, flush=True)
+        return
+    ok = r["status"] == r["expected"]
+    mark = ("ok" if ok else "FAIL") if fmt == "ascii" else ("✓" if ok else "✗")
+    extra = "" if ok else f" (expected {r['expected']})"
+    cached = ", from the cache" if r.get("cached") else ""
+    timing = f" [{r['seconds']:.2f}s{cached}]"
+    if r.get("column"):       # a formula of a document
+        print(f"{r['file']}:{r['line']}:{r['column']}: {mark} {r['name']}: {r['status']}{extra}"
+              f"{timing if r['status'] != 'error' else ''}", flush=True)
+    else:
+        print(f"{mark} {r['file']}:{r['line']} {r['name']}: {r['status']}{extra}{timing}", flush=True)
+    if ok:
+        return
+    if r.get("error_text"):
+        print("  " + r["error_text"].replace("\n", "\n  "), flush=True)
+        return
+    from .documents.links import counterexample_only, failing
+    steps = failing(r)
+    for k in steps:
+        print(f"  {r['file']}:{k['line']}:{k['column']}: step {k['link']} is {k['status']}: "
+              f"{' = '.join(k.get('sides', []))}", flush=True)
+        if k.get("counterexample_text"):
+            print("    " + counterexample_only(k["counterexample_text"]).replace("\n", "\n    "), flush=True)
+        elif k.get("reason"):
+            print("    " + k["reason"], flush=True)
+    if not steps and r.get("reason"):
+        print("  " + r["reason"].replace("\n", "\n  "), flush=True)
 
 
 def _positive_int(text: str) -> int:
@@ -401,9 +450,14 @@ def build_parser() -> argparse.ArgumentParser:
     paranoid(p)
     p.set_defaults(run=cmd_prove)
 
-    p = sub.add_parser("check", help="check every theorem of .thm files (folders searched) against its expect")
+    p = sub.add_parser("check", help="check every theorem of .thm files and the display formulas of "
+                                     "LaTeX, Markdown and notebook files (folders searched) against its expect")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--format", choices=FORMATS, default="unicode")
+    p.add_argument("--format", choices=FORMATS + ("github",), default="unicode",
+                   help="github: GitHub Actions annotations at each wrong step")
+    p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report")
+    p.add_argument("--opted-in", action="store_true",
+                   help="read a document named only if it holds a matproof: directive (for hooks)")
     p.add_argument("--json", action="store_true", help="short for --format json")
     search_limits(p, nodes=False)
     p.add_argument("-j", "--jobs", type=_positive_int, default=1, help="worker processes")

@@ -132,7 +132,7 @@ def coverage(rules: list[Rule], files: list[Path], corpus: list[str]) -> dict[st
     (a rule no proof uses maps to [])."""
     from .check import collect, run_all
     from .limits import Limits
-    _, jobs = collect(corpus)
+    _, jobs, _ = collect(corpus)
     used: dict[str, list[str]] = {r.name: [] for r in rules}
     for result in run_all(jobs, 1, Limits(), None, tuple(str(f) for f in files)):
         for step in result.get("proof") or []:

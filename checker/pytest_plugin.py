@@ -2,6 +2,9 @@
 
 Installed with matproof (entry point `pytest11`), so a plain `pytest` collects
 `.thm` files; an item passes when the theorem's outcome matches its `expect`.
+Documents are opt-in: the ini option `matproof_suffixes` (default `.thm`) may
+list `.tex`, `.md` and `.ipynb` too, and each display formula of those is an
+item (one that cannot be read fails at its place in the document).
 A failure shows the counterexample, or the reason no proof was found. Each
 item re-reads its file and settles one theorem, so pytest-xdist can spread
 them over workers. The search per link is bounded by the ini option
@@ -19,24 +22,45 @@ def pytest_addoption(parser) -> None:
                   default=str(Limits.work))
     parser.addini("matproof_timeout", "seconds per link: a safety net only (machine-dependent)",
                   default=str(Limits.seconds))
+    parser.addini("matproof_suffixes", "the files whose theorems are test items: .thm, and any of "
+                  ".tex, .md, .ipynb (their display formulas)", type="args", default=[".thm"])
 
 
 def pytest_collect_file(parent, file_path):
-    if file_path.suffix == ".thm":
+    if file_path.suffix in parent.config.getini("matproof_suffixes"):
         return TheoremFile.from_parent(parent, path=file_path)
     return None
 
 
 class TheoremFile(pytest.File):
     def collect(self):
+        from .check import document
         from .errors import MatproofError
-        from .parse import parse_file
         try:
-            doc = parse_file(self.path)
+            doc = document(str(self.path))
         except MatproofError as e:
             raise self.CollectError(e.render()) from None
+        for e in getattr(doc, "problems", ()):
+            yield UnreadableFormula.from_parent(self, name=f"line {e.line}:{e.column}", error=e)
         for index, thm in enumerate(doc.theorems):
             yield TheoremItem.from_parent(self, name=thm.name, index=index, line=thm.line)
+
+
+class UnreadableFormula(pytest.Item):
+    """A formula of a document that does not parse: a failing item at its place."""
+
+    def __init__(self, *, error, **kwargs):
+        super().__init__(**kwargs)
+        self.error = error
+
+    def runtest(self) -> None:
+        raise self.error
+
+    def repr_failure(self, excinfo, style=None):
+        return self.error.render()
+
+    def reportinfo(self):
+        return self.path, self.error.line - 1, f"formula at line {self.error.line}"
 
 
 class TheoremMismatch(Exception):

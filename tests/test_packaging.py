@@ -39,7 +39,11 @@ def test_pre_commit_hooks_name_real_commands():
     import re
     text = (REPO / ".pre-commit-hooks.yaml").read_text()
     entries = re.findall(r"entry: (.+)", text)
-    assert entries == ["matproof check --no-cache", "matproof rules lint"]
+    assert entries == ["matproof check --no-cache --opted-in", "matproof rules lint"]
+    files = re.findall(r"files: (.+)", text)[0]
+    for name in ("a.thm", "paper.tex", "notes.md", "analysis.ipynb"):   # documents too (issue 13)
+        assert re.search(files, name), name
+    assert not re.search(files, "rules.rules")
     from checker.cli import build_parser
     for entry in entries:
         argv = entry.split()[1:] + ["x"]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
+import numpy  # noqa: F401  (imported once here: pytester's in-process runs cannot import it anew)
+
 # installed, the plugin loads itself (entry point); from a source tree, name it
 PLUGIN = [] if any(e.name == "matproof" for e in entry_points(group="pytest11")) \
     else ["-p", "checker.pytest_plugin"]
@@ -39,3 +41,31 @@ def test_under_pytest_xdist(pytester):
     pytester.makefile(".thm", mine=THM)
     result = pytester.runpytest_subprocess("-n", "2")
     result.assert_outcomes(passed=2, failed=1)
+
+
+NOTES = """<!-- matproof: let A: n×n -->
+$$ (A^T)^T = A $$
+
+$$ (A B)^T = A^T B^T $$
+
+$$ a = = b $$
+"""
+PAPER = "\\begin{equation}\n  tr(A B) = tr(B A) \\label{eq:rot}\n\\end{equation}\n"
+
+
+def test_documents_are_items_when_the_ini_lists_their_suffixes(pytester):
+    pytester.makefile(".md", notes=NOTES)
+    pytester.makefile(".tex", paper=PAPER)
+    pytester.makeini("[pytest]\nmatproof_suffixes = .thm .md .tex\n")
+    result = pytester.runpytest(*PLUGIN, "-v")
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines_random(["*paper.tex::eq:rot PASSED*", "*notes.md::line 2 PASSED*",
+                                        "*notes.md::line 4 FAILED*", "*notes.md::line 6:8 FAILED*"])
+    result.stdout.fnmatch_lines(["*notes.md:6:8: error: unexpected '='*"])
+
+
+def test_documents_are_not_items_unless_asked(pytester):
+    pytester.makefile(".md", notes=NOTES)
+    pytester.makefile(".tex", paper=PAPER)
+    result = pytester.runpytest(*PLUGIN)
+    result.assert_outcomes()          # nothing collected

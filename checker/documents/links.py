@@ -1,0 +1,92 @@
+"""The result of a theorem read from a document, told at its places: the formula's line
+and column, and each link of its chain (`a &= b \\\\ &= c` has two) with its own status
+and the place of the step it makes, so that a wrong step is pointed at, not its formula."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .formulas import Origin
+
+
+def placed(out: dict, res, thm, origin: Origin, limits, rule_files) -> dict:
+    """`out` (a result as JSON) with `column`, `links` and the sides' LaTeX; a problem the
+    pipeline found (a shape error) moved to its place in the document."""
+    from ..pipeline import prove_theorem
+    from ..printing import to_latex
+    out = {**out, "column": origin.column, "document": True,
+           "sides_latex": [to_latex(e) for e in thm.sides]}
+    if res is not None and res.error is not None:
+        e = origin.relocate(res.error)
+        out.update(error=e.as_json(), error_text=e.render(), reason=e.message)
+    n = len(thm.sides) - 1
+    if out["status"] == "proved" or n == 1:
+        statuses = [(out["status"], out.get("reason", ""), out.get("counterexample_text"))] * n
+    else:   # which links fail, each settled on its own, with what varies in the whole chain
+        statuses = []
+        decls = _chain_constants(thm)
+        for k in range(n):
+            one = replace(thm, sides=thm.sides[k:k + 2], side_columns=thm.side_columns[k:k + 2],
+                          expect="proved", name=f"{thm.name}, step {k + 1}", decls=decls)
+            r = prove_theorem(one, limits=limits, rule_files=rule_files)
+            statuses.append((r.status, r.reason, _counterexample(r)))
+    links = []
+    for k, (status, reason, cx) in enumerate(statuses):
+        cols = thm.side_columns
+        line, col = origin.place(cols[k + 1]) if len(cols) > k + 1 else (origin.line, origin.column)
+        link = {"link": k + 1, "status": status, "line": line, "column": col, "reason": reason}
+        if cx:
+            link["counterexample_text"] = cx
+        if len(out.get("sides", ())) == n + 1:
+            link["sides"] = out["sides"][k:k + 2]
+        links.append(link)
+    out["links"] = links
+    return out
+
+
+def _chain_constants(thm):
+    """The chain's declarations, with every symbol that does not vary in the whole chain
+    declared constant: `d(f) = … d(Σ⁻¹) … = … dΣ …` varies Σ alone (§6), and so must each of
+    its links, though the first names no differential of its own."""
+    from ..meaning import varying_symbols
+    from ..statements import Decl
+    from ..typecheck import type_theorem
+    try:
+        typed = type_theorem(thm)
+    except Exception:      # the link's own check will say what is wrong
+        return thm.decls
+    varying = varying_symbols(typed.exprs, typed.symbols)
+    if not any(n.op == "d" for e in typed.exprs for n in e.walk()):
+        return thm.decls
+    decls = dict(thm.decls)
+    for name, info in typed.symbols.items():
+        if name in varying or "constant" in info.props:
+            continue
+        rows, cols = info.shape
+        spec = ("scalar",) if (rows, cols) == (1, 1) else (rows,) if cols == 1 else (rows, cols)
+        old = decls.get(name)
+        decls[name] = Decl(name, old.shape if old else spec, (old.props if old else info.props) | {"constant"})
+    return decls
+
+
+def _counterexample(res) -> str | None:
+    from ..report import render_result
+    return render_result(res, "unicode") if res.counterexample is not None else None
+
+
+def counterexample_only(text: str | None) -> str:
+    """A rendered result's counterexample block (from its `counterexample` line), without the
+    heading and sides a step's message already shows; dedented."""
+    import textwrap
+    if not text:
+        return ""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip().startswith("counterexample")), len(lines))
+    return textwrap.dedent("\n".join(lines[start:]))
+
+
+def failing(result: dict) -> list[dict]:
+    """The links of a document's result that are not as expected: for a theorem expected
+    proved, those not proved; else none singled out."""
+    if result.get("expected", "proved") != "proved":
+        return []
+    return [k for k in result.get("links", []) if k["status"] != "proved"]

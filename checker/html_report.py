@@ -1,0 +1,90 @@
+"""`matproof check --html report.html`: one self-contained page of every formula checked,
+its ✓/✗/? per link, and the proof or the counterexample folded under each.
+
+Formulas are MathML (latex2mathml, from the printers' LaTeX), which browsers render
+natively: the page needs no network and no script."""
+from __future__ import annotations
+
+from html import escape
+
+MARK = {"proved": "✓", "refuted": "✗", "unknown": "?", "error": "!"}
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }
+h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 2em; border-bottom: 1px solid #ccc; }
+.formula { margin: 1em 0; padding: .5em 1em; border-left: 4px solid #2a2; }
+.formula.bad { border-left-color: #c22; background: #fff5f5; }
+.where { color: #666; font-size: .9em; font-family: monospace; }
+.link { margin: .3em 0 .3em 1em; } .mark { font-weight: bold; margin-right: .5em; }
+.proved { color: #2a2; } .refuted, .error { color: #c22; } .unknown { color: #b80; }
+pre { background: #f6f6f6; padding: .5em; overflow-x: auto; }
+math { font-size: 1.1em; }
+"""
+
+
+def mathml(latex: str) -> str:
+    """MathML for a formula; the LaTeX itself (escaped) if latex2mathml cannot read it."""
+    from latex2mathml.converter import convert
+    try:
+        return convert(latex)
+    except Exception:
+        return f"<code>{escape(latex)}</code>"
+
+
+def page(results: list[dict], title: str = "matproof check") -> str:
+    """The whole page for the results of one run, grouped by file, in order."""
+    bad = sum(r["status"] != r["expected"] for r in results)
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
+             f"<h1>{escape(title)}</h1>",
+             f"<p>{len(results)} formulas: {len(results) - bad} as expected, {bad} not.</p>"]
+    files: dict[str, list[dict]] = {}
+    for r in results:
+        files.setdefault(r["file"], []).append(r)
+    for file, rs in files.items():
+        parts.append(f"<h2>{escape(file)}</h2>")
+        parts += [_formula(r) for r in rs]
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _formula(r: dict) -> str:
+    ok = r["status"] == r["expected"]
+    where = f"{r['file']}:{r.get('line', 0)}:{r.get('column', 0)}"
+    head = (f'<div class="formula{"" if ok else " bad"}" data-status="{escape(r["status"])}">'
+            f'<div class="where">{escape(where)} · {escape(r["name"])} · '
+            f'<span class="{escape(r["status"])}">{escape(r["status"])}</span>'
+            + ("" if r["expected"] == "proved" else f" (expected {escape(r['expected'])})") + "</div>")
+    out = [head]
+    if r["status"] == "error" and not r.get("sides_latex"):
+        out.append(f"<pre>{escape(r.get('error_text') or r.get('reason', ''))}</pre></div>")
+        return "\n".join(out)
+    sides = r.get("sides_latex") or []
+    links = r.get("links") or [{"link": 1, "status": r["status"], "line": r.get("line", 0),
+                                "column": r.get("column", 0)}]
+    if sides:
+        out.append(f'<div class="chain">{mathml(sides[0])}</div>')
+    for k, link in enumerate(links):
+        side = sides[k + 1] if k + 1 < len(sides) else ""
+        status = link["status"]
+        out.append(f'<div class="link" data-status="{escape(status)}"><span class="mark {escape(status)}">'
+                   f'{MARK.get(status, "?")}</span>{mathml("= " + side) if side else ""}'
+                   f' <span class="where">{escape(r["file"])}:{link["line"]}:{link["column"]}</span></div>')
+    detail = _detail(r, links)
+    if detail:
+        out.append(f"<details><summary>{'proof' if r['status'] == 'proved' else 'why'}</summary>{detail}</details>")
+    out.append("</div>")
+    return "\n".join(out)
+
+
+def _detail(r: dict, links: list[dict]) -> str:
+    if r.get("proof"):
+        rows = []
+        for step in r["proof"]:
+            term = mathml(step["latex"]) if step.get("latex") else escape(step["term"])
+            rule = "" if step["rule"] in ("start", "link") else escape(step["rule"])
+            rows.append(f"<tr><td>{'' if step['rule'] == 'start' else '='}</td><td>{term}</td>"
+                        f"<td class=\"where\">{rule}</td></tr>")
+        return "<table>" + "".join(rows) + "</table>"
+    texts = [k["counterexample_text"] for k in links if k.get("counterexample_text")]
+    texts = texts or [r.get("counterexample_text") or r.get("error_text") or r.get("reason", "")]
+    return "".join(f"<pre>{escape(t)}</pre>" for t in texts if t)
