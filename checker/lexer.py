@@ -116,13 +116,15 @@ class Lexer:
 
     `text` is the logical line (continuations joined, comments removed);
     `where(offset)` maps an offset in it to a (line, column) of the file;
-    `declared` holds the multi-letter names that a `let` made whole.
+    `declared` holds the multi-letter names that a `let` made whole; `dims` the
+    dimension names the `let`s gave, which may stand as an exponent (`α^n`).
     """
 
     def __init__(self, text: str, where: Callable[[int], tuple[int, int]],
-                 declared: set[str], error: Callable[..., SyntaxProblem]):
+                 declared: set[str], error: Callable[..., SyntaxProblem], dims: frozenset[str] = frozenset()):
         self.s = text
         self.where = where
+        self.dims = dims
         self.declared = sorted((n for n in declared if len(n) > 1), key=len, reverse=True)
         self.declared_set = set(declared)
         self.error = error
@@ -694,8 +696,12 @@ class Lexer:
                 value /= int(m.group(3))
             self.emit("POW", -value if m.group(1) else value, start)
             return
+        if text in self.dims:         # the size of a declared dimension: det(α X) = α^n det(X)
+            self.emit("POW", text, start)
+            return
         self.fail(f"cannot read the superscript '{content}'", start, self.i,
-                  hint="write ^T, ^{-1}, ^{-T} or a number like ^2 or ^{1/2}")
+                  hint="write ^T, ^{-1}, ^{-T}, a number like ^2 or ^{1/2}, or the name of a "
+                       "dimension a let declares (α^n)")
 
     def lex_unicode_superscript(self) -> None:
         start = self.i

@@ -25,8 +25,9 @@ matrix atoms. Getting there:
   `x^a x^b = x^(a+b)` holds wherever both sides are defined, `(x^a)^b =
   x^(ab)` only for an integer b or a = 1;
 * a determinant of one monomial of square factors is multiplied out:
-  `det(c A B⁻¹) = cⁿ det(A) det(B)⁻¹` for an n×n product with n a number
-  (`det(2 X) = 8 det X` for a 3×3 X); with n a letter only where c = 1;
+  `det(c A B⁻¹) = cⁿ det(A) det(B)⁻¹` for an n×n product (`det(2 X) =
+  8 det X` for a 3×3 X; for a named size n, `cⁿ` is the power by a
+  dimension, `(α β)ⁿ = αⁿ βⁿ`);
 * everything else (entrywise functions, `log`, vec, diag, ∘ and ⊗ of
   chains, det of a sum) is an atom whose arguments are in normal form.
 
@@ -138,6 +139,8 @@ class NormalForm:
             return self.trace(self.poly(e.args[0]), self.shape(e.args[0]))
         if op == "det":
             return self.determinant(e.args[0])
+        if op == S.DIMPOW:
+            return self.dim_power(self.poly(e.args[0]), e.attr)
         if op == "sqrt" and self.shape(e) == (1, 1):
             return self.scalar_power(self.poly(e.args[0]), Fraction(1, 2))
         if op == S.ONES and e.attr == (1, 1):
@@ -329,13 +332,33 @@ class NormalForm:
         n = self.shape(x)[0]
         if len(p) == 1:
             ((sp, cp), c), = p.items()
-            if all(self.shape(a) == (n, n) for a in cp) and (isinstance(n, int) or (c == 1 and not sp)):
-                k = n if isinstance(n, int) else 1
-                out: Poly = {(tuple((atom, e * k) for atom, e in sp), ()): c ** k}
+            if all(self.shape(a) == (n, n) for a in cp) and (isinstance(n, (int, str))):
+                if isinstance(n, int):
+                    out: Poly = {(tuple((atom, e * n) for atom, e in sp), ()): c ** n}
+                else:     # a named size: (c s)ⁿ, split over the factors
+                    out = self.dim_power({(sp, ()): c}, n)
                 for a in cp:
                     out = self.times(out, self.det_atom(a))
                 return out
         return self.atom_poly(self.opaque(S.Expr("det", (self.to_expr(p, self.shape(x)),))))
+
+    def dim_power(self, p: Poly, n: str) -> Poly:
+        """pⁿ for the size n of a dimension (a positive whole number): of a monomial c ∏ sᵢ^kᵢ
+        with no matrix factor, cⁿ ∏ (sᵢⁿ)^kᵢ, each `sⁿ` an atom (`(α β)ⁿ = αⁿ βⁿ`; a number's
+        power is an atom too, `2ⁿ`, with its sign taken out only where n is known); anything
+        else is an atom."""
+        if len(p) == 1:
+            ((sp, cp), c), = p.items()
+            if not cp:
+                out: Poly = {ONE: Fraction(1)}
+                if c != 1:
+                    out = self.atom_poly(S.Expr(S.DIMPOW, (S.num(c),), n))
+                for atom, k in sp:
+                    out = self.times(out, self.scalar_power(self.atom_poly(S.Expr(S.DIMPOW, (atom,), n)), k))
+                return out
+        if not p:
+            return {}       # 0ⁿ = 0: a size is at least 1
+        return self.atom_poly(S.Expr(S.DIMPOW, (self.to_expr(p, (1, 1)),), n))
 
     def det_atom(self, a: S.Expr) -> Poly:
         if a.op == S.T:

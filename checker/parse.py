@@ -392,8 +392,8 @@ class _Line:
         return cls(message, line, col, end_col, src, self.filename, hint)
 
 
-def _parse_line(line: _Line, declared: set[str], start: str = "start"):
-    tokens = Lexer(line.text, line.where, declared, line.error).tokens()
+def _parse_line(line: _Line, declared: set[str], start: str = "start", dims: frozenset[str] = frozenset()):
+    tokens = Lexer(line.text, line.where, declared, line.error, dims).tokens()
     try:
         tree = parser().parse(tokens, start=start)
     except UnexpectedToken as e:
@@ -458,7 +458,7 @@ def parse_text(text: str, filename: str = "<input>", decls: Declarations | None 
         if not logical.strip() or (keep is not None and not keep(logical)):
             continue
         line = _Line(logical, where, physical, first, filename)
-        result = _parse_line(line, set(current))
+        result = _parse_line(line, set(current), dims=_dimensions(current))
         if result is None:
             continue
         kind = result[0]
@@ -521,6 +521,11 @@ def _shipped_rule_file(path: str) -> Path | None:
     from .resources import rules_dir
     candidate = rules_dir().joinpath(*parts[1:])
     return candidate if candidate.is_file() else None
+
+
+def _dimensions(decls: Declarations) -> frozenset[str]:
+    """The dimension names the declarations give (`let X: n×n` gives n)."""
+    return frozenset(d for decl in decls.values() for d in decl.shape if isinstance(d, str) and d != "scalar")
 
 
 def parse_expr(text: str, declared: set[str] | frozenset[str] = frozenset()) -> S.Expr:

@@ -33,7 +33,7 @@ def greek_as_command(text: str) -> str:
 def evidently_scalar(e: S.Expr) -> bool:
     """A scalar whatever the shapes of its symbols (so `/ e` may be printed without typing)."""
     op = e.op
-    if op in (S.NUM, S.NORM, S.INNER, "tr", "det", "logdet", "sum"):
+    if op in (S.NUM, S.NORM, S.INNER, "tr", "det", "logdet", "sum", S.DIMPOW):
         return True
     if op == S.SYM:
         return e.attr[0].islower() and e.attr[0] in GREEK_NAME
@@ -80,7 +80,7 @@ class Printer:
             if e.attr < 0:
                 return NEG
             return ATOM if e.attr.denominator == 1 else PROD
-        if op in (S.T, S.INV, S.POW):
+        if op in (S.T, S.INV, S.POW, S.DIMPOW):
             return POST
         if op == S.GRAD:
             return PROD
@@ -136,6 +136,8 @@ class Printer:
             return self.postfix(e.args[0], self.inverse())
         if op == S.POW:
             return self.postfix(e.args[0], self.power(e.attr))
+        if op == S.DIMPOW:
+            return self.postfix(e.args[0], self.dim_power(e.attr))
         if op in S.UNARY_FUNCS:
             return self.call(op, e.args[0])
         if op == S.INNER:
@@ -201,6 +203,10 @@ class Printer:
     def inv_t(self) -> str:
         return "⁻ᵀ"
 
+    def dim_power(self, name: str) -> str:
+        """The power by a dimension: `α^n`."""
+        return "^" + name if len(name) == 1 else "^{" + name + "}"
+
     def power(self, k: Fraction) -> str:
         if k.denominator == 1:
             return str(k.numerator).translate(_SUP)
@@ -261,6 +267,10 @@ class AsciiPrinter(Printer):
     def inv_t(self) -> str:
         return "^-T"
 
+    def dim_power(self, name: str) -> str:
+        """The power by a dimension: `α^n`."""
+        return "^" + name if len(name) == 1 else "^{" + name + "}"
+
     def power(self, k: Fraction) -> str:
         if k.denominator == 1 and k > 0:
             return f"^{k.numerator}"
@@ -317,7 +327,7 @@ class LatexPrinter(Printer):
         return "\\mathbf{1}"
 
     def postfix(self, x: S.Expr, mark: str) -> str:
-        if x.op in (S.T, S.INV, S.POW):  # no double superscripts in LaTeX
+        if x.op in (S.T, S.INV, S.POW, S.DIMPOW):  # no double superscripts in LaTeX
             return "\\left(" + self.p(x) + "\\right)" + mark
         return super().postfix(x, mark)
 
@@ -335,6 +345,10 @@ class LatexPrinter(Printer):
 
     def inv_t(self) -> str:
         return "^{-T}"
+
+    def dim_power(self, name: str) -> str:
+        """The power by a dimension: `α^n`."""
+        return "^{" + name + "}"
 
     def power(self, k: Fraction) -> str:
         if k.denominator == 1:

@@ -31,6 +31,7 @@ MUL = "mul"          # n-ary matrix product (scalar factors scale)
 T = "T"              # transpose
 INV = "inv"          # inverse (of a scalar: reciprocal)
 POW = "pow"          # attr: Fraction exponent
+DIMPOW = "dimpow"    # a scalar to the power of a dimension (`α^n`); attr: the dimension's name
 INNER = "inner"      # Frobenius product ⟨A, B⟩
 KRON = "kron"        # n-ary Kronecker product
 HAD = "had"          # n-ary Hadamard product
@@ -187,7 +188,10 @@ def inverse(x: Expr, span: Span | None = None) -> Expr:
     return Expr(INV, (x,), None, span)
 
 
-def power(x: Expr, k: Fraction, span: Span | None = None) -> Expr:
+def power(x: Expr, k: Fraction | str, span: Span | None = None) -> Expr:
+    """x^k for a rational k, or x^n for the name n of a dimension (`det(α X) = αⁿ det X`)."""
+    if isinstance(k, str):
+        return Expr(DIMPOW, (x,), k, span)
     return Expr(POW, (x,), Fraction(k), span)
 
 

@@ -245,6 +245,15 @@ class _Inference:
             self.square(s, x, "an inverse")
             self.assume("invertible", x)
             return s
+        if op == S.DIMPOW:
+            declared = {str(d) for dd in self.decls.values() for d in dd.shape if isinstance(d, str)}
+            if e.attr not in declared:
+                self.fail(f"{e.attr} in {self.print(e)} is not the name of a dimension", e,
+                          f"declare a matrix of that size, e.g. let X: {e.attr}×{e.attr}; "
+                          "a power is otherwise a number (^2, ^{1/2})")
+            if not self.scalar(s) and not self.force_scalar(s):
+                self.fail(f"only a scalar can be raised to the power {e.attr}; {self.print(x)} is {self.show(s)}", e)
+            return SCALAR
         if op == S.POW:
             k: Fraction = e.attr
             if self.scalar(s):
@@ -414,6 +423,8 @@ def _shape_rule(e: S.Expr, shapes: list[Shape]) -> Shape:
     op = e.op
     if op in (S.ADD, S.HAD, S.NEG, S.INV, S.POW, S.D) or op in S.ELEMENTWISE:
         return shapes[0]
+    if op == S.DIMPOW:
+        return SCALAR
     if op == S.MUL:
         acc = shapes[0]
         for s in shapes[1:]:

@@ -81,3 +81,37 @@ def test_a_rule_condition_is_met_by_a_derived_fact_and_names_the_declared_one():
     assert any("S is symmetric (declared)" in row["rule"] for row in res.proof)
     (plain,) = parse_text("theorem t: (Xᵀ M X)ᵀ = Xᵀ M X").theorems
     assert prove_theorem(plain, normal_form=False).status == "refuted"
+
+
+@pytest.mark.parametrize("printer", ["unicode", "ascii", "latex"])
+def test_a_power_by_a_dimension_round_trips_in_every_notation(printer):
+    from checker.printing import PRINTERS
+    (thm,) = parse_text("let X: n×n\ntheorem t: det(α X) = α^n det(X)").theorems
+    text = " = ".join(PRINTERS[printer](e) for e in thm.sides)
+    (again,) = parse_text("let X: n×n\ntheorem t: " + text).theorems
+    assert again.sides == thm.sides, text
+
+
+def test_a_power_by_a_name_that_is_no_dimension_is_bad_input():
+    from checker.errors import MatproofError
+    from checker.typecheck import type_theorem
+    with pytest.raises(MatproofError, match="cannot read the superscript 'm'") as info:
+        parse_text("let X: n×n\ntheorem t: det(α X) = α^m det(X)")
+    line = "theorem t: det(α X) = α^m det(X)"
+    assert "dimension" in info.value.hint and info.value.column == line.index("^") + 1
+    (thm,) = parse_text("let X: n×n\ntheorem t: X^n = X").theorems
+    with pytest.raises(MatproofError, match="only a scalar can be raised to the power n"):
+        type_theorem(thm)
+
+
+def test_determinant_scaling_for_a_named_size_is_decided_by_the_normal_form():
+    """det(α X) = αⁿ det X with n the declared size; numbers fold for a numeric size."""
+    for text, status in [("let X: n×n\ntheorem t: det(α X) = α^n det(X)", "proved"),
+                         ("let X: n×n\ntheorem t: det(2 α X) = 2^n α^n det(X)", "proved"),
+                         ("let X: 3×3\ntheorem t: det(2 X) = 8 det(X)", "proved"),
+                         ("let X: n×n\ntheorem t: det(α X) = α det(X)", "refuted")]:
+        (thm,) = parse_text(text).theorems
+        res = prove_theorem(thm)
+        assert res.status == status, (text, res.reason)
+        if status == "proved":
+            json.dumps(res.certificate)   # kernel-checked, and a certificate to keep

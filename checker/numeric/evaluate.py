@@ -179,6 +179,15 @@ class Evaluator:
             return vi, t
         return vi, -_matmul(_matmul(vi, t), vi)
 
+    def op_dimpow(self, e, vals, tans):
+        """x^n with n the size of a dimension (a positive whole number): d(xⁿ) = n xⁿ⁻¹ dx."""
+        n = self.env.size(e.attr)
+        x, t = vals[0][0, 0], tans[0]
+        value = _scalar(x ** n)
+        if t is None or t is UNKNOWN:
+            return value, t
+        return value, n * x ** (n - 1) * t
+
     def op_pow(self, e, vals, tans):
         k: Fraction = e.attr
         v, t = vals[0], tans[0]
