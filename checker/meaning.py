@@ -69,6 +69,17 @@ def facts_behind(kind: str, e: S.Expr, symbols, shape) -> list[str]:
     return [f for p in parts or () for f in facts_behind(kind, p, symbols, shape)]
 
 
+def declared(kind: str, e: S.Expr, symbols) -> bool:
+    """Whether a condition on a term is what the declarations say, so no assumption: X
+    invertible for a declared invertible (or spd, orthogonal) X, and det Σ > 0 for a
+    declared spd Σ (its eigenvalues are positive)."""
+    if e.op == S.SYM:
+        return e.attr in symbols and kind in symbols[e.attr].props
+    x = e.args[0] if e.op == "det" and e.args else None
+    return (kind == "positive" and x is not None and x.op == S.SYM and x.attr in symbols
+            and "spd" in symbols[x.attr].props)
+
+
 def fact_holds(fact: str, symbols) -> bool:
     """Whether a named fact (`spd(S)`) holds by the declarations (the kernel's check)."""
     kind, _, rest = fact.partition("(")

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import syntax as S
 from .errors import MatproofError
-from .meaning import fact_text
+from .kernel import NORMAL_FORM_STEP
+from .meaning import declared, fact_text
 from .parse import parse_text
 from .printing import PRINTERS, to_latex
 from .statements import Declarations, Theorem
@@ -121,7 +122,7 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
     res.sides = [show(e) for e in typed.exprs]
     res.sides_latex = [to_latex(e) for e in typed.exprs]
     res.assumptions = [a.text(show) for a in typed.assumptions   # what a declaration says is no assumption
-                       if not (a.expr.op == S.SYM and a.kind in typed.symbols[a.expr.attr].props)]
+                       if not declared(a.kind, a.expr, typed.symbols)]
     from .limits import Limits
     from .resources import shipped_rule_files
     from .rules import default_rule_files
@@ -213,7 +214,10 @@ def _link_proof(found, lhs: S.Expr, rhs: S.Expr, k: int, show) -> list[dict]:
         add("gradient identification: ∂f/∂X = G ⇔ d f = ⟨G, dX⟩", found.start)
     for st in found.steps:
         rule = st.rule if st.direction == "->" else f"{st.rule} ←"
-        add(", ".join([rule, *map(fact_text, st.facts)]), S.numbers_first(st.after))
+        after = S.numbers_first(st.after)
+        if st.rule == NORMAL_FORM_STEP and rows and rows[-1]["term"] == show(after):
+            continue    # a step between two ways of writing one thing (d(S) and dS): nothing to read
+        add(", ".join([rule, *map(fact_text, st.facts)]), after)
     if found.gradient:
         add("gradient identification", rhs)
     return rows
