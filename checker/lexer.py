@@ -53,7 +53,7 @@ FUNCS = {"tr": "tr", "Tr": "tr", "det": "det", "logdet": "logdet", "inv": "inv",
          "vec": "vec", "diag": "diag", "sum": "sum", "log": "log", "ln": "log",
          "exp": "exp", "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tanh": "tanh",
          "sigmoid": "sigmoid", "norm": "norm"}
-FUNCS2 = {"kron": "kron", "hadamard": "hadamard", "grad": "grad"}
+FUNCS2 = {"kron": "kron", "hadamard": "hadamard", "grad": "grad", "hess": "hess"}
 RESERVED = set(FUNCS) | set(FUNCS2) | {"ones", "expect"}
 OUTCOMES = ("proved", "refuted", "unknown")
 CONDITIONS = ("symmetric", "invertible", "spd", "orthogonal", "diagonal",
@@ -215,6 +215,18 @@ class Lexer:
             if n:
                 self.emit("NAME", n.group(0), self.i, n.end())
                 self.i = n.end()
+        elif word == "layout" and re.match(r"layout\s+\w+\s*$", self.s[self.i:]):
+            self.emit("LAYOUT", word, self.i, m.end())
+            self.i = m.end()
+            self.skip_space()
+            k = WORD_RE.match(self.s, self.i)
+            kind = k.group(0) if k else ""
+            if kind not in ("numerator", "denominator"):
+                self.fail(f"unknown layout '{kind}'", self.i, k.end() if k else None,
+                          hint="write layout numerator (∂f/∂x is the Jacobian J) or layout denominator (its transpose)")
+            self.emit("LAYOUT_KIND", kind, self.i, k.end())
+            self.i = k.end()
+            return self.out
         elif word == "use":
             self.emit("USE", word, self.i, m.end())
             self.i = m.end()
@@ -434,6 +446,12 @@ class Lexer:
         self.emit("SLASH", "/", start)
 
     def lex_nabla(self, start: int) -> None:
+        second = False       # ∇²_x f, \nabla^2_x f: the Hessian
+        if self.peek() == "²":
+            second, self.i = True, self.i + 1
+        elif self.s.startswith("^2", self.i) or self.s.startswith("^{2}", self.i):
+            second = True
+            self.i += 2 if self.s.startswith("^2", self.i) else 4
         if self.peek() != "_":
             self.fail("∇ needs a subscript naming the variable", start, self.i,
                       hint="write \\nabla_X f")
@@ -454,7 +472,7 @@ class Lexer:
                 self.i += 1
             else:
                 self.fail("expected the variable after ∇_", self.i)
-        self.emit("NABLA", name, start)
+        self.emit("NABLA2" if second else "NABLA", name, start)
 
     def lex_command(self) -> None:
         start = self.i

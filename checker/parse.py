@@ -9,6 +9,7 @@ parse tree into `Expr`s and statements.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 import re
 from pathlib import Path
 
@@ -95,17 +96,18 @@ DESCRIBE = {
     "NORM_OPEN": "'‖'", "NORM_CLOSE": "a closing '‖'", "NORM_SUB": "a norm subscript",
     "TRANSPOSE": "'ᵀ'", "INVERSE": "'⁻¹'", "INVT": "'⁻ᵀ'", "POW": "a power",
     "FUNC_CALL": "a function", "FUNC_BARE": "a function", "FUNC2": "a function",
-    "D": "a differential", "PARTIAL": "'∂'", "NABLA": "'∇'", "DSLASH": "'/∂X'",
+    "D": "a differential", "PARTIAL": "'∂'", "NABLA": "'∇'", "NABLA2": "'∇²'", "DSLASH": "'/∂X'",
     "FRAC": "'\\frac'", "FRAC_PARTIAL": "'\\frac{\\partial'", "IDENT": "'I'",
     "ONES": "'𝟏'", "EXPECT": "'expect'", "OUTCOME": "proved, refuted or unknown",
     "IF": "'if'", "AND": "'and'", "COND": "a condition", "LET": "'let'",
     "THEOREM": "'theorem'", "RULE": "'rule'", "USE": "'use'", "NAME": "a name",
     "STRING": "a quoted path", "SCALARKW": "'scalar'", "DIM": "a dimension",
-    "PROP": "a property", "$END": "the end of the line",
+    "PROP": "a property", "$END": "the end of the line", "LAYOUT": "'layout'",
+    "LAYOUT_KIND": "numerator or denominator",
 }
 _STARTS_EXPR = {"SYM", "NUMBER", "IDENT", "ONES", "LPAR", "LBRACK", "LBRACE", "FUNC_CALL",
                 "FUNC2", "LANGLE", "NORM_OPEN", "D", "FRAC", "FRAC_PARTIAL", "FUNC_BARE",
-                "PARTIAL", "NABLA", "MINUS"}
+                "PARTIAL", "NABLA", "NABLA2", "MINUS"}
 _OPERATORS = {"PLUS", "MINUS", "TIMES", "SLASH", "COLON", "KRON", "HAD", "TRANSPOSE",
               "INVERSE", "INVT", "POW", "DSLASH", "SYM", "NUMBER", "LPAR"}
 
@@ -147,6 +149,43 @@ def _exprs(children) -> list[S.Expr]:
     return [c for c in children if isinstance(c, S.Expr)]
 
 
+@dataclass(frozen=True)
+class _Wrt:
+    """A variable below a derivative's line: x or vec(X), transposed or not."""
+
+    var: S.Expr
+    transposed: bool
+
+
+@dataclass(frozen=True)
+class _Denominator:
+    wrts: tuple[_Wrt, ...]
+
+
+@dataclass(frozen=True)
+class _Order:
+    value: object
+
+
+def _derivative(f: S.Expr, children, meta) -> S.Expr:
+    """The derivative a line `∂ⁿf/∂…` writes (§5, §5b): ∂f/∂x (a gradient, or for a vector f
+    a Jacobian in the theorem's layout: the typing decides), ∂f/∂xᵀ and ∂vec(F)/∂vec(X)ᵀ
+    (the Jacobian, numerator layout), ∂²f/∂x∂xᵀ (the Hessian)."""
+    order = next((c.value for c in children if isinstance(c, _Order)), None)
+    (denom,) = [c for c in children if isinstance(c, _Denominator)]
+    wrts = denom.wrts
+    span = _span(meta)
+    if order is None and len(wrts) == 1:
+        w = wrts[0]
+        return S.jacobian(f, w.var, span) if w.transposed else S.grad(f, w.var, span)
+    if order == 2 and len(wrts) == 2 and wrts[0].var == wrts[1].var \
+            and not wrts[0].transposed and wrts[1].transposed:
+        return S.hess(f, wrts[0].var, span)
+    raise _BuildError("a second derivative is written ∂²f/∂x∂xᵀ (a Hessian); other orders and "
+                      "mixed variables are not in the language", meta,
+                      "write ∂f/∂x, ∂f/∂xᵀ, ∂vec(F)/∂vec(X)ᵀ, ∂²f/∂x∂xᵀ or ∂²f/∂vec(X)∂vec(X)ᵀ")
+
+
 @v_args(meta=True)
 class Build(Transformer):
     """Lark tree → `Expr`s and statement tuples (finished by `parse_text`)."""
@@ -186,9 +225,11 @@ class Build(Transformer):
             return S.kron([a, b], _span(meta))
         if name == "hadamard":
             return S.had([a, b], _span(meta))
-        if b.op != S.SYM:
-            raise _BuildError("the variable of grad(f, X) must be a symbol", meta,
-                              "write grad(f, X) with X a single symbol")
+        if b.op != S.SYM and not (name == "hess" and b.op == "vec" and b.args[0].op == S.SYM):
+            raise _BuildError(f"the variable of {name}(f, X) must be a symbol", meta,
+                              f"write {name}(f, X) with X a single symbol")
+        if name == "hess":
+            return S.hess(a, b, _span(meta))
         return S.grad(a, b, _span(meta))
 
     def angle(self, meta, c):
@@ -212,11 +253,24 @@ class Build(Transformer):
         return S.mul([p, S.inverse(q)], _span(meta), flatten=False)
 
     def frac_deriv(self, meta, c):
-        f, wrt = _exprs(c)
-        return S.grad(f, wrt, _span(meta))
+        (f,) = _exprs(c)
+        return _derivative(f, c, meta)
+
+    # what stands below the line of a derivative (§5b)
+    def order(self, meta, c):
+        return _Order(c[0].value)
+
+    def denom(self, meta, c):
+        return _Denominator(tuple(w for w in c if isinstance(w, _Wrt)))
 
     def wrt(self, meta, c):
-        return S.sym(c[0].value, _span(meta))
+        return _Wrt(S.sym(c[0].value, _span(meta)), len(c) > 1)
+
+    def wrt_vec(self, meta, c):
+        if c[0].value != "vec":
+            raise _BuildError(f"the variable of a derivative is a symbol or vec(X), not {c[0].value}(…)", meta,
+                              "write ∂f/∂x, ∂f/∂xᵀ or ∂vec(F)/∂vec(X)ᵀ")
+        return _Wrt(S.func("vec", S.sym(c[2].value), _span(meta)), c[-1].type == "TRANSPOSE")
 
     # postfix and unary
     def post(self, meta, c):
@@ -276,22 +330,25 @@ class Build(Transformer):
         return self._apply(c[0], c[1], meta)
 
     def partial_deriv(self, meta, c):
-        f, wrt = _exprs(c)
-        return S.grad(f, wrt, _span(meta))
+        (f,) = _exprs(c)
+        return _derivative(f, c, meta)
 
     def nabla(self, meta, c):
         return S.grad(c[1], S.sym(c[0].value), _span(meta))
 
+    def nabla2(self, meta, c):
+        return S.hess(c[1], S.sym(c[0].value), _span(meta))
+
     def frac_op(self, meta, c):
-        wrt, f = _exprs(c)
-        return S.grad(f, wrt, _span(meta))
+        (f,) = _exprs(c)
+        return _derivative(f, c, meta)
 
     def ddiv(self, meta, c):
-        num_, wrt = _exprs(c)
+        (num_,) = _exprs(c)
         if num_.op != S.D:
             raise _BuildError("a derivative written with '/dX' needs d(f) above the line", meta,
                               "write d(f)/dX or ∂f/∂X")
-        return S.grad(num_.args[0], wrt, _span(meta))
+        return _derivative(num_.args[0], [_Denominator((next(w for w in c if isinstance(w, _Wrt)),))], meta)
 
     # sums, inner, kron, hadamard
     def add(self, meta, c):
@@ -357,6 +414,9 @@ class Build(Transformer):
 
     def use_stmt(self, meta, c):
         return ("use", c[1].value)
+
+    def layout_stmt(self, meta, c):
+        return ("layout", c[1].value)
 
     def start(self, meta, c):
         return c[0] if c else None
@@ -445,7 +505,7 @@ def _decl_from(names, shape, props, line_no) -> dict[str, Decl]:
 
 
 def parse_text(text: str, filename: str = "<input>", decls: Declarations | None = None,
-               keep=None) -> Document:
+               keep=None, layout: str = "numerator") -> Document:
     """Parse a whole file (or a one-line input) into a `Document`. With `keep` (a predicate
     on a statement's text), only the statements it keeps are parsed (the kernel reads just
     the rules a proof used)."""
@@ -489,11 +549,13 @@ def parse_text(text: str, filename: str = "<input>", decls: Declarations | None 
             sides = tuple(chain[1])
             cols = tuple(sp[1] if sp else 0 for sp in chain[2])
             doc.theorems.append(Theorem(name or f"line {first}", sides, expect, current, first,
-                                        source, filename, cols, span_lines, tuple(uses)))
+                                        source, filename, cols, span_lines, tuple(uses), layout))
         elif kind == "rule":
             _, name, lhs, rhs, both, conds = result
             doc.rules.append(Rule(name, lhs, rhs, both, conds, current, first, source, filename,
                                   span_lines))
+        elif kind == "layout":
+            layout = result[1]
         elif kind == "use":
             doc.uses.append(Use(result[1], first, filename))
             try:

@@ -42,6 +42,10 @@ def evidently_scalar(e: S.Expr) -> bool:
     return False
 
 
+#: the derivatives, which print alike: ∂f/∂X, ∂f/∂xᵀ, ∂²f/∂x∂xᵀ
+DERIVATIVES = (S.GRAD, S.JAC, S.HESS)
+
+
 class Printer:
     """One notation; subclasses fill in the tokens."""
 
@@ -82,7 +86,7 @@ class Printer:
             return ATOM if e.attr.denominator == 1 else PROD
         if op in (S.T, S.INV, S.POW, S.DIMPOW):
             return POST
-        if op == S.GRAD:
+        if op in DERIVATIVES:
             return PROD
         return ATOM
 
@@ -119,8 +123,8 @@ class Printer:
             return "".join(out)
         if op == S.NEG:
             x = e.args[0]
-            body = self.p(x) if self.prec(x) >= PROD and x.op != S.GRAD else self.wrap(x, NEG)
-            if x.op == S.GRAD and not self.grad_in_product_ok():
+            body = self.p(x) if self.prec(x) >= PROD and x.op not in DERIVATIVES else self.wrap(x, NEG)
+            if x.op in DERIVATIVES and not self.grad_in_product_ok():
                 body = "(" + self.p(x) + ")"
             return self.minus + body
         if op == S.MUL:
@@ -155,6 +159,10 @@ class Printer:
             return self.differential(self.p(x), x.op == S.SYM)
         if op == S.GRAD:
             return self.derivative(e.args[0], self.p(e.args[1]))
+        if op == S.JAC:
+            return self.derivative(e.args[0], self.wrap(e.args[1], POST) + self.transpose())
+        if op == S.HESS:
+            return self.hessian(e.args[0], e.args[1])
         raise AssertionError(f"cannot print {op}")
 
     def product(self, factors: tuple[S.Expr, ...]) -> str:
@@ -164,7 +172,7 @@ class Printer:
             if k > 0 and f.op == S.INV and evidently_scalar(f.args[0]):
                 parts.append(" / " + self.wrap(f.args[0], POST))   # x / ‖x‖ rather than x ‖x‖⁻¹
                 continue
-            if f.op == S.GRAD and not (last and self.grad_in_product_ok()):
+            if f.op in DERIVATIVES and not (last and self.grad_in_product_ok()):
                 text = "(" + self.p(f) + ")"
             elif k == 0 and f.op == S.NUM:
                 text = self.number(f.attr)
@@ -174,7 +182,7 @@ class Printer:
                 text = "(" + self.p(f) + ")" if not isinstance(self, LatexPrinter) else \
                     "\\left(" + self.p(f) + "\\right)"
             else:
-                text = self.wrap(f, POST if f.op == S.NUM else PROD + 1 if f.op != S.GRAD else PROD)
+                text = self.wrap(f, POST if f.op == S.NUM else PROD + 1 if f.op not in DERIVATIVES else PROD)
             if parts:
                 prev = factors[k - 1]
                 parts.append(self.explicit_times() if prev.op == S.SYM and prev.attr == "d" else " ")
@@ -191,7 +199,7 @@ class Printer:
     def postfix(self, x: S.Expr, mark: str) -> str:
         if x.op == S.NUM and x.attr >= 0 and x.attr.denominator == 1:
             return self.p(x) + mark
-        return self.wrap(x, ATOM if x.op in (S.GRAD, S.NUM) else POST) + mark
+        return self.wrap(x, ATOM if x.op in DERIVATIVES + (S.NUM,) else POST) + mark
 
     # -- notation-specific ------------------------------------------------------
     def transpose(self) -> str:
@@ -235,9 +243,15 @@ class Printer:
         return f"d{body}" if is_symbol else f"d({body})"
 
     def derivative(self, f: S.Expr, wrt: str) -> str:
-        body = self.p(f) if f.op in (S.SYM, S.NORM, S.INNER) or f.op in S.UNARY_FUNCS \
+        return f"∂{self._body(f)}/∂{wrt}"
+
+    def _body(self, f: S.Expr) -> str:
+        return self.p(f) if f.op in (S.SYM, S.NORM, S.INNER) or f.op in S.UNARY_FUNCS \
             else "(" + self.p(f) + ")"
-        return f"∂{body}/∂{wrt}"
+
+    def hessian(self, f: S.Expr, v: S.Expr) -> str:
+        x = self.wrap(v, POST)
+        return f"∂²{self._body(f)}/∂{x}∂{x}{self.transpose()}"
 
 
 class UnicodePrinter(Printer):
@@ -306,6 +320,9 @@ class AsciiPrinter(Printer):
     def derivative(self, f: S.Expr, wrt: str) -> str:
         return f"d({self.p(f)})/d{wrt}"
 
+    def hessian(self, f: S.Expr, v: S.Expr) -> str:
+        return f"hess({self.p(f)}, {self.p(v)})"
+
 
 class LatexPrinter(Printer):
     minus = "-"
@@ -319,7 +336,7 @@ class LatexPrinter(Printer):
         return ("-" if q < 0 else "") + body
 
     def prec(self, e: S.Expr) -> int:
-        if (e.op == S.NUM and e.attr >= 0) or e.op == S.GRAD:
+        if (e.op == S.NUM and e.attr >= 0) or e.op in DERIVATIVES:
             return ATOM
         return super().prec(e)
 
@@ -381,6 +398,10 @@ class LatexPrinter(Printer):
 
     def derivative(self, f: S.Expr, wrt: str) -> str:
         return f"\\frac{{\\partial {self.p(f)}}}{{\\partial {wrt}}}"
+
+    def hessian(self, f: S.Expr, v: S.Expr) -> str:
+        x = self.wrap(v, POST)
+        return f"\\frac{{\\partial^2 {self.p(f)}}}{{\\partial {x} \\partial {x}{self.transpose()}}}"
 
     def grad_in_product_ok(self) -> bool:
         return True

@@ -45,6 +45,7 @@ class Theorem:
     side_columns: tuple[int, ...] = ()
     physical: tuple[str, ...] = ()
     uses: tuple[str, ...] = ()          # rule files named by `use` lines above it
+    layout: str = "numerator"           # what a bare ∂f/∂x of a vector f is (§5b): J, or its transpose
 
     def source_line(self, line: int) -> str | None:
         k = line - self.line

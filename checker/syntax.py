@@ -38,6 +38,8 @@ HAD = "had"          # n-ary Hadamard product
 NORM = "norm"        # attr: None, "2" or "F"
 D = "d"              # differential
 GRAD = "grad"        # args (f, X): ∂f/∂X
+JAC = "jac"          # args (f, v): ∂f/∂vᵀ, the Jacobian (numerator layout); v a vector x or vec(X)
+HESS = "hess"        # args (f, v): ∂²f/∂v∂vᵀ, the Hessian of a scalar f; v a vector x or vec(X)
 
 #: functions of one argument, written name(arg)
 UNARY_FUNCS = ("tr", "det", "logdet", "vec", "diag", "sum",
@@ -214,6 +216,14 @@ def diff(x: Expr, span: Span | None = None) -> Expr:
 
 def grad(f: Expr, wrt: Expr, span: Span | None = None) -> Expr:
     return Expr(GRAD, (f, wrt), None, span)
+
+
+def jacobian(f: Expr, wrt: Expr, span: Span | None = None) -> Expr:
+    return Expr(JAC, (f, wrt), None, span)
+
+
+def hess(f: Expr, wrt: Expr, span: Span | None = None) -> Expr:
+    return Expr(HESS, (f, wrt), None, span)
 
 
 def replace_attr(e: Expr, attr: Hashable) -> Expr:

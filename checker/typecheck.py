@@ -77,8 +77,10 @@ def default_kind(name: str) -> str:
 
 
 class _Inference:
-    def __init__(self, decls: Declarations, pattern: bool, printer, columns: bool = False):
+    def __init__(self, decls: Declarations, pattern: bool, printer, columns: bool = False,
+                 layout: str = "numerator"):
         self.columns = columns  # second try: an open 𝟏 or 0 is a column from the start
+        self.layout = layout    # what a bare ∂f/∂x of a vector f is (§5b)
         self.u = Unifier()
         self.decls = decls
         self.pattern = pattern  # rule files: shapes of pattern variables are flexible
@@ -191,7 +193,59 @@ class _Inference:
         args = tuple(k[0] for k in kids)
         shapes = [k[1] for k in kids]
         node = S.Expr(e.op, args, e.attr, e.span)
+        if op in (S.GRAD, S.JAC, S.HESS):
+            return self.derivative(node, shapes)
         return node, self.rule(node, shapes)
+
+    def derivative(self, e: S.Expr, shapes: list[Shape]) -> tuple[S.Expr, Shape]:
+        """What a derivative means, by the shapes of f and of its variable (§5, §5b): a
+        gradient (scalar f, same shape as X); a Jacobian J = ∂f/∂xᵀ (m×n), its transpose
+        for ∂fᵀ/∂x, and for a bare ∂f/∂x of a vector f whichever the layout says; a Hessian
+        (n×n). The variable is a symbol, or vec(X) for a matrix X."""
+        f, v = e.args
+        sf, sv = shapes
+        span = e.span
+        if not (v.op == S.SYM or (v.op == "vec" and v.args[0].op == S.SYM)):
+            self.fail("the variable of a derivative must be a symbol or vec(X)", v)
+        vector = v.op == "vec" or self._is_column(sv)
+        if e.op == S.HESS:
+            if not vector:
+                self.fail(f"a Hessian is taken in a vector or in vec(X); {self.print(v)} is {self.show(sv)}", v,
+                          f"write ∂²f/∂vec({self.print(v)})∂vec({self.print(v)})ᵀ")
+            if not self.force_scalar(sf):
+                self.fail(f"a Hessian is that of a scalar f; {self.print(f)} is {self.show(sf)}", f)
+            return e, (sv[0], sv[0])
+        if e.op == S.GRAD and self.force_scalar(sf):
+            if v.op == "vec":        # ∂f/∂vec(X): the column of partial derivatives
+                return S.transpose(S.jacobian(f, v, span), span), sv
+            return e, sv
+        if not vector:
+            self.fail(f"∂F/∂{self.print(v)} of a non-scalar F by a matrix has no layout everyone shares; "
+                      f"{self.print(f)} is {self.show(sf)}", e,
+                      f"write it in vec form: ∂vec(F)/∂vec({self.print(v)})ᵀ")
+        if e.op == S.JAC:
+            if not (self.scalar(sf) or self._is_column(sf)):
+                self.fail(f"∂f/∂{self.print(v)}ᵀ is the Jacobian of a vector f; {self.print(f)} is "
+                          f"{self.show(sf)}", f, "write ∂vec(F)/∂vec(X)ᵀ for a matrix F")
+            return e, (1 if self.scalar(sf) else sf[0], sv[0])
+        # ∂f/∂x of a non-scalar f by a vector x
+        if self._is_row(sf):             # ∂fᵀ/∂x: the transpose of the Jacobian of f
+            g = f.args[0] if f.op == S.T else S.transpose(f)
+            return S.transpose(S.jacobian(g, v, span), span), (sv[0], sf[1])
+        if self._is_column(sf):
+            jac = S.jacobian(f, v, span)
+            if self.layout == "denominator":
+                return S.transpose(jac, span), (sv[0], sf[0])
+            return jac, (sf[0], sv[0])
+        self.fail(f"∂F/∂{self.print(v)} of a matrix F has no layout everyone shares; {self.print(f)} is "
+                  f"{self.show(sf)}", e, f"write it in vec form: ∂vec(F)/∂{self.print(v)}ᵀ")
+
+    def _is_column(self, s: Shape) -> bool:
+        """A vector (n×1, n not 1) as far as the unifier knows."""
+        return self.u.resolve(s[1]) == 1 and self.u.resolve(s[0]) != 1
+
+    def _is_row(self, s: Shape) -> bool:
+        return self.u.resolve(s[0]) == 1 and self.u.resolve(s[1]) != 1
 
     def rule(self, e: S.Expr, shapes: list[Shape]) -> Shape:
         op = e.op
@@ -383,17 +437,18 @@ def _finalize(e: S.Expr, namer: Namer) -> S.Expr:
 
 
 def infer(exprs: list[S.Expr], decls: Declarations | None = None, *, same_shape: bool = True,
-          pattern: bool = False) -> Typed:
+          pattern: bool = False, layout: str = "numerator") -> Typed:
     """Type a group of expressions that share their symbols (a theorem's sides)."""
     from .printing import to_unicode
     try:
-        return _Inference(decls or {}, pattern, to_unicode).run(list(exprs), same_shape)
+        return _Inference(decls or {}, pattern, to_unicode, layout=layout).run(list(exprs), same_shape)
     except ShapeProblem as first:
         # (aᵀ A 𝟏) 𝟏: left to right, nothing said the first 𝟏 is a column; try that reading
         if not any(n.op in (S.ONES, S.ZERO) for e in exprs for n in e.walk()):
             raise
         try:
-            return _Inference(decls or {}, pattern, to_unicode, columns=True).run(list(exprs), same_shape)
+            return _Inference(decls or {}, pattern, to_unicode, columns=True, layout=layout).run(list(exprs),
+                                                                                           same_shape)
         except ShapeProblem:
             raise first from None
 
@@ -445,13 +500,17 @@ def _shape_rule(e: S.Expr, shapes: list[Shape]) -> Shape:
         return kron_shape(shapes)
     if op == S.GRAD:
         return shapes[1]
+    if op == S.JAC:
+        return (shapes[0][0], shapes[1][0])
+    if op == S.HESS:
+        return (shapes[1][0], shapes[1][0])
     raise AssertionError(f"no shape rule for {op}")
 
 
 def type_theorem(thm) -> Typed:
     """Type a theorem's sides together; shape errors point into its file."""
     try:
-        return infer(list(thm.sides), thm.decls)
+        return infer(list(thm.sides), thm.decls, layout=getattr(thm, "layout", "numerator"))
     except ShapeProblem as e:
         e.filename = thm.filename
         e.source_line = thm.source_line(e.line) if e.line else None

@@ -75,7 +75,7 @@ def test_kronecker_and_vec_dimensions():
     ("tr(A) = A", "the two sides differ in shape"),
     ("let A: m×n\ntheorem t: tr(A) = 0", "the trace needs a square matrix; A is m×n"),
     ("⟨a, X⟩ = 0", "the inner product needs equal shapes"),
-    ("∂a/∂X = 0", "is defined for a scalar f"),
+    ("∂a/∂X = 0", "no layout everyone shares"),        # §5b: the hint gives the vec form
     ("let A: m×n\ntheorem t: A^{1/2} = A", "only a scalar can be raised to the power 1/2"),
 ])
 def test_shape_errors(text, message):
