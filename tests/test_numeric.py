@@ -156,3 +156,31 @@ def test_forward_mode_agrees_with_central_differences(e, seed):
     if scale > 1e4:
         return   # finite differences lose too many digits to judge
     assert np.max(np.abs(tangent - fd)) / scale < 1e-4
+
+
+V11 = """let A: m×n
+let B: n×n
+let S: n×n symmetric
+theorem jac: ∂(A x)/∂xᵀ = A
+theorem jac-t: ∂(A x)ᵀ/∂x = Aᵀ
+theorem jac-vec: ∂vec(X⁻¹)/∂vec(X)ᵀ = −X⁻ᵀ ⊗ X⁻¹
+theorem seed-vec: ∂(aᵀX⁻¹b)/∂vec(X)ᵀ = −vec(X⁻ᵀabᵀX⁻ᵀ)ᵀ
+theorem hess: ∂²(xᵀ B x)/∂x∂xᵀ = B + Bᵀ
+theorem hess-logistic: ∂² sum(log(𝟏 + exp(Z w)))/∂w∂wᵀ = Zᵀ diag(sigmoid(Z w) ∘ (𝟏 − sigmoid(Z w))) Z
+theorem sym: ∂(aᵀ S b)/∂S = (a bᵀ + b aᵀ)/2
+theorem w-layout: ∂(B x)/∂xᵀ = Bᵀ   expect refuted
+theorem w-hess: ∂²(xᵀ B x)/∂x∂xᵀ = 2 B   expect refuted
+theorem w-sym: ∂(aᵀ S b)/∂S = a bᵀ   expect refuted
+theorem w-vec: ∂vec(X⁻¹)/∂vec(X)ᵀ = −X⁻¹ ⊗ X⁻ᵀ   expect refuted
+"""
+
+
+@pytest.mark.parametrize("thm", parse_text(V11).theorems, ids=lambda t: t.name)
+def test_jacobians_hessians_and_symmetric_gradients_numerically(thm):
+    """§5b's meanings: Jacobians by forward mode in both layouts (vec stacks columns),
+    Hessians by the complex step on the forward-mode gradient, and the gradient in a
+    symmetric S on symmetric matrices (sym of the unconstrained one, so a bᵀ alone is wrong)."""
+    r = numeric_test(type_theorem(thm))
+    assert r.status == ("refuted" if thm.expect == "refuted" else "consistent"), (r.status, r.reason)
+    if thm.expect != "refuted":
+        assert r.max_agreeing_difference < 1e-9

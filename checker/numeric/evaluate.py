@@ -43,6 +43,8 @@ class Env:
     sizes: dict[str, int]
     values: dict[str, np.ndarray]
     directions: dict[str, np.ndarray] = field(default_factory=dict)
+    #: symbols declared symmetric: ∂f/∂S is the gradient on symmetric matrices (§5b)
+    symmetric: frozenset[str] = frozenset()
 
     def size(self, d) -> int:
         if isinstance(d, int):
@@ -55,8 +57,9 @@ class Env:
         return self.sizes[d]
 
 
-def _scalar(x: float) -> np.ndarray:
-    return np.array([[x]], dtype=float)
+def _scalar(x) -> np.ndarray:
+    """A 1×1 value; complex where the evaluation is (a Hessian's complex step, below)."""
+    return np.array([[x]], dtype=complex if np.iscomplexobj(x) else float)
 
 
 def _is_scalar(a: np.ndarray) -> bool:
@@ -128,6 +131,10 @@ class Evaluator:
             return (np.zeros_like(v) if t is None else t), second
         if op == S.GRAD:
             return self.gradient(e.args[0], e.args[1].attr), UNKNOWN
+        if op == S.JAC:
+            return self.jacobian(e.args[0], e.args[1]), UNKNOWN
+        if op == S.HESS:
+            return self.hessian(e.args[0], e.args[1]), UNKNOWN
         pairs = [self.ev(a) for a in e.args]
         vals = [p[0] for p in pairs]
         tans = [p[1] for p in pairs]
@@ -136,21 +143,70 @@ class Evaluator:
             raise Unsupported(f"no numeric meaning for {op}")
         return method(e, vals, tans)
 
-    # -- gradients ---------------------------------------------------------------
-    def gradient(self, f: S.Expr, name: str) -> np.ndarray:
-        x = self.env.values[name]
-        G = np.zeros_like(x)
+    # -- derivatives ----------------------------------------------------------------
+    def _along(self, f: S.Expr, name: str, direction: np.ndarray, values=None):
+        """f and its derivative in `direction` of the symbol `name` (forward mode)."""
+        sub = Evaluator(Env(self.env.sizes, values or self.env.values, {name: direction}, self.env.symmetric))
+        v, t = sub.ev(f)
+        if t is UNKNOWN:
+            raise Unsupported("a derivative of an expression with differentials")
+        return v, (np.zeros_like(v) if t is None else t)
+
+    def gradient(self, f: S.Expr, name: str, values=None) -> np.ndarray:
+        """∂f/∂X, entry by entry; for a symmetric X, the gradient on symmetric matrices: the
+        symmetric G with df = ⟨G, dX⟩ for every symmetric dX, sym(G₀) of the unconstrained G₀."""
+        x = (values or self.env.values)[name]
+        G = np.zeros(x.shape, dtype=complex if values is not None else float)
         for idx in np.ndindex(x.shape):
-            direction = np.zeros_like(x)
+            direction = np.zeros(x.shape)
             direction[idx] = 1.0
-            sub = Evaluator(Env(self.env.sizes, self.env.values, {name: direction}))
-            v, t = sub.ev(f)
-            if t is UNKNOWN:
-                raise Unsupported("a derivative of an expression with differentials")
+            v, t = self._along(f, name, direction, values)
             if v.shape != (1, 1):
                 raise Unsupported("∂f/∂X of a non-scalar f")
-            G[idx] = 0.0 if t is None else t[0, 0]
+            G[idx] = t[0, 0]
+        if name in self.env.symmetric:
+            G = (G + G.T) / 2
         return G
+
+    @staticmethod
+    def _variable(v: S.Expr) -> tuple[str, bool]:
+        """The symbol a derivative is taken in, and whether through vec."""
+        return (v.args[0].attr, True) if v.op == "vec" else (v.attr, False)
+
+    def _basis(self, name: str):
+        """The unit directions of a symbol, in the order of vec (columns stacked)."""
+        x = self.env.values[name]
+        rows, cols = x.shape
+        for j in range(rows * cols):
+            d = np.zeros(x.shape)
+            d[j % rows, j // rows] = 1.0
+            yield d
+
+    def jacobian(self, f: S.Expr, v: S.Expr) -> np.ndarray:
+        """∂f/∂vᵀ (numerator layout): column j is the derivative of f along the j-th unit
+        direction of v (of vec(X), columns stacked), by forward mode."""
+        name, _ = self._variable(v)
+        cols = []
+        for d in self._basis(name):
+            value, t = self._along(f, name, d)
+            if value.shape[1] != 1:
+                raise Unsupported("a Jacobian of a matrix f (write vec(F))")
+            cols.append(t[:, 0])
+        return np.stack(cols, axis=1)
+
+    def hessian(self, f: S.Expr, v: S.Expr) -> np.ndarray:
+        """∂²f/∂v∂vᵀ: row i is the derivative of the gradient along the i-th unit direction,
+        taken by the complex step: the gradient (forward mode) at x + i·h·eᵢ has imaginary part
+        h ∂(∇f)/∂xᵢ up to O(h²); with h = 1e-30 there is no subtraction and no rounding loss."""
+        name, _ = self._variable(v)
+        x = self.env.values[name]
+        h = 1e-30
+        rows = []
+        for d in self._basis(name):
+            values = {**self.env.values, name: x + 1j * h * d}
+            g = self.gradient(f, name, values)
+            rows.append(g.reshape(-1, order="F").imag / h)
+        return np.array(rows)
 
     # -- operators ------------------------------------------------------------------
     def op_add(self, e, vals, tans):
@@ -193,7 +249,7 @@ class Evaluator:
         v, t = vals[0], tans[0]
         if _is_scalar(v):
             x = v[0, 0]
-            if k.denominator != 1 and x < 0:
+            if k.denominator != 1 and x.real < 0:
                 raise Domain("fractional power of a negative number")
             if k < 0 and abs(x) < 1e-12:
                 raise Domain("negative power of zero")
@@ -236,7 +292,7 @@ class Evaluator:
     def op_logdet(self, e, vals, tans):
         v, t = vals[0], tans[0]
         d = np.linalg.det(v)
-        if d <= 0:
+        if d.real <= 0:
             raise Domain("log of a non-positive determinant")
         if t is None or t is UNKNOWN:
             return _scalar(np.log(d)), t
@@ -266,7 +322,7 @@ class Evaluator:
         return out, deriv(v, out) * t
 
     def op_log(self, e, vals, tans):
-        if np.any(vals[0] <= 0):
+        if np.any(np.real(vals[0]) <= 0):
             raise Domain("log of a non-positive number")
         return self._elementwise(np.log, lambda v, o: 1 / v, vals[0], tans[0])
 
@@ -275,7 +331,7 @@ class Evaluator:
 
     def op_sqrt(self, e, vals, tans):
         v, t = vals[0], tans[0]
-        if np.any(v < 0) or (t is not None and np.any(v == 0)):
+        if np.any(np.real(v) < 0) or (t is not None and np.any(v == 0)):
             raise Domain("square root of a negative number")
         return self._elementwise(np.sqrt, lambda v, o: 0.5 / o, v, t)
 
@@ -330,10 +386,10 @@ class Evaluator:
 
     def op_norm(self, e, vals, tans):
         v, t = vals[0], tans[0]
-        n = float(np.sqrt(np.sum(v * v)))
+        n = np.sqrt(np.sum(v * v))      # analytic (no conjugate): the complex step goes through
         if t is None or t is UNKNOWN:
             return _scalar(n), t
-        if n < 1e-12:
+        if abs(n) < 1e-12:
             raise Domain("derivative of a norm at zero")
         return _scalar(n), _scalar(np.sum(v * t) / n)
 

@@ -96,4 +96,5 @@ def draw_instance(symbols: dict[str, SymbolInfo], dims: list[str], varying: set[
         values[name] = draw_value(info, shape, rng, positive)
         if name in varying and "constant" not in info.props:
             directions[name] = draw_direction(info, values[name], rng)
-    return Env(sizes, values, directions)
+    symmetric = frozenset(n for n, info in symbols.items() if "symmetric" in info.props)
+    return Env(sizes, values, directions, symmetric)
