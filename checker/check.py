@@ -115,7 +115,8 @@ def cache_key(thm, rule_files: list[Path]) -> str:
     from .printing import to_ascii
     from .search import decl_line
     text = "\n".join([decl_line(d) for d in sorted(thm.decls.values(), key=lambda d: d.name)]
-                     + [" = ".join(to_ascii(e) for e in thm.sides)])
+                     + [" = ".join(to_ascii(e) for e in thm.sides)]
+                     + ([f"layout {thm.layout}"] if getattr(thm, "layout", "numerator") != "numerator" else []))
     rules = [file_hash(p) for p in rule_files]
     return hashlib.sha256(json.dumps([CACHE_VERSION, text, rules]).encode()).hexdigest()
 

@@ -87,7 +87,7 @@ def cmd_parse(args) -> int:
     from .shapes import shape_text
     from .typecheck import type_rule, type_theorem
     text, filename = _read_input(args.input)
-    doc = parse_text(text, filename, _lets(args.let))
+    doc = parse_text(text, filename, _lets(args.let), layout=args.layout)
     fmt = _fmt(args)
     items = []
     for kind, stmt in sorted([("theorem", t) for t in doc.theorems] + [("rule", r) for r in doc.rules],
@@ -120,7 +120,7 @@ def cmd_prove(args) -> int:
     _check_output(args.certificate, "--certificate")
     _check_output(args.graph, "--graph")
     fmt = _fmt(args)
-    results = prove_text(text, filename=filename, decls=_lets(args.let), seed=args.seed,
+    results = prove_text(text, filename=filename, decls=_lets(args.let), layout=args.layout, seed=args.seed,
                          draws=args.draws, printer="unicode" if fmt == "json" else fmt, limits=_limits(args),
                          paranoid=args.paranoid,
                          normal_form=not (args.no_normal_form or args.egraph))   # --egraph draws a search
@@ -414,6 +414,9 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p):
         p.add_argument("--let", action="append", metavar="DECL",
                        help="a declaration for a one-line input, e.g. 'X: n×n invertible'")
+        p.add_argument("--layout", choices=("numerator", "denominator"), default="numerator",
+                       help="what a bare ∂f/∂x of a vector f is: the Jacobian (numerator) or its "
+                            "transpose; a `layout` line in a file overrides it from there on")
         p.add_argument("--format", choices=FORMATS, default="unicode")
         p.add_argument("--json", action="store_true", help="short for --format json")
 

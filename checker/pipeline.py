@@ -188,6 +188,11 @@ def _refuted(res: Result, counterexample, typed, thm: Theorem, rule_files: list[
         res.reason = f"link {k + 1} of the chain fails: {show(typed.exprs[k])} ≠ {show(typed.exprs[k + 1])}"
     else:
         res.reason = "the two sides differ on a random instance"
+    if any(n.op in (S.GRAD, S.JAC) for e in typed.exprs for n in e.walk()):
+        from .conventions import cookbook, other_layout
+        note = other_layout(thm, typed) or cookbook(thm, typed, show)
+        if note:
+            res.reason += "; " + note
     if not guard:
         return
     quick = replace(limits, nodes=min(limits.nodes, GUARD_NODES), work=min(limits.work, GUARD_WORK))
@@ -224,9 +229,10 @@ def _link_proof(found, lhs: S.Expr, rhs: S.Expr, k: int, show) -> list[dict]:
 
 
 def prove_text(text: str, *, filename: str = "<input>", decls: Declarations | None = None,
-               **options) -> list[Result]:
-    """Every theorem of `text` (a file's contents or one identity)."""
-    doc = parse_text(text, filename, decls)
+               layout: str = "numerator", **options) -> list[Result]:
+    """Every theorem of `text` (a file's contents or one identity); `layout` is what a bare
+    ∂f/∂x of a vector f means until a `layout` line says otherwise."""
+    doc = parse_text(text, filename, decls, layout=layout)
     return [prove_theorem(t, **options) for t in doc.theorems]
 
 

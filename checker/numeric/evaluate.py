@@ -45,6 +45,8 @@ class Env:
     directions: dict[str, np.ndarray] = field(default_factory=dict)
     #: symbols declared symmetric: ∂f/∂S is the gradient on symmetric matrices (§5b)
     symmetric: frozenset[str] = frozenset()
+    #: read ∂f/∂S as the Matrix Cookbook's §2.8 form instead (to say why a claim fails)
+    cookbook: bool = False
 
     def size(self, d) -> int:
         if isinstance(d, int):
@@ -146,7 +148,8 @@ class Evaluator:
     # -- derivatives ----------------------------------------------------------------
     def _along(self, f: S.Expr, name: str, direction: np.ndarray, values=None):
         """f and its derivative in `direction` of the symbol `name` (forward mode)."""
-        sub = Evaluator(Env(self.env.sizes, values or self.env.values, {name: direction}, self.env.symmetric))
+        sub = Evaluator(Env(self.env.sizes, values or self.env.values, {name: direction}, self.env.symmetric,
+                            self.env.cookbook))
         v, t = sub.ev(f)
         if t is UNKNOWN:
             raise Unsupported("a derivative of an expression with differentials")
@@ -165,7 +168,8 @@ class Evaluator:
                 raise Unsupported("∂f/∂X of a non-scalar f")
             G[idx] = t[0, 0]
         if name in self.env.symmetric:
-            G = (G + G.T) / 2
+            # the Cookbook's G₀ + G₀ᵀ − G₀ ∘ I counts each off-diagonal entry once: not a gradient
+            G = G + G.T - G * np.eye(G.shape[0]) if self.env.cookbook else (G + G.T) / 2
         return G
 
     @staticmethod

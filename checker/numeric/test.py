@@ -58,8 +58,11 @@ class NumericResult:
     max_agreeing_difference: float = 0.0
 
 
-def numeric_test(typed: Typed, *, seed: int = 0, draws: int = 6, max_attempts: int = 60) -> NumericResult:
-    """Test that all expressions of `typed` (a chain) are equal on random instances."""
+def numeric_test(typed: Typed, *, seed: int = 0, draws: int = 6, max_attempts: int = 60,
+                 cookbook: bool = False) -> NumericResult:
+    """Test that all expressions of `typed` (a chain) are equal on random instances. With
+    `cookbook`, a gradient in a symmetric matrix means the Matrix Cookbook's §2.8 form (only
+    to tell a user which convention their claim follows)."""
     t0 = time.perf_counter()
     exprs = typed.exprs
     varying = varying_symbols(exprs, typed.symbols)
@@ -74,6 +77,7 @@ def numeric_test(typed: Typed, *, seed: int = 0, draws: int = 6, max_attempts: i
         # the domain, every other draw takes positive entries (still values of the domain)
         positive = misses >= 3 and attempts % 2 == 0
         env: Env = draw_instance(typed.symbols, typed.dims, varying, rng, positive=positive)
+        env.cookbook = cookbook
         try:
             with np.errstate(all="ignore"):
                 ev = Evaluator(env)

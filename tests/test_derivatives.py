@@ -1,0 +1,76 @@
+"""Derivatives beyond gradients (LANGUAGE.md §5b, issue 12): what the typing makes of each
+written form, the layout, and what a refuted derivative's message says when it only follows
+another convention."""
+from __future__ import annotations
+
+import pytest
+
+from checker import syntax as S
+from checker.cli import main
+from checker.parse import parse_text
+from checker.pipeline import prove_theorem
+from checker.typecheck import type_theorem
+
+
+def typed_sides(text: str, layout: str = "numerator"):
+    (thm,) = parse_text(text, layout=layout).theorems
+    return type_theorem(thm).exprs
+
+
+@pytest.mark.parametrize("text, layout, top", [
+    ("∂(A x)/∂xᵀ = A", "numerator", S.JAC),
+    ("∂(A x)ᵀ/∂x = Aᵀ", "numerator", S.T),           # ∂fᵀ/∂x = Jᵀ whatever the layout
+    ("∂(A x)/∂x = A", "numerator", S.JAC),
+    ("∂(A x)/∂x = Aᵀ", "denominator", S.T),
+    ("∂vec(X⁻¹)/∂vec(X)ᵀ = −X⁻ᵀ ⊗ X⁻¹", "numerator", S.JAC),
+    ("∂(aᵀ X b)/∂vec(X)ᵀ = vec(a bᵀ)ᵀ", "numerator", S.JAC),
+    ("∂(aᵀ X b)/∂vec(X) = vec(a bᵀ)", "numerator", S.T),     # the column of partials
+    ("∂²(xᵀ B x)/∂x∂xᵀ = B + Bᵀ", "numerator", S.HESS),
+    ("\\nabla^2_x \\|A x - b\\|^2 = 2 A^T A", "numerator", S.HESS),
+    ("hess(xᵀ B x, x) = B + Bᵀ", "numerator", S.HESS),
+    ("∂²(aᵀ X b)/∂vec(X)∂vec(X)ᵀ = 0", "numerator", S.HESS),
+])
+def test_each_written_form_means_what_the_spec_says(text, layout, top):
+    lhs = typed_sides(text, layout)[0]
+    assert lhs.op == top
+    if top == S.T:
+        assert lhs.args[0].op == S.JAC
+
+
+def test_a_layout_line_holds_from_there_on():
+    doc = parse_text("theorem a: ∂(A x)/∂x = A\nlayout denominator\ntheorem b: ∂(A x)/∂x = Aᵀ\n"
+                     "layout numerator\ntheorem c: ∂(A x)/∂x = A")
+    assert [t.layout for t in doc.theorems] == ["numerator", "denominator", "numerator"]
+    assert all(prove_theorem(t).status != "refuted" for t in doc.theorems)
+
+
+def test_a_non_scalar_by_a_matrix_is_a_shape_error_whose_hint_gives_the_vec_form():
+    from checker.errors import ShapeProblem
+    with pytest.raises(ShapeProblem) as info:
+        typed_sides("∂(A X)/∂X = A")
+    assert "no layout everyone shares" in info.value.message
+    assert "∂vec(F)/∂vec(X)ᵀ" in info.value.hint
+
+
+def test_a_bare_jacobian_in_the_other_layout_is_refuted_and_the_message_says_so():
+    (thm,) = parse_text("let B: n×n\ntheorem t: ∂(B x)/∂x = Bᵀ").theorems
+    res = prove_theorem(thm)
+    assert res.status == "refuted"
+    assert "holds in the denominator layout" in res.reason and "layout denominator" in res.reason
+    (thm,) = parse_text("let B: n×n\ntheorem t: ∂(B x)/∂xᵀ = B + Bᵀ").theorems   # wrong in both
+    assert "layout" not in prove_theorem(thm).reason
+
+
+def test_the_cookbook_form_for_a_symmetric_variable_is_refuted_with_the_gradient_that_holds():
+    (thm,) = parse_text("let S: n×n symmetric\n"
+                        "theorem t: ∂(aᵀ S b)/∂S = a bᵀ + b aᵀ − (a bᵀ) ∘ I").theorems
+    res = prove_theorem(thm)
+    assert res.status == "refuted"
+    assert "Matrix Cookbook's §2.8" in res.reason
+    assert "the gradient that holds is 1/2 (a bᵀ + b aᵀ)" in res.reason
+
+
+def test_the_layout_option(capsys):
+    assert main(["prove", "--layout", "denominator", "--let", "B: n×n", "∂(B x)/∂x = Bᵀ"]) != 1
+    assert main(["prove", "--let", "B: n×n", "∂(B x)/∂x = Bᵀ"]) == 1
+    assert "denominator layout" in capsys.readouterr().out
