@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import syntax as S
 from .lexer import is_greek
-from .meaning import assumed_facts, derived, fact_holds, identification_blocker, is_constant, varying_symbols
+from .meaning import assumed_facts, derived, fact_holds, identify, is_constant, varying_symbols
 from .shapes import Prod
 from .shapes import bind_dims, fill_dims
 from .typecheck import IllTyped, checked_shape, shape_of, type_rule
@@ -457,14 +457,20 @@ def verify(cert: dict, rules: dict | None = None):
     if grad is None:
         check_steps(lhs, rhs, cert["steps"], rules, typed, varying_symbols(typed.exprs, typed.symbols))
         return typed
-    # ∂f/∂X = G is proved as d f = ⟨G, dX⟩ with only X varying (the identification of §6)
-    derivative, gradient = (lhs, rhs) if grad["side"] == 0 else (rhs, lhs)
-    blocker = identification_blocker(derivative, gradient)
-    if blocker is not None:
-        raise KernelError(f"a gradient certificate for a link where {blocker}")
-    f, x = derivative.args
-    if shape_of(f, typed.symbols) != (1, 1):
+    # ∂f/∂X = G is proved as d f = ⟨G, dX⟩ with only X varying (the identification of §6),
+    # and so are Jacobians and Hessians by theirs (§5b; meaning.identify)
+    derivative, value = (lhs, rhs) if grad["side"] == 0 else (rhs, lhs)
+    ident = identify(derivative, value, typed.symbols)
+    if isinstance(ident, str):
+        raise KernelError(f"an identification certificate for a link where {ident}")
+    if ident.kind != grad.get("kind", "gradient"):
+        raise KernelError(f"the certificate identifies a {grad.get('kind', 'gradient')}, the link is a {ident.kind}")
+    if ident.kind == "gradient" and shape_of(derivative.args[0], typed.symbols) != (1, 1):
         raise KernelError("∂f/∂X is identified through d f = ⟨G, dX⟩ only for a scalar f")
-    check_steps(S.Expr(S.D, (f,)), S.Expr(S.INNER, (gradient, S.Expr(S.D, (x,)))), cert["steps"], rules,
-                typed, {x.attr})
+    check_steps(ident.start, ident.goal, cert["steps"], rules, typed, {ident.wrt})
+    if ident.symmetric is not None:
+        from .normalform import NormalForm
+        if not NormalForm(typed.symbols).equal(ident.symmetric, S.transpose(ident.symmetric)):
+            raise KernelError(f"a {ident.kind} is identified only with a symmetric value, and the "
+                              "normal form does not find this one symmetric")
     return typed

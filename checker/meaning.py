@@ -18,6 +18,8 @@ imports nothing of the search).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from . import syntax as S
 
 
@@ -33,8 +35,14 @@ def varying_symbols(exprs: list[S.Expr], symbols) -> set[str]:
 
 
 def is_constant(e: S.Expr, varying: set[str]) -> bool:
-    """Does not depend on the varying symbols (and holds no differential)."""
-    return not any((n.op == S.SYM and n.attr in varying) or n.op == S.D for n in e.walk())
+    """Does not depend on the varying symbols. A symbol's differential dX is a fixed
+    direction, so it is constant (d(dX) = 0: a second differential is taken with dx
+    constant, §5b); the differential of anything else is not."""
+    if e.op == S.D:
+        return e.args[0].op == S.SYM
+    if e.op == S.SYM:
+        return e.attr not in varying
+    return all(is_constant(a, varying) for a in e.args)
 
 
 def has_differential(e: S.Expr) -> bool:
@@ -112,18 +120,54 @@ def assumed_facts(assumptions) -> list[tuple[str, S.Expr]]:
     return out
 
 
-def identification_blocker(derivative: S.Expr, gradient: S.Expr) -> str | None:
-    """Why `derivative = gradient` may not be proved as d f = ⟨G, dX⟩ with only X varying,
-    or None if it may (the scalar-ness of f is the caller's to check: it needs shapes)."""
-    if derivative.op != S.GRAD or derivative.args[1].op != S.SYM:
-        return "the link is not ∂f/∂X = G with X a symbol"
-    if gradient.op == S.GRAD:
+@dataclass(frozen=True)
+class Identification:
+    """How a link `derivative = other` is proved (§5b, §6): as `start = goal` with only the
+    variable varying, and, for a Hessian or a gradient in a symmetric matrix, with `other`
+    symmetric too (the identification determines only its symmetric part)."""
+
+    kind: str                # gradient, jacobian, hessian
+    wrt: str                 # the variable's symbol
+    start: S.Expr
+    goal: S.Expr
+    symmetric: S.Expr | None = None    # a term that must equal its transpose
+
+
+def _direction(v: S.Expr) -> S.Expr:
+    """dx for a vector x; vec(dX) for vec(X)."""
+    if v.op == "vec":
+        return S.func("vec", S.Expr(S.D, (v.args[0],)))
+    return S.Expr(S.D, (v,))
+
+
+def identify(derivative: S.Expr, other: S.Expr, symbols) -> Identification | str:
+    """The identification of differentials that proves `derivative = other`, or why there is
+    none: ∂f/∂X = G ⇔ d f = ⟨G, dX⟩ (G symmetric for a symmetric X, whose dX is symmetric);
+    ∂f/∂xᵀ = J ⇔ d f = J dx, and (∂f/∂xᵀ)ᵀ = K ⇔ d f = Kᵀ dx (vec(dX) for vec(X));
+    ∂²f/∂x∂xᵀ = H ⇔ d(d f) = dxᵀ H dx with dx constant, H symmetric."""
+    transposed = derivative.op == S.T and derivative.args[0].op == S.JAC
+    d = derivative.args[0] if transposed else derivative
+    if d.op not in (S.GRAD, S.JAC, S.HESS):
+        return "the link is not a derivative = its value"
+    if other.op in (S.GRAD, S.JAC, S.HESS) or (other.op == S.T and other.args[0].op == S.JAC):
         return "both sides are derivatives"
-    if has_differential(derivative.args[0]) or has_differential(gradient):
+    f, v = d.args
+    x = v.args[0] if v.op == "vec" else v
+    if x.op != S.SYM:
+        return "the variable is not a symbol"
+    if has_differential(f) or has_differential(other):
         # a differential in f or G is a direction of the theorem, which holding all but X
         # constant would wrongly make 0
-        return "∂f/∂X = G is identified through d f = ⟨G, dX⟩ only where f and G hold no differentials"
-    return None
+        return "a derivative is identified through differentials only where f and its value hold none"
+    dv = _direction(v)
+    if d.op == S.GRAD:
+        sym = other if "symmetric" in symbols[x.attr].props else None
+        return Identification("gradient", x.attr, S.Expr(S.D, (f,)), S.Expr(S.INNER, (other, dv)), sym)
+    if d.op == S.JAC:
+        j = S.transpose(other) if transposed else other
+        return Identification("jacobian", x.attr, S.Expr(S.D, (f,)), S.mul([j, dv]))
+    return Identification("hessian", x.attr, S.Expr(S.D, (S.Expr(S.D, (f,)),)),
+                          S.mul([S.transpose(dv), other, dv]), other)
 
 
 def invertible_because(e: S.Expr, shape) -> tuple[S.Expr, ...] | None:
@@ -157,7 +201,7 @@ def symmetric_because(e: S.Expr, shape) -> tuple[S.Expr, ...] | None:
     says nothing."""
     if e.op == S.IDENT:
         return ()
-    if e.op in (S.T, S.INV, S.NEG, S.ADD, S.HAD):
+    if e.op in (S.T, S.INV, S.NEG, S.ADD, S.HAD, S.D):   # dS moves within the symmetric matrices
         return e.args
     if e.op == S.MUL:
         chain = [f for f in e.args if shape(f) != (1, 1)]

@@ -207,6 +207,12 @@ def _refuted(res: Result, counterexample, typed, thm: Theorem, rule_files: list[
                       "`matproof rules lint` names the unsound one")
 
 
+#: how a proof names each identification of differentials (§5b, §6)
+IDENTIFICATIONS = {"gradient": "gradient identification: ∂f/∂X = G ⇔ d f = ⟨G, dX⟩",
+                   "jacobian": "Jacobian identification: ∂f/∂xᵀ = J ⇔ d f = J dx",
+                   "hessian": "Hessian identification: ∂²f/∂x∂xᵀ = H ⇔ d(d f) = dxᵀ H dx, H = Hᵀ"}
+
+
 def _link_proof(found, lhs: S.Expr, rhs: S.Expr, k: int, show) -> list[dict]:
     """The rows of the displayed proof for one link: its start, the identification of a
     gradient (both ways), and every step."""
@@ -215,16 +221,16 @@ def _link_proof(found, lhs: S.Expr, rhs: S.Expr, k: int, show) -> list[dict]:
     def add(rule: str, term: S.Expr) -> None:
         rows.append({"rule": rule, "term": show(term), "latex": to_latex(term)})
     add("start" if k == 0 else "link", lhs)
-    if found.gradient:
-        add("gradient identification: ∂f/∂X = G ⇔ d f = ⟨G, dX⟩", found.start)
+    if found.identification:
+        add(IDENTIFICATIONS[found.identification], found.start)
     for st in found.steps:
         rule = st.rule if st.direction == "->" else f"{st.rule} ←"
         after = S.numbers_first(st.after)
         if st.rule == NORMAL_FORM_STEP and rows and rows[-1]["term"] == show(after):
             continue    # a step between two ways of writing one thing (d(S) and dS): nothing to read
         add(", ".join([rule, *map(fact_text, st.facts)]), after)
-    if found.gradient:
-        add("gradient identification", rhs)
+    if found.identification:
+        add(IDENTIFICATIONS[found.identification].split(":")[0], rhs)
     return rows
 
 

@@ -17,7 +17,7 @@ from .egraph.explain import ExplainError, Step, cut_loops, explain
 from .egraph.rewrite import Facts, successors
 from .egraph.run import Budget, RunReport
 from .limits import Limits, StopReason
-from .meaning import assumed_facts, facts_behind, identification_blocker, varying_symbols
+from .meaning import Identification, assumed_facts, facts_behind, identify, varying_symbols
 from .normalform import NormalForm, TooBig, facts_used
 from .readoff import read_off
 from .kernel import NORMAL_FORM_STEP, KernelError, check_steps, nf
@@ -45,7 +45,7 @@ class SearchResult:
     roots: tuple[int, int] | None = None
     start: S.Expr | None = None        # what the steps start from (d f, for a gradient)
     goal: S.Expr | None = None         # and where they end (⟨G, dX⟩)
-    gradient: bool = False
+    identification: str | None = None   # gradient, jacobian or hessian: how the link was read
 
 
 def facts_for(eg: EGraph, typed: Typed, varying: set[str]) -> Facts:
@@ -75,12 +75,17 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
     gradient = None
     varying = varying_symbols(typed.exprs, typed.symbols)
     for side, (this, other) in enumerate(((lhs, rhs), (rhs, lhs))):
-        if identification_blocker(this, other) is None:
-            # ∂f/∂X = G  ⇔  d f = ⟨G, dX⟩ with only X varying
-            f, x = this.args
-            gradient = {"wrt": x.attr, "side": side}
-            lhs, rhs = S.Expr(S.D, (f,)), S.Expr(S.INNER, (other, S.Expr(S.D, (x,))))
-            varying = {x.attr}
+        ident = identify(this, other, typed.symbols)
+        if isinstance(ident, Identification):
+            # ∂f/∂X = G ⇔ d f = ⟨G, dX⟩, ∂f/∂xᵀ = J ⇔ d f = J dx, … with only X varying
+            gradient = {"wrt": ident.wrt, "side": side, "kind": ident.kind}
+            lhs, rhs = ident.start, ident.goal
+            varying = {ident.wrt}
+            if ident.symmetric is not None and not NormalForm(typed.symbols).equal(
+                    ident.symmetric, S.transpose(ident.symmetric)):
+                return SearchResult(False, RunReport(StopReason.NORMAL_FORM),
+                                    reason=f"{to_ascii(ident.symmetric)} is not evidently symmetric, and a "
+                                           f"{ident.kind} is identified only with a symmetric value")
             break
     rewrites = rewrites_for(rule_files)
     # first the differentials worked inward, as a person does; the search does the rest
@@ -119,7 +124,8 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
     except KernelError as e:
         return SearchResult(False, report, reason=f"the kernel rejected the proof ({e}); not claimed")
     steps = [_naming_facts(st, used.get(st.rule), typed) for st in steps]
-    return SearchResult(True, report, steps, cert, start=lhs, goal=rhs, gradient=gradient is not None,
+    return SearchResult(True, report, steps, cert, start=lhs, goal=rhs,
+                        identification=gradient["kind"] if gradient else None,
                         egraph=eg, roots=(a, b) if eg is not None else None)
 
 
@@ -226,7 +232,7 @@ def _normal_form_steps(start: S.Expr, goal: S.Expr, gradient: dict | None, form:
     and collect (normal form)"."""
     def by_form(a: S.Expr, b: S.Expr) -> Step:
         return normal_form_step(a, b, typed)
-    if gradient is not None:
+    if gradient is not None and gradient["kind"] == "gradient":
         dx = goal.args[1] if goal.op == S.INNER else None
         derived = read_off(start, gradient["wrt"], form) if dx is not None else None
         if derived is not None and form.equal(start, S.Expr(S.INNER, (derived, dx))):
