@@ -179,6 +179,7 @@ class NormalForm:
     def chain(self, atoms: tuple) -> tuple[Scalars, Chain]:
         """A chain with inverse pairs cancelled and its 1×1 runs taken out as traces."""
         atoms = list(atoms)
+        scalars: Scalars = ()
         changed = True
         while changed:
             changed = False
@@ -187,7 +188,13 @@ class NormalForm:
                     del atoms[i:i + 2]
                     changed = True
                     break
-        scalars: Scalars = ()
+                merged = self.kron_pair(atoms[i], atoms[i + 1])
+                if merged is not None:
+                    more, replacement = merged
+                    scalars = _mul_scalars(scalars, more)
+                    atoms[i:i + 2] = list(replacement)
+                    changed = True
+                    break
         i = 0
         while i < len(atoms):
             n = self._scalar_run(atoms, i)
@@ -198,6 +205,38 @@ class NormalForm:
             else:
                 i += 1
         return scalars, tuple(atoms)
+
+    def kron_pair(self, a: S.Expr, b: S.Expr) -> tuple[Scalars, tuple] | None:
+        """Two neighbouring factors that make one (Magnus & Neudecker, ch. 2):
+        (A ⊗ B)(C ⊗ D) = (A C) ⊗ (B D) where the shapes fit, and (P ⊗ Q) vec(M) = vec(Q M Pᵀ);
+        or None. Each side is one monomial, so the result is (its scalars, its factors)."""
+        if a.op != S.KRON or len(a.args) != 2:
+            return None
+        p, q = a.args
+        if b.op == S.KRON and len(b.args) == 2:
+            c, d = b.args
+            if self.shape(p)[1] != self.shape(c)[0] or self.shape(q)[1] != self.shape(d)[0]:
+                return None
+            left, right = self._monomial(S.mul([p, c])), self._monomial(S.mul([q, d]))
+            if left is None or right is None:
+                return None
+            atom = S.Expr(S.KRON, (self.to_expr({((), left[1]): Fraction(1)}, self.shape(S.mul([p, c]))),
+                                   self.to_expr({((), right[1]): Fraction(1)}, self.shape(S.mul([q, d])))))
+            return _mul_scalars(left[0], right[0]), (atom,)
+        if b.op == "vec":
+            m = b.args[0]
+            if self.shape(q)[1] != self.shape(m)[0] or self.shape(p)[1] != self.shape(m)[1]:
+                return None
+            return self._monomial(S.func("vec", S.mul([q, m, S.transpose(p)])))
+        return None
+
+    def _monomial(self, e: S.Expr) -> tuple[Scalars, Chain] | None:
+        """(scalars, chain) of a term whose normal form is one monomial with coefficient 1."""
+        p = self.poly(e)
+        if len(p) != 1:
+            return None
+        ((sp, cp), c), = p.items()
+        return (sp, cp) if c == 1 else None
 
     def _scalar_run(self, atoms: list, i: int) -> int:
         rows, cols = self.shape(atoms[i])
@@ -425,13 +464,34 @@ class NormalForm:
         return S.Expr(e.op, tuple(self.of(a) for a in e.args), e.attr)
 
     def linear(self, op: str, x: S.Expr) -> Poly:
-        """f(Σ cᵢ sᵢ Mᵢ) = Σ cᵢ sᵢ f(Mᵢ) for a linear f (sum of entries, vec, diag)."""
+        """f(Σ cᵢ sᵢ Mᵢ) = Σ cᵢ sᵢ f(Mᵢ) for a linear f (sum of entries, vec, diag). The vec of
+        a column is the column itself, and that of an outer product u vᵀ is v ⊗ u."""
         out: Poly = {}
         for (sp, cp), c in self.poly(x).items():
+            if op == "vec":
+                monomial = self.vec_monomial(cp, self.shape(x))
+                if monomial is not None:
+                    _add_into(out, {m: c * k for m, k in self.times({(sp, ()): Fraction(1)}, monomial).items()})
+                    continue
             body = self.to_expr({((), cp): Fraction(1)}, self.shape(x))
             _add_into(out, {m: c * k for m, k in self.times({(sp, ()): Fraction(1)},
                                                            self.atom_poly(S.Expr(op, (body,)))).items()})
         return out
+
+    def vec_monomial(self, chain: tuple, shape) -> Poly | None:
+        """vec of a chain that needs no vec: a column (or 1×1) is its own vec; u vᵀ, split where
+        the chain is a column times a row, is v ⊗ u. None otherwise."""
+        if shape[1] == 1:
+            return {((), chain): Fraction(1)}
+        for k in range(1, len(chain)):
+            u, v = chain[:k], chain[k:]
+            if self.shape(S.mul(list(u)))[1] == 1 and self.shape(S.mul(list(v)))[0] == 1:
+                vt = self.poly(S.transpose(S.mul(list(v))))
+                ((sv, cv), c), = vt.items()
+                atom = S.Expr(S.KRON, (self.to_expr({((), cv): Fraction(1)}, (self.shape(S.mul(list(v)))[1], 1)),
+                                       self.to_expr({((), u): Fraction(1)}, self.shape(S.mul(list(u))))))
+                return {m: c * k for m, k in self.times({(sv, ()): Fraction(1)}, self.atom_poly(atom)).items()}
+        return None
 
     def product_atom(self, op: str, e: S.Expr) -> Poly:
         """∘ and ⊗: multilinear, so they distribute over sums and scalars come out; what is

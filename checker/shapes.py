@@ -91,6 +91,10 @@ class Unifier:
 
     def __init__(self) -> None:
         self.binding: dict[Var, Dim] = {}
+        # p·q = k·r with every factor unknown: decided later, when other equations have
+        # told what the factors are ((A ⊗ B)(C ⊗ D) = (A C) ⊗ (B D)); with what it came from
+        self.deferred: list[tuple[Dim, Dim, object]] = []
+        self.context: object = None
 
     def resolve(self, d: Dim) -> Dim:
         while isinstance(d, Var) and d in self.binding:
@@ -146,7 +150,24 @@ class Unifier:
                 return self._bind(ra, rb, a, b)
             if isinstance(rb, Var):
                 return self._bind(rb, ra, a, b)
+            if all(isinstance(f, Var) for f in fa + fb):
+                self.deferred.append((a, b, self.context))
+                return
         raise Mismatch(a, b)
+
+    def settle(self) -> None:
+        """Decide the deferred products of dimensions, now that more is known. Mismatch for
+        one that still cannot be decided (`context` then says where it came from)."""
+        while self.deferred:
+            pending, self.deferred = self.deferred, []
+            before = [(self.resolve(a), self.resolve(b)) for a, b, _ in pending]
+            for a, b, where in pending:
+                self.context = where
+                self.unify(a, b)
+            after = [(self.resolve(a), self.resolve(b)) for a, b, _ in self.deferred]
+            if after == before:       # nothing learnt: it stays open
+                a, b, self.context = self.deferred[0]
+                raise Mismatch(self.resolve(a), self.resolve(b))
 
     def unify_shapes(self, s: Shape, t: Shape) -> None:
         self.unify(s[0], t[0])

@@ -155,6 +155,7 @@ class _Inference:
 
     def unify(self, a: Shape, b: Shape, message, e: S.Expr, hint=None) -> None:
         try:
+            self.u.context = (message, e)
             self.u.unify_shapes(a, b)
         except Mismatch as m:
             text = message() if callable(message) else message
@@ -170,6 +171,7 @@ class _Inference:
 
     def square(self, s: Shape, e: S.Expr, what: str) -> None:
         try:
+            self.u.context = (lambda: f"{what} needs a square matrix; {self.print(e)} is {self.show(s)}", e)
             self.u.unify(s[0], s[1])
         except Mismatch as m:
             self.fail(f"{what} needs a square matrix; {self.print(e)} is {self.show(s)}", e,
@@ -274,6 +276,9 @@ class _Inference:
                 right = e.args[k]
                 acc_now = acc
                 try:
+                    self.u.context = (lambda left=left, right=right, a=acc_now, s=s:
+                                      f"cannot multiply {self.print(left)} ({self.show(a)}) by "
+                                      f"{self.print(right)} ({self.show(s)})", right)
                     self.u.unify(acc[1], s[0])
                 except Mismatch as m:
                     # 𝟏ᵀ I a a: a factor of open shape may turn out to be a scalar
@@ -406,6 +411,12 @@ class _Inference:
                 self.unify(first[1], s, lambda: f"the two sides differ in shape: "
                            f"{self.print(exprs[k - 1] if k == 1 else exprs[0])} is {self.show(first[1])}, "
                            f"{self.print(exprs[k])} is {self.show(s)}", exprs[k])
+        try:
+            self.u.settle()
+        except Mismatch as m:
+            message, where = self.u.context
+            text = message() if callable(message) else message
+            self.fail(f"{text}: {self.unequal(m)}", where, self.product_hint(m))
         if not self.pattern:   # in a rule, an open shape stays open: it matches any size
             self.settle_flexible([e for e, _ in typed])
         # Final, readable shapes: name dimensions in the order symbols appear.

@@ -101,10 +101,20 @@ def test_scalar_plus_matrix_hints_at_ones():
 
 
 def test_products_of_dimensions_print_as_products_and_hint_at_let():
+    """p·q = k·r is decided once other equations tell the factors; where none do, it is a
+    shape error that prints the products and says to declare the shapes."""
     with pytest.raises(ShapeProblem) as info:
-        typed("(A ⊗ B) (C ⊗ D) = (A C) ⊗ (B D)")
+        typed("(A ⊗ B) (C ⊗ D) = A ⊗ B")
     assert "p·q ≠ k·r" in info.value.message and "Prod" not in info.value.message
     assert "let" in info.value.hint
+
+
+@pytest.mark.parametrize("text", ["(A ⊗ B) (C ⊗ D) = (A C) ⊗ (B D)", "tr(X ⊗ A) = tr(X) tr(A)",
+                                  "(Bᵀ ⊗ A) vec(X) = vec(A X B)",
+                                  "∂vec(A X C)/∂vec(X)ᵀ = Cᵀ ⊗ A"])
+def test_products_of_dimensions_split_where_the_rest_tells_the_factors(text):
+    t = typed(text)
+    assert t.shape(t.exprs[0]) == t.shape(t.exprs[1])
 
 
 def test_properties_that_need_a_square_shape():
