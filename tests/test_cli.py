@@ -82,7 +82,7 @@ def test_parse_formats(capsys):
 
 def test_parse_corpus_file(capsys):
     code, out, _ = run(capsys, "parse", str(DATA / "public.thm"))
-    assert code == 0 and out.count("theorem ") == 46
+    assert code == 0 and out.count("theorem ") == 62
 
 
 @pytest.mark.parametrize("argv", [
