@@ -28,10 +28,11 @@ def prove(text: str, *, max_nodes: int = 20_000, max_iterations: int = 30, max_w
 
 
 def grad(function: str, wrt: str, *, let: tuple[str, ...] = (), max_nodes: int = 20_000,
-         max_iterations: int = 30, max_work: int = 1_500_000, timeout: float = 60.0):
-    """Derive ∂f/∂wrt of a scalar `function`, then prove and check `∂f/∂wrt = G`: a
-    `Derived` with `.gradient` (a term, None if none was found within the limits) and
-    `.result` (the proof's `Result`). `let` holds declarations (`"X: n×n invertible"`)."""
+         max_iterations: int = 30, max_work: int = 1_500_000, timeout: float = 60.0, _hessian: bool = False):
+    """Derive ∂f/∂wrt of a scalar `function` (for a vector function, or with wrt `"vec(X)"`,
+    the Jacobian ∂f/∂xᵀ), then prove and check the identity: a `Derived` with `.gradient`
+    (the term found, None if none was found within the limits), `.kind` and `.result` (the
+    proof's `Result`). `let` holds declarations (`"X: n×n invertible"`)."""
     from .limits import Limits
     from .parse import parse_text
     from .pipeline import grad as _grad
@@ -39,7 +40,13 @@ def grad(function: str, wrt: str, *, let: tuple[str, ...] = (), max_nodes: int =
     for item in let:
         decls = parse_text("let " + item, "<let>", decls).decls
     limits = Limits(nodes=max_nodes, iterations=max_iterations, work=max_work, seconds=timeout)
-    return _grad(function, wrt, decls=decls, limits=limits)
+    return _grad(function, wrt, decls=decls, limits=limits, hessian=_hessian)
+
+
+def hess(function: str, wrt: str, **options):
+    """Derive the Hessian ∂²f/∂x∂xᵀ of a scalar `function` in the vector `wrt`, then prove and
+    check it (as `grad`; the Hessian is `.gradient`)."""
+    return grad(function, wrt, _hessian=True, **options)
 
 
 def parse(text: str, filename: str = "<input>"):
@@ -54,4 +61,4 @@ def load_ipython_extension(ipython) -> None:
     load(ipython)
 
 
-__all__ = ["prove", "grad", "parse", "__version__"]
+__all__ = ["prove", "grad", "hess", "parse", "__version__"]

@@ -374,18 +374,18 @@ def cmd_lint(args) -> int:
     return 1 if report.failed else 0
 
 
-def cmd_grad(args) -> int:
+def cmd_grad(args, hessian: bool = False) -> int:
     from . import syntax as S
     from .printing import PRINTERS, dumps
     from .pipeline import EXIT, grad
     from .report import render_result
     decls = _lets(args.let)
     fmt = _fmt(args)
-    found = grad(args.input, args.wrt, decls=decls, limits=_limits(args),
+    found = grad(args.input, args.wrt, decls=decls, limits=_limits(args), hessian=hessian,
                  printer="unicode" if fmt == "json" else fmt)
     g, res, typed, f = found.gradient, found.result, found.typed, found.function
     if g is None:
-        print(f"? no gradient found within the limits for ∂({PRINTERS['unicode'](f)})/∂{args.wrt}")
+        print(f"? no {found.kind} found within the limits for {PRINTERS['unicode'](found.derivative)}")
         known = {a.expr for a in typed.assumptions if a.kind == "invertible"}
         for n in f.walk():   # the one condition people meet: det of a plain X
             x = n.args[0] if n.op == "det" else None
@@ -395,13 +395,18 @@ def cmd_grad(args) -> int:
                       f"say so: --let '{x.attr}: n×n invertible'")
                 break
         return 3
-    wrt = S.sym(args.wrt)
     if fmt == "json":
-        print(dumps({"gradient": PRINTERS["unicode"](g), "latex": PRINTERS["latex"](g), **res.as_json()}))
+        print(dumps({found.kind: PRINTERS["unicode"](g), "latex": PRINTERS["latex"](g), **res.as_json()}))
     else:
-        print(f"∂f/∂{PRINTERS[fmt](wrt)} = {PRINTERS[fmt](g)}")
+        # ∂f/∂x, ∂f/∂xᵀ, ∂²f/∂x∂xᵀ: the derivative with f written as f
+        shown = S.Expr(found.derivative.op, (S.sym("f"), found.derivative.args[1]))
+        print(f"{PRINTERS[fmt](shown)} = {PRINTERS[fmt](g)}")
         print(render_result(res, fmt, error_details=False))
     return EXIT[res.status] if res.status != "proved" else 0
+
+
+def cmd_hess(args) -> int:
+    return cmd_grad(args, hessian=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -482,14 +487,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="short for --format json")
     p.set_defaults(run=cmd_lint)
 
-    p = sub.add_parser("grad", help="derive ∂f/∂X, prove it, and check it numerically")
-    p.add_argument("input", metavar="FUNCTION")
-    p.add_argument("--wrt", required=True, metavar="X", help="the variable")
-    common(p)
-    p.add_argument("--max-nodes", type=_positive_int, default=20_000)
-    p.add_argument("--max-iterations", type=_positive_int, default=8)
-    search_limits(p)
-    p.set_defaults(run=cmd_grad)
+    for name, what, run in (("grad", "derive ∂f/∂X (a gradient; for a vector f, or in vec(X), the Jacobian "
+                                      "∂f/∂xᵀ), prove it, and check it numerically", cmd_grad),
+                            ("hess", "derive the Hessian ∂²f/∂x∂xᵀ of a scalar f, prove it, and check it "
+                                     "numerically", cmd_hess)):
+        p = sub.add_parser(name, help=what)
+        p.add_argument("input", metavar="FUNCTION")
+        p.add_argument("--wrt", required=True, metavar="X", help="the variable: a symbol, or vec(X)")
+        common(p)
+        p.add_argument("--max-nodes", type=_positive_int, default=20_000)
+        p.add_argument("--max-iterations", type=_positive_int, default=8)
+        search_limits(p)
+        p.set_defaults(run=run)
 
     p = sub.add_parser("verify", help="replay a proof certificate with the kernel")
     p.add_argument("input", metavar="CERT.json")

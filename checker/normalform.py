@@ -518,7 +518,13 @@ class NormalForm:
                 atom = parts[0] if len(parts) == 1 else _sorted_atom(S.HAD, parts)
             else:
                 atom = S.Expr(S.KRON, parts)
-            m = self.times({(sp, ()): Fraction(1)}, self.atom_poly(atom) if atom.op != S.IDENT else {ONE: 1})
+            if atom.op == S.IDENT:
+                inner: Poly = {ONE: Fraction(1)}
+            elif op == S.HAD and len(parts) == 1:    # 𝟏 ∘ M is M: a chain again, not an atom
+                inner = self.poly(atom)
+            else:
+                inner = self.atom_poly(atom)
+            m = self.times({(sp, ()): Fraction(1)}, inner)
             _add_into(out, {k: c * v for k, v in m.items()})
         return out
 

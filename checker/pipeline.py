@@ -244,41 +244,63 @@ def prove_text(text: str, *, filename: str = "<input>", decls: Declarations | No
 
 @dataclass
 class Derived:
-    """What `grad` found: the gradient (None if the search found none within its limits)
-    and the result of proving `∂f/∂X = G` with it."""
+    """What `grad` or `hess` found: the derivative (None if none was found within the limits),
+    the identity proved with it (`∂f/∂X = G`, `∂f/∂xᵀ = J`, `∂²f/∂x∂xᵀ = H`) and its result."""
 
     function: S.Expr
     wrt: str
-    gradient: S.Expr | None
+    gradient: S.Expr | None      # the derivative found: a gradient, a Jacobian or a Hessian
     result: Result | None
     typed: Typed
+    kind: str = "gradient"
+    derivative: S.Expr | None = None     # the left side of the identity: ∂f/∂X, ∂f/∂xᵀ, …
 
 
 def grad(text: str, wrt: str, *, decls: Declarations | None = None, limits: Limits | None = None,
-         printer: str = "unicode", **options) -> Derived:
-    """Derive ∂f/∂wrt for the scalar f written in `text`, then prove and check the identity
-    like any other (the derivation is a search; only the proof is trusted)."""
+         printer: str = "unicode", hessian: bool = False, **options) -> Derived:
+    """Derive the derivative of the f written in `text` in `wrt` (a symbol, or `vec(X)`): the
+    gradient of a scalar f, the Jacobian ∂f/∂xᵀ of a vector f (or of a scalar f in vec(X)), or
+    with `hessian` the Hessian ∂²f/∂x∂xᵀ; then prove and check the identity like any other
+    (the derivation is a search and a read-off; only the proof is trusted)."""
     from .limits import Limits
     from .parse import parse_expr
     from .printing import to_ascii
     from .rules import default_rule_files
-    from .search import derive_gradient
+    from .search import derive_gradient, derive_hessian, derive_jacobian
     from .typecheck import infer
     decls = decls or {}
     limits = limits or Limits()
     f = parse_expr(text, set(decls))
     typed = infer([f], decls)
-    if typed.shape(typed.exprs[0]) != (1, 1):
-        raise MatproofError("matproof grad needs a scalar function", 1, 1, None, text,
-                            hint="take the trace or an inner product of a matrix-valued expression")
-    if wrt not in typed.symbols:
-        raise MatproofError(f"{wrt} does not occur in the function", 1, 1, None, text)
-    g = derive_gradient(typed, typed.exprs[0], wrt, default_rule_files(), limits)
-    if g is None:
-        return Derived(typed.exprs[0], wrt, None, None, typed)
-    identity = f"d({to_ascii(typed.exprs[0])})/d{wrt} = {to_ascii(g)}"
+    f = typed.exprs[0]
+    through_vec = wrt.replace(" ", "").startswith("vec(") and wrt.rstrip().endswith(")")
+    name = wrt.replace(" ", "")[4:-1] if through_vec else wrt
+    if name not in typed.symbols:
+        raise MatproofError(f"{name} does not occur in the function", 1, 1, None, text)
+    var = S.func("vec", S.sym(name)) if through_vec else S.sym(name)
+    scalar = typed.shape(f) == (1, 1)
+    rules = default_rule_files()
+    if hessian:
+        if not scalar or through_vec or typed.symbols[name].shape[1] != 1:
+            raise MatproofError("matproof hess takes a scalar function of a vector", 1, 1, None, text,
+                                hint="the Hessian ∂²f/∂x∂xᵀ of a scalar f in a vector x")
+        kind, derivative, found = "hessian", S.hess(f, var), derive_hessian(typed, f, name, rules, limits)
+    elif scalar and not through_vec:
+        kind, derivative, found = "gradient", S.grad(f, var), derive_gradient(typed, f, name, rules, limits)
+    elif scalar:      # ∂f/∂vec(X)ᵀ = vec(G)ᵀ
+        g = derive_gradient(typed, f, name, rules, limits)
+        kind, derivative = "jacobian", S.jacobian(f, var)
+        found = None if g is None else S.transpose(S.func("vec", g))
+    elif typed.shape(f)[1] == 1 and not through_vec and typed.symbols[name].shape[1] == 1:
+        kind, derivative, found = "jacobian", S.jacobian(f, var), derive_jacobian(typed, f, name, rules)
+    else:
+        raise MatproofError("matproof grad takes a scalar function, or a vector function of a vector",
+                            1, 1, None, text, hint="for a matrix F, write vec(F) and --wrt 'vec(X)'")
+    if found is None:
+        return Derived(f, wrt, None, None, typed, kind, derivative)
+    identity = f"{to_ascii(derivative)} = {to_ascii(found)}"
     res = prove_text(identity, decls=decls, limits=limits, printer=printer, **options)[0]
-    return Derived(typed.exprs[0], wrt, g, res, typed)
+    return Derived(f, wrt, found, res, typed, kind, derivative)
 
 
 def prove(text: str, **options) -> Result:

@@ -1,4 +1,5 @@
-"""Reading a gradient off a differential, as a worked answer does: d f = ⟨G, dX⟩.
+"""Reading a derivative off a differential, as a worked answer does: d f = ⟨G, dX⟩
+for a gradient, d f = J dx for a Jacobian (and a Hessian as the Jacobian of the gradient).
 
 After the differentials are worked inward, the normal form of `d f` is a sum
 of monomials, each a coefficient times scalar atoms, one of which is a trace
@@ -20,15 +21,10 @@ from .normalform import NormalForm, TooBig
 
 def read_off(df: S.Expr, x: str, form: NormalForm) -> S.Expr | None:
     """G with d f = ⟨G, dX⟩ (d f worked inward, only X varying), in normal form; or None."""
-    dx = S.Expr(S.D, (S.sym(x),))
-    dxt = S.Expr(S.T, (dx,))
-    shape = form.symbols[x].shape
-    if shape == (1, 1):
+    setup = _differential(df, x, form)
+    if setup is None:
         return None
-    try:
-        p = form.poly(df)
-    except TooBig:
-        return None
+    dx, dxt, shape, p = setup
     terms: list[S.Expr] = []
     for (scalars, chain), c in p.items():
         holding = [(a, k) for a, k in scalars if _holds(a, dx)]
@@ -54,6 +50,18 @@ def read_off(df: S.Expr, x: str, form: NormalForm) -> S.Expr | None:
     if not terms:
         return S.Expr(S.ZERO, (), shape)
     return form.of(terms[0] if len(terms) == 1 else S.Expr(S.ADD, tuple(terms)))
+
+
+def _differential(df: S.Expr, x: str, form: NormalForm):
+    """(dX, dXᵀ, X's shape, the polynomial of d f), or None for a scalar X or a d f too big."""
+    dx = S.Expr(S.D, (S.sym(x),))
+    shape = form.symbols[x].shape
+    if shape == (1, 1):
+        return None
+    try:
+        return dx, S.Expr(S.T, (dx,)), shape, form.poly(df)
+    except TooBig:
+        return None
 
 
 def _cotangent(rest: tuple, shape, transposed: bool) -> S.Expr:
@@ -83,3 +91,138 @@ def _through_hadamard(atom: S.Expr, rest: tuple, dx: S.Expr, dxt: S.Expr, shape)
 
 def _holds(e: S.Expr, dx: S.Expr) -> bool:
     return any(n == dx for n in e.walk())
+
+
+def read_off_jacobian(df: S.Expr, x: str, form: NormalForm) -> S.Expr | None:
+    """J with d f = J dx for a vector (or scalar) f and a vector x (d f worked inward, only x
+    varying), in normal form; or None. A monomial holds dx once: last in its chain
+    (`P dx`), in an entrywise product there (`P (g ∘ dx) = P diag(g) dx`), or in a scalar
+    factor (`a tr(R dx)`: a row R times dx), read as for a gradient."""
+    setup = _differential(df, x, form)
+    if setup is None or setup[2][1] != 1:
+        return None
+    dx, dxt, shape, p = setup
+    terms: list[S.Expr] = []
+    for (scalars, chain), c in p.items():
+        holding = [(a, k) for a, k in scalars if _holds(a, dx)]
+        in_chain = [i for i, a in enumerate(chain) if _holds(a, dx)]
+        if len(holding) + len(in_chain) != 1:
+            return None
+        others = [a if k == 1 else S.Expr(S.POW, (a,), k) for a, k in scalars if (a, k) not in holding]
+        if in_chain:
+            i = in_chain[0]
+            if i != len(chain) - 1:
+                return None
+            last = chain[i]
+            if last == dx:
+                factors = list(chain[:i])
+            elif last.op == S.HAD and sum(_holds(a, dx) for a in last.args) == 1:
+                # P (g ∘ (Q dx)) = P diag(g) Q dx
+                inner = next(a for a in last.args if _holds(a, dx))
+                q = inner.args if inner.op == S.MUL else (inner,)
+                if q[-1] != dx or any(_holds(a, dx) for a in q[:-1]):
+                    return None
+                rest = tuple(a for a in last.args if a is not inner)
+                g = rest[0] if len(rest) == 1 else S.Expr(S.HAD, rest)
+                factors = list(chain[:i]) + [S.func("diag", g)] + list(q[:-1])
+            else:
+                return None
+        else:
+            (atom, k), = holding
+            if k != 1:
+                return None
+            row = _row(atom, dx, dxt, shape)
+            if row is None:
+                return None
+            factors = list(chain) + [row]
+        coeff = [S.Expr(S.NUM, (), Fraction(c))] if c != 1 else []
+        body = coeff + others + factors
+        if not factors:
+            body.append(S.Expr(S.IDENT, (), (shape[0], shape[0])))
+        terms.append(body[0] if len(body) == 1 else S.Expr(S.MUL, tuple(body)))
+    if not terms:
+        return None
+    return form.of(terms[0] if len(terms) == 1 else S.Expr(S.ADD, tuple(terms)))
+
+
+def _row(atom: S.Expr, dx: S.Expr, dxt: S.Expr, shape) -> S.Expr | None:
+    """r (1×n) with `atom` = r dx, for a scalar atom holding dx once: tr(P dx Q) = (Q P) dx,
+    tr(P dxᵀ Q) = (Q P)ᵀ dx, and through an entrywise product as for a gradient."""
+    if atom.op != "tr":
+        return None
+    body = atom.args[0]
+    factors = body.args if body.op == S.MUL else (body,)
+    where = [i for i, f in enumerate(factors) if _holds(f, dx)]
+    if len(where) != 1:
+        return None
+    j = where[0]
+    rest = factors[j + 1:] + factors[:j]
+    if factors[j] in (dx, dxt):
+        g = _cotangent(rest, shape, transposed=factors[j] == dx)   # ⟨g, dx⟩ = gᵀ dx
+    else:
+        g = _through_hadamard(factors[j], rest, dx, dxt, shape)
+        if g is None:
+            return None
+    return S.Expr(S.T, (g,))
+
+
+def collect_diagonals(e: S.Expr) -> S.Expr:
+    """A sum whose terms differ only in one diag(…) factor, written once with the diagonals
+    added (`P diag(a) Q − P diag(b) Q = P diag(a − b) Q`), and a factor common to every
+    entrywise product inside taken out (`diag(σ − σ ∘ σ) = diag(σ ∘ (𝟏 − σ))`): the
+    Jacobian or Hessian as a textbook writes it. Only rewriting for reading; the result is
+    proved like any claim."""
+    if e.op != S.ADD:
+        return e
+    groups: dict[tuple, list[tuple[S.Expr, S.Expr]]] = {}
+    order: list[tuple] = []
+    rest: list[S.Expr] = []
+    for t in e.args:
+        sign = -1 if t.op == S.NEG else 1
+        body = t.args[0] if t.op == S.NEG else t
+        factors = list(body.args) if body.op == S.MUL else [body]
+        coef = S.num(sign)
+        if factors and factors[0].op == S.NUM:
+            coef = S.num(sign * factors[0].attr)
+            factors = factors[1:]
+        where = [i for i, f in enumerate(factors) if f.op == "diag"]
+        if len(where) != 1:
+            rest.append(t)
+            continue
+        i = where[0]
+        key = (tuple(factors[:i]), tuple(factors[i + 1:]))
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append((coef, factors[i].args[0]))
+    if all(len(v) < 2 for v in groups.values()):
+        return e
+    out = list(rest)
+    for key in order:
+        parts = groups[key]
+        if len(parts) == 1:
+            inner = S.mul([parts[0][0], parts[0][1]]) if parts[0][0].attr != 1 else parts[0][1]
+        else:
+            inner = _common_hadamard(parts)
+        out.append(S.mul(list(key[0]) + [S.func("diag", inner)] + list(key[1])))
+    return out[0] if len(out) == 1 else S.add(out)
+
+
+def _common_hadamard(parts: list[tuple[S.Expr, S.Expr]]) -> S.Expr:
+    """Σ cᵢ gᵢ, with a factor common to every gᵢ (an entrywise product or the factor
+    itself) taken out: h ∘ Σ cᵢ rᵢ, where rᵢ is 𝟏 for gᵢ = h."""
+    def factors(g: S.Expr) -> list[S.Expr]:
+        return list(g.args) if g.op == S.HAD else [g]
+    common = [f for f in factors(parts[0][1]) if all(f in factors(g) for _, g in parts[1:])]
+    def scaled(c: S.Expr, g: S.Expr) -> S.Expr:
+        return g if c.attr == 1 else S.neg(g) if c.attr == -1 else S.mul([c, g])
+    if not common:
+        return S.add([scaled(c, g) for c, g in parts])
+    h = common[0]
+    terms = []
+    for c, g in parts:
+        fs = factors(g)
+        fs.remove(h)
+        r = fs[0] if len(fs) == 1 else S.Expr(S.HAD, tuple(fs)) if fs else S.Expr(S.ONES, (), None)
+        terms.append(scaled(c, r))
+    return S.Expr(S.HAD, (h, S.add(terms)))

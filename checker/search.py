@@ -19,7 +19,8 @@ from .egraph.run import Budget, RunReport
 from .limits import Limits, StopReason
 from .meaning import Identification, assumed_facts, facts_behind, identify, varying_symbols
 from .normalform import NormalForm, TooBig, facts_used
-from .readoff import read_off
+from .readoff import collect_diagonals, read_off, read_off_jacobian
+from .errors import MatproofError
 from .kernel import NORMAL_FORM_STEP, KernelError, check_steps, nf
 from .kernel import load_rules as kernel_rules
 from .printing import to_ascii
@@ -27,7 +28,7 @@ from .differentiate import differential_rewrites, differentiate
 from .rules import rewrites_both_ways, rewrites_for, rule_file_records
 from .shorten import shorten
 from .statements import Decl
-from .typecheck import IllTyped, Typed, checked_shape
+from .typecheck import IllTyped, Typed, checked_shape, declarations_of, infer
 
 #: the properties a rule's conditions may ask of a declared symbol
 PROPERTIES = ("invertible", "symmetric", "spd", "orthogonal", "diagonal", "constant", "positive")
@@ -302,6 +303,37 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
         budget.run(eg, rewrites, [], facts, iterations=1, nodes=min(limits.nodes, 2 * eg.n_nodes))
         best = _cheapest(eg, candidates())
     return _tidy(best, typed)
+
+
+def derive_jacobian(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path]) -> S.Expr | None:
+    """J with d f = J dx (only x varying), read off the normal form of d f worked inward; or
+    None. No search: the read-off is proved afterwards like any claim."""
+    rewrites = rewrites_for(rule_files)
+    pre = differentiate(S.Expr(S.D, (f,)), differential_rewrites(rewrites), typed.symbols,
+                        lambda g: facts_for(g, typed, {wrt}))
+    if pre is None:
+        return None
+    # d c = 0 for every other symbol (only x varies); the proof afterwards says so by rules
+    df = S.substitute(pre[2], {S.Expr(S.D, (S.sym(n),)): S.Expr(S.ZERO, (), i.shape)
+                               for n, i in typed.symbols.items() if n != wrt})
+    j = read_off_jacobian(df, wrt, NormalForm(typed.symbols))
+    if j is None:
+        return None
+    tidy = collect_diagonals(j)
+    try:   # 𝟏 in the tidy form takes its shape from the term around it
+        tidy = infer([tidy, j], declarations_of(typed)).exprs[0]
+    except MatproofError:
+        tidy = j
+    return _tidy(tidy, typed)
+
+
+def derive_hessian(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], limits: Limits
+                   ) -> S.Expr | None:
+    """∂²f/∂x∂xᵀ as the Jacobian of the gradient (both read off); or None."""
+    g = derive_gradient(typed, f, wrt, rule_files, limits)
+    if g is None:
+        return None
+    return derive_jacobian(typed, g, wrt, rule_files)
 
 
 def _worth_tidying(g: S.Expr, typed: Typed) -> bool:

@@ -269,6 +269,16 @@ def numbers_first(e: Expr) -> Expr:
     return out
 
 
+def substitute(e: Expr, table: dict) -> Expr:
+    """`e` with every subterm found in `table` replaced by its value (outermost first);
+    nothing else re-canonicalized."""
+    if e in table:
+        return table[e]
+    if not e.args:
+        return e
+    return Expr(e.op, tuple(substitute(a, table) for a in e.args), e.attr, e.span)
+
+
 def replace_at(e: Expr, path: tuple[int, ...] | list[int], x: Expr) -> Expr:
     """`e` with the subterm at `path` (child indexes) replaced by `x`, nothing re-canonicalized."""
     if not path:

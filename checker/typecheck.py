@@ -518,6 +518,18 @@ def _shape_rule(e: S.Expr, shapes: list[Shape]) -> Shape:
     raise AssertionError(f"no shape rule for {op}")
 
 
+def declarations_of(typed: Typed, extra_props: dict[str, frozenset[str]] | None = None) -> Declarations:
+    """`let`s that give the typed symbols their shapes and properties again (to type a term
+    built from them, or a part of the theorem on its own), with `extra_props` added."""
+    from .statements import Decl
+    out: Declarations = {}
+    for name, info in typed.symbols.items():
+        rows, cols = info.shape
+        spec = ("scalar",) if (rows, cols) == (1, 1) else (rows,) if cols == 1 else (rows, cols)
+        out[name] = Decl(name, spec, info.props | (extra_props or {}).get(name, frozenset()))
+    return out
+
+
 def type_theorem(thm) -> Typed:
     """Type a theorem's sides together; shape errors point into its file."""
     try:

@@ -74,3 +74,41 @@ def test_the_layout_option(capsys):
     assert main(["prove", "--layout", "denominator", "--let", "B: n×n", "∂(B x)/∂x = Bᵀ"]) != 1
     assert main(["prove", "--let", "B: n×n", "∂(B x)/∂x = Bᵀ"]) == 1
     assert "denominator layout" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, first", [
+    # each expected derivative worked by hand (and proved and checked numerically anyway)
+    (["hess", "sum(log(𝟏 + exp(X w)))", "--wrt", "w"],
+     "∂²f/∂w∂wᵀ = Xᵀ diag(sigmoid(X w) ∘ (𝟏 − sigmoid(X w))) X"),   # Newton for logistic regression
+    (["hess", "‖A x − b‖²", "--wrt", "x"], "∂²f/∂x∂xᵀ = 2 Aᵀ A"),
+    (["grad", "A x", "--wrt", "x"], "∂f/∂xᵀ = A"),
+    (["grad", "sigmoid(x)", "--wrt", "x"], "∂f/∂xᵀ = diag(sigmoid(x) ∘ (𝟏 − sigmoid(x)))"),
+    (["grad", "aᵀ X⁻¹ b", "--wrt", "vec(X)"], "∂f/∂vec(X)ᵀ = vec(−X⁻ᵀ a bᵀ X⁻ᵀ)ᵀ"),
+])
+def test_grad_and_hess_derive_jacobians_and_hessians(capsys, argv, first):
+    code = main(argv)
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0, out
+    assert out[0] == first and out[1] == "✓ line 1: proved"
+
+
+def test_hess_in_the_api():
+    import checker
+    h = checker.hess("xᵀ B x", "x")
+    assert h.kind == "hessian" and h.result.status == "proved"
+    from checker.printing import to_unicode
+    assert to_unicode(h.gradient) == "B + Bᵀ"
+
+
+@pytest.mark.parametrize("text", [
+    "∂(aᵀX⁻¹b)/∂vec(X)ᵀ = −(bᵀ ⊗ aᵀ)(X⁻ᵀ ⊗ X⁻¹) = −vec(X⁻ᵀabᵀX⁻ᵀ)ᵀ",
+    "d(a' inv(X) b)/dvec(X)' = -kron(b', a') kron(inv(X)', inv(X)) = -vec(inv(X)' a b' inv(X)')'",
+    "\\frac{\\partial a^T X^{-1} b}{\\partial \\operatorname{vec}(X)^T} = -(b^T \\otimes a^T)"
+    "(X^{-T} \\otimes X^{-1}) = -\\operatorname{vec}(X^{-T} a b^T X^{-T})^T",
+], ids=["unicode", "ascii", "latex"])
+def test_the_seed_chain_in_vec_form_is_proved_in_every_notation(text):
+    (thm,) = parse_text(text).theorems
+    res = prove_theorem(thm)
+    assert res.status == "proved", res.reason
+    rules = {row["rule"] for row in res.proof}
+    assert any(r.startswith("Jacobian identification") for r in rules)

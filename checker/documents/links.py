@@ -48,24 +48,16 @@ def _chain_constants(thm):
     declared constant: `d(f) = … d(Σ⁻¹) … = … dΣ …` varies Σ alone (§6), and so must each of
     its links, though the first names no differential of its own."""
     from ..meaning import varying_symbols
-    from ..statements import Decl
-    from ..typecheck import type_theorem
+    from ..typecheck import declarations_of, type_theorem
     try:
         typed = type_theorem(thm)
     except Exception:      # the link's own check will say what is wrong
         return thm.decls
-    varying = varying_symbols(typed.exprs, typed.symbols)
     if not any(n.op == "d" for e in typed.exprs for n in e.walk()):
         return thm.decls
-    decls = dict(thm.decls)
-    for name, info in typed.symbols.items():
-        if name in varying or "constant" in info.props:
-            continue
-        rows, cols = info.shape
-        spec = ("scalar",) if (rows, cols) == (1, 1) else (rows,) if cols == 1 else (rows, cols)
-        old = decls.get(name)
-        decls[name] = Decl(name, old.shape if old else spec, (old.props if old else info.props) | {"constant"})
-    return decls
+    varying = varying_symbols(typed.exprs, typed.symbols)
+    constant = {n: frozenset({"constant"}) for n in typed.symbols if n not in varying}
+    return {**declarations_of(typed, constant), **{n: d for n, d in thm.decls.items() if n in varying}}
 
 
 def _counterexample(res) -> str | None:
