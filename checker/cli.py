@@ -399,7 +399,8 @@ def cmd_grad(args, hessian: bool = False) -> int:
         print(dumps({found.kind: PRINTERS["unicode"](g), "latex": PRINTERS["latex"](g), **res.as_json()}))
     else:
         # ∂f/∂x, ∂f/∂xᵀ, ∂²f/∂x∂xᵀ: the derivative with f written as f
-        shown = S.Expr(found.derivative.op, (S.sym("f"), found.derivative.args[1]))
+        top = S.func("vec", S.sym("F")) if found.derivative.args[0].op == "vec" else S.sym("f")
+        shown = S.Expr(found.derivative.op, (top, found.derivative.args[1]))
         print(f"{PRINTERS[fmt](shown)} = {PRINTERS[fmt](g)}")
         print(render_result(res, fmt, error_details=False))
     return EXIT[res.status] if res.status != "proved" else 0

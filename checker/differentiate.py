@@ -26,9 +26,12 @@ MAX_STEPS = 60
 
 
 def _open_differentials(e: S.Expr, path: tuple[int, ...] = ()) -> list[tuple[int, ...]]:
-    """Paths of the outermost d(…) whose argument is not a symbol."""
+    """Paths of the outermost d(…) whose argument is not a symbol; in a second differential
+    d(d(E)), the inner one first (d(d(A x − b)) = d(A dx) = A d(dx) = 0)."""
     if e.op == S.D:
-        return [] if e.args[0].op == S.SYM else [path]
+        if e.args[0].op == S.SYM:
+            return []
+        return _open_differentials(e.args[0], path + (0,)) or [path]
     out: list[tuple[int, ...]] = []
     for i, a in enumerate(e.args):
         out.extend(_open_differentials(a, path + (i,)))

@@ -293,9 +293,13 @@ def grad(text: str, wrt: str, *, decls: Declarations | None = None, limits: Limi
         found = None if g is None else S.transpose(S.func("vec", g))
     elif typed.shape(f)[1] == 1 and not through_vec and typed.symbols[name].shape[1] == 1:
         kind, derivative, found = "jacobian", S.jacobian(f, var), derive_jacobian(typed, f, name, rules)
+    elif through_vec:     # ∂vec(F)/∂vec(X)ᵀ, F a matrix (or written vec(F))
+        vf = f if f.op == "vec" else S.func("vec", f)
+        kind, derivative = "jacobian", S.jacobian(vf, var)
+        found = derive_jacobian(typed, vf, name, rules, through_vec=True)
     else:
         raise MatproofError("matproof grad takes a scalar function, or a vector function of a vector",
-                            1, 1, None, text, hint="for a matrix F, write vec(F) and --wrt 'vec(X)'")
+                            1, 1, None, text, hint="for a matrix F, take --wrt 'vec(X)': ∂vec(F)/∂vec(X)ᵀ")
     if found is None:
         return Derived(f, wrt, None, None, typed, kind, derivative)
     identity = f"{to_ascii(derivative)} = {to_ascii(found)}"

@@ -226,3 +226,32 @@ def _common_hadamard(parts: list[tuple[S.Expr, S.Expr]]) -> S.Expr:
         r = fs[0] if len(fs) == 1 else S.Expr(S.HAD, tuple(fs)) if fs else S.Expr(S.ONES, (), None)
         terms.append(scaled(c, r))
     return S.Expr(S.HAD, (h, S.add(terms)))
+
+
+def read_off_vec_jacobian(df: S.Expr, x: str, form: NormalForm) -> S.Expr | None:
+    """J with d vec(F) = J vec(dX), from the normal form of d vec(F) (only X varying): each
+    monomial is c s vec(P dX Q), whose J is c s (Qᵀ ⊗ P) (Magnus & Neudecker ch. 2, thm 2.2);
+    or None."""
+    setup = _differential(df, x, form)
+    if setup is None:
+        return None
+    dx, _, shape, p = setup
+    terms: list[S.Expr] = []
+    for (scalars, chain), c in p.items():
+        if any(_holds(a, dx) for a, _ in scalars) or len(chain) != 1 or chain[0].op != "vec":
+            return None
+        body = chain[0].args[0]
+        factors = body.args if body.op == S.MUL else (body,)
+        where = [i for i, f in enumerate(factors) if _holds(f, dx)]
+        if len(where) != 1 or factors[where[0]] != dx:
+            return None
+        i = where[0]
+        left = S.mul(list(factors[:i])) if i else S.Expr(S.IDENT, (), (shape[0], shape[0]))
+        right = S.mul(list(factors[i + 1:])) if i + 1 < len(factors) else S.Expr(S.IDENT, (), (shape[1], shape[1]))
+        coeff = [S.Expr(S.NUM, (), Fraction(c))] if c != 1 else []
+        others = [a if k == 1 else S.Expr(S.POW, (a,), k) for a, k in scalars]
+        body_out = coeff + others + [S.Expr(S.KRON, (S.transpose(right), left))]
+        terms.append(body_out[0] if len(body_out) == 1 else S.Expr(S.MUL, tuple(body_out)))
+    if not terms:
+        return None
+    return form.of(terms[0] if len(terms) == 1 else S.Expr(S.ADD, tuple(terms)))

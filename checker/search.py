@@ -19,7 +19,7 @@ from .egraph.run import Budget, RunReport
 from .limits import Limits, StopReason
 from .meaning import Identification, assumed_facts, facts_behind, identify, varying_symbols
 from .normalform import NormalForm, TooBig, facts_used
-from .readoff import collect_diagonals, read_off, read_off_jacobian
+from .readoff import collect_diagonals, read_off, read_off_jacobian, read_off_vec_jacobian
 from .errors import MatproofError
 from .kernel import NORMAL_FORM_STEP, KernelError, check_steps, nf
 from .kernel import load_rules as kernel_rules
@@ -305,9 +305,11 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
     return _tidy(best, typed)
 
 
-def derive_jacobian(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path]) -> S.Expr | None:
-    """J with d f = J dx (only x varying), read off the normal form of d f worked inward; or
-    None. No search: the read-off is proved afterwards like any claim."""
+def derive_jacobian(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], through_vec: bool = False
+                    ) -> S.Expr | None:
+    """J with d f = J dx (only x varying; with `through_vec`, d f = J vec(dX) for f = vec(F)),
+    read off the normal form of d f worked inward; or None. No search: the read-off is proved
+    afterwards like any claim."""
     rewrites = rewrites_for(rule_files)
     pre = differentiate(S.Expr(S.D, (f,)), differential_rewrites(rewrites), typed.symbols,
                         lambda g: facts_for(g, typed, {wrt}))
@@ -316,7 +318,8 @@ def derive_jacobian(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path]) -
     # d c = 0 for every other symbol (only x varies); the proof afterwards says so by rules
     df = S.substitute(pre[2], {S.Expr(S.D, (S.sym(n),)): S.Expr(S.ZERO, (), i.shape)
                                for n, i in typed.symbols.items() if n != wrt})
-    j = read_off_jacobian(df, wrt, NormalForm(typed.symbols))
+    reader = read_off_vec_jacobian if through_vec else read_off_jacobian
+    j = reader(df, wrt, NormalForm(typed.symbols))
     if j is None:
         return None
     tidy = collect_diagonals(j)

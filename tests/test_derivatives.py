@@ -84,6 +84,8 @@ def test_the_layout_option(capsys):
     (["grad", "A x", "--wrt", "x"], "∂f/∂xᵀ = A"),
     (["grad", "sigmoid(x)", "--wrt", "x"], "∂f/∂xᵀ = diag(sigmoid(x) ∘ (𝟏 − sigmoid(x)))"),
     (["grad", "aᵀ X⁻¹ b", "--wrt", "vec(X)"], "∂f/∂vec(X)ᵀ = vec(−X⁻ᵀ a bᵀ X⁻ᵀ)ᵀ"),
+    (["grad", "X⁻¹", "--wrt", "vec(X)"], "∂vec(F)/∂vec(X)ᵀ = −(X⁻ᵀ ⊗ X⁻¹)"),            # M&N ch. 9
+    (["grad", "A X B", "--wrt", "vec(X)"], "∂vec(F)/∂vec(X)ᵀ = Bᵀ ⊗ A"),
 ])
 def test_grad_and_hess_derive_jacobians_and_hessians(capsys, argv, first):
     code = main(argv)
