@@ -49,6 +49,19 @@ def _step(s) -> dict:
     if s.rule == NORMAL_FORM_STEP:     # decided by the kernel's own normal form (reflection)
         out["reflection"] = POLY_VERSION
         out["facts"] = list(s.facts)
+    if s.lemma is not None:            # a derivative inside the link, replaced by its proved value
+        out["lemma"] = s.lemma
+    return out
+
+
+def rules_named(steps: list[dict]) -> set[str]:
+    """The rules a certificate's steps name, those of its lemmas' certificates included."""
+    out: set[str] = set()
+    for st in steps:
+        if "lemma" in st and isinstance(st["lemma"], dict):
+            out |= rules_named(st["lemma"].get("steps", []))
+        elif "reflection" not in st:
+            out.add(st["rule"])
     return out
 
 
@@ -125,7 +138,7 @@ def check(cert: dict, allowed: list[Path]) -> tuple[object, list[Path]]:
         raise KernelError("not a matproof certificate of a known format")
     paths = rule_paths(cert["rule_files"], allowed)
     records = [{"path": str(p), "sha256": r["sha256"]} for p, r in zip(paths, cert["rule_files"])]
-    used = {st["rule"] for st in cert["steps"] if "reflection" not in st}   # the kernel parses only these
+    used = rules_named(cert["steps"])   # the kernel parses only these
     return verify(cert, load_rules(records, used)), paths
 
 

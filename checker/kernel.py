@@ -331,6 +331,10 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
     for n, st in enumerate(steps, 1):
         try:
             before, after = decode(st["before"]), decode(st["after"])
+            if "lemma" in st:
+                _check_lemma(st, before, after, current, side_shape, typed, rules, n)
+                current = nf(after, typed.symbols)
+                continue
             if "reflection" in st:
                 _check_reflection(st, before, after, current, side_shape, typed, n)
                 current = nf(after, typed.symbols)
@@ -394,6 +398,33 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
             raise KernelError(f"malformed step ({type(err).__name__}: {err})", n) from None
     if current != nf(rhs, typed.symbols):
         raise KernelError("the last step does not end at the right side")
+
+
+def _check_lemma(st: dict, before: S.Expr, after: S.Expr, current: S.Expr, shape, typed, rules: dict,
+                 n: int) -> None:
+    """A derivative inside the link replaced by its value (or back): the step carries the
+    certificate of `derivative = value`, which is verified in full, over the same symbols."""
+    if st.get("rule") != "lemma" or not isinstance(st["lemma"], dict):
+        raise KernelError("a lemma step without its certificate", n)
+    if nf(before, typed.symbols) != current:
+        raise KernelError("does not start from the term the previous step ended with", n)
+    if not _well_typed([before, after], shape, typed.symbols):
+        raise KernelError("a term of the step is not well-typed", n)
+    try:
+        lemma = verify(st["lemma"], rules)
+    except KernelError as e:
+        raise KernelError(f"its lemma is not proved: {e}", n) from None
+    for name, info in lemma.symbols.items():
+        outer = typed.symbols.get(name)
+        if outer is None or (outer.shape, outer.props) != (info.shape, info.props):
+            raise KernelError(f"its lemma gives {name} another shape or other properties", n)
+    if len(lemma.exprs) != 2:
+        raise KernelError("a lemma is one equation", n)
+    old, new = lemma.exprs if st["direction"] == "->" else lemma.exprs[::-1]
+    if nf(_at(before, st["path"]), typed.symbols) != nf(old, typed.symbols):
+        raise KernelError("the term at the position is not the lemma's side", n)
+    if nf(S.replace_at(before, st["path"], new), typed.symbols) != nf(after, typed.symbols):
+        raise KernelError("replacing by the lemma does not give the step's result", n)
 
 
 def _check_reflection(st: dict, before: S.Expr, after: S.Expr, current: S.Expr, shape, typed, n: int) -> None:

@@ -225,6 +225,10 @@ def _link_proof(found, lhs: S.Expr, rhs: S.Expr, k: int, show) -> list[dict]:
         add(IDENTIFICATIONS[found.identification], found.start)
     for st in found.steps:
         rule = st.rule if st.direction == "->" else f"{st.rule} ←"
+        if st.lemma is not None:     # a derivative inside the link, replaced by its value
+            d, v = st.subst["derivative"], st.subst["value"]
+            pair = (d, v) if st.direction == "->" else (v, d)
+            rule = f"{show(pair[0])} = {show(pair[1])} (proved by its identification)"
         after = S.numbers_first(st.after)
         if st.rule == NORMAL_FORM_STEP and rows and rows[-1]["term"] == show(after):
             continue    # a step between two ways of writing one thing (d(S) and dS): nothing to read

@@ -88,6 +88,8 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
                                     reason=f"{to_ascii(ident.symmetric)} is not evidently symmetric, and a "
                                            f"{ident.kind} is identified only with a symmetric value")
             break
+    if gradient is None and _inner_derivative(lhs, rhs) is not None:
+        return _through_lemma(_inner_derivative(lhs, rhs), typed, link, decls, rule_files, limits, normal_form)
     rewrites = rewrites_for(rule_files)
     # first the differentials worked inward, as a person does; the search does the rest
     # (and, if that fails, everything)
@@ -116,18 +118,95 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
         key = functools.partial(nf, symbols=typed.symbols, memo={})
         steps = shorten(cut_loops(steps, lhs, key), lhs, rewrites_both_ways(rule_files), typed.symbols,
                         lambda g: facts_for(g, typed, varying), key)
+    return _certified(steps, report, typed, link, decls, rule_files, lhs, rhs, varying, gradient,
+                      eg, (a, b) if eg is not None else None)
+
+
+def _certified(steps: list[Step], report: RunReport, typed: Typed, link: int, decls: dict[str, Decl],
+               rule_files: list[Path], lhs: S.Expr, rhs: S.Expr, varying: set[str], gradient: dict | None,
+               eg: EGraph | None = None, roots=None) -> SearchResult:
+    """The link's certificate, replayed by the kernel before the proof is claimed."""
     text = "\n".join([decl_line(d) for d in decls.values()]
                      + ["theorem link: " + " = ".join(to_ascii(e) for e in typed.exprs)])
     cert = certificate.for_link(text, link, rule_file_records(rule_files), steps, gradient)
     try:   # the rules as the kernel reads them: from the files' text, not the compiled cache
-        used = kernel_rules(cert["rule_files"], {st.rule for st in steps if st.rule != NORMAL_FORM_STEP})
+        used = kernel_rules(cert["rule_files"], certificate.rules_named(cert["steps"]))
         check_steps(lhs, rhs, cert["steps"], used, typed, varying)
     except KernelError as e:
         return SearchResult(False, report, reason=f"the kernel rejected the proof ({e}); not claimed")
     steps = [_naming_facts(st, used.get(st.rule), typed) for st in steps]
     return SearchResult(True, report, steps, cert, start=lhs, goal=rhs,
-                        identification=gradient["kind"] if gradient else None,
-                        egraph=eg, roots=(a, b) if eg is not None else None)
+                        identification=gradient["kind"] if gradient else None, egraph=eg, roots=roots)
+
+
+def _inner_derivative(lhs: S.Expr, rhs: S.Expr) -> S.Expr | None:
+    """A derivative standing inside a side (not a whole side), with none inside it."""
+    for side in (lhs, rhs):
+        for n in side.walk():
+            if n is side or n.op not in (S.GRAD, S.JAC, S.HESS):
+                continue
+            if not any(m.op in (S.GRAD, S.JAC, S.HESS) for a in n.args for m in a.walk()):
+                return n
+    return None
+
+
+def _through_lemma(d: S.Expr, typed: Typed, link: int, decls: dict[str, Decl], rule_files: list[Path],
+                   limits: Limits, normal_form: bool) -> SearchResult:
+    """A derivative inside the link (`2 ∂(xᵀx)/∂x = 4 x`): derive its value V, prove
+    `derivative = V` by its identification (a lemma, with its own certificate), replace it
+    by V on both sides, and prove what is left; the kernel checks the lemma where it is used."""
+    f, v = d.args
+    x = v.args[0].attr if v.op == "vec" else v.attr
+    if d.op == S.GRAD and v.op == S.SYM:
+        value = derive_gradient(typed, f, x, rule_files, limits)
+    elif d.op == S.JAC:
+        value = derive_jacobian(typed, f, x, rule_files, through_vec=v.op == "vec")
+    elif d.op == S.HESS and v.op == S.SYM:
+        value = derive_hessian(typed, f, x, rule_files, limits)
+    else:
+        value = None
+    if value is None:
+        return SearchResult(False, RunReport(StopReason.SATURATED),
+                            reason=f"no value was found for the derivative {to_ascii(d)} inside the link")
+    lemma_typed = Typed([d, value], typed.symbols, typed.assumptions, typed.dims)
+    lemma = search_link(lemma_typed, 0, declarations_of(typed), rule_files, limits, normal_form)
+    if not lemma.proved:
+        return SearchResult(False, lemma.report, reason=f"{to_ascii(d)} = {to_ascii(value)}: {lemma.reason}")
+    lhs, rhs = typed.exprs[link], typed.exprs[link + 1]
+    new_lhs, new_rhs = S.substitute(lhs, {d: value}), S.substitute(rhs, {d: value})
+    rest = search_link(Typed([new_lhs, new_rhs], typed.symbols, typed.assumptions, typed.dims), 0, decls,
+                       rule_files, limits, normal_form)
+    if not rest.proved:
+        return rest
+    said = {"derivative": d, "value": value}
+    head = _replacing(lhs, d, value, said, lemma.certificate, "->")
+    tail = [replace(st, before=st.after, after=st.before, direction="<-")
+            for st in reversed(_replacing(rhs, d, value, said, lemma.certificate, "->"))]
+    varying = varying_symbols(typed.exprs, typed.symbols)
+    return _certified(head + rest.steps + tail, rest.report, typed, link, decls, rule_files, lhs, rhs,
+                      varying, None)
+
+
+def _replacing(term: S.Expr, d: S.Expr, value: S.Expr, said: dict, lemma: dict, direction: str) -> list[Step]:
+    """Steps replacing each occurrence of d in `term` by its value, one at a time."""
+    steps: list[Step] = []
+    while True:
+        path = _path_to(term, d)
+        if path is None:
+            return steps
+        after = S.replace_at(term, path, value)
+        steps.append(Step("lemma", direction, said, term, after, path, None, (), lemma))
+        term = after
+
+
+def _path_to(term: S.Expr, d: S.Expr, path: tuple[int, ...] = ()) -> tuple[int, ...] | None:
+    if term == d:
+        return path
+    for i, a in enumerate(term.args):
+        found = _path_to(a, d, path + (i,))
+        if found is not None:
+            return found
+    return None
 
 
 def _naming_facts(st: Step, rule, typed: Typed) -> Step:

@@ -114,3 +114,29 @@ def test_the_seed_chain_in_vec_form_is_proved_in_every_notation(text):
     assert res.status == "proved", res.reason
     rules = {row["rule"] for row in res.proof}
     assert any(r.startswith("Jacobian identification") for r in rules)
+
+
+@pytest.mark.parametrize("text", ["2 ∂(xᵀ x)/∂x = 4 x", "∂(xᵀ x)/∂x + x = 3 x", "(∂(A x)/∂xᵀ) y = A y",
+                                  "tr(∂²(xᵀ B x)/∂x∂xᵀ) = 2 tr(B)"])
+def test_a_derivative_is_a_term_anywhere(text):
+    """§5b: a derivative inside a side is replaced by its value, proved apart by its
+    identification; the kernel verifies that lemma's certificate where it is used."""
+    (thm,) = parse_text(text).theorems
+    res = prove_theorem(thm)
+    assert res.status == "proved", res.reason
+    assert any("(proved by its identification)" in row["rule"] for row in res.proof)
+
+
+def test_a_lemma_with_another_value_is_rejected_by_the_kernel():
+    import copy
+    import json
+
+    from checker.kernel import KernelError, verify
+    (thm,) = parse_text("2 ∂(xᵀ x)/∂x = 4 x").theorems
+    cert = json.loads(json.dumps(prove_theorem(thm).certificate))
+    verify(cert)
+    bad = copy.deepcopy(cert)
+    lemma = bad["steps"][0]["lemma"]
+    lemma["theorem"]["text"] = lemma["theorem"]["text"].replace("= 2 x", "= 3 x")
+    with pytest.raises(KernelError, match="its lemma is not proved"):
+        verify(bad)

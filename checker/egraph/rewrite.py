@@ -53,6 +53,7 @@ class Step:
     path: tuple[int, ...]
     window: tuple[int, int] | None
     facts: tuple[str, ...] = ()     # the declared facts a normal-form step relies on
+    lemma: dict | None = None       # a derivative replaced by its value: that equation's certificate
 
 
 @dataclass(frozen=True)
