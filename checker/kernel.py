@@ -222,6 +222,11 @@ def _instance(p: S.Expr, subst: dict[str, S.Expr], shape, keys: dict[int, str] |
         if shape is None:
             raise KeyError("the shape of a constant")
         return S.Expr(p.op, (), (shape[0], shape[0]) if p.op == S.IDENT else shape)
+    if p.op == S.DIMPOW:      # α^n with n the size the rule's variables were matched at
+        out = S.sized_power(_instance(p.args[0], subst, None, keys, dims), (dims or {}).get(p.attr))
+        if out is None:
+            raise KeyError(f"the size {p.attr}")
+        return out
     return S.Expr(p.op, tuple(_instance(a, subst, None, keys, dims) for a in p.args), p.attr)
 
 

@@ -131,7 +131,10 @@ def to_rewrites(rules: list[Rule | CompiledRule], both_ways: bool = False) -> li
         lhs, rhs = c.lhs, c.rhs
         if rhs.symbols() <= lhs.symbols():
             out.append(Rewrite(c.name, lhs, rhs, c.conditions, "->", c.var_shapes))
-        if (c.bidirectional or both_ways) and lhs.symbols() <= rhs.symbols():
+        # a power by a size (`α^n`) is made, never matched: the name in a term need not be
+        # the size of what the rule matched
+        if (c.bidirectional or both_ways) and lhs.symbols() <= rhs.symbols() \
+                and not any(n.op == S.DIMPOW for n in rhs.walk()):
             out.append(Rewrite(c.name, rhs, lhs, c.conditions, "<-", c.var_shapes))
     return out
 

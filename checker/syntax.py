@@ -218,6 +218,16 @@ def grad(f: Expr, wrt: Expr, span: Span | None = None) -> Expr:
     return Expr(GRAD, (f, wrt), None, span)
 
 
+def sized_power(x: Expr, size) -> Expr | None:
+    """x to the power of a dimension's size: a number folds (`α^3` for a 3×3 matrix), a name
+    stays a power by that dimension (`α^n`); None for anything else (a product of sizes)."""
+    if isinstance(size, int):
+        return power(x, Fraction(size))
+    if isinstance(size, str):
+        return Expr(DIMPOW, (x,), size)
+    return None
+
+
 def jacobian(f: Expr, wrt: Expr, span: Span | None = None) -> Expr:
     return Expr(JAC, (f, wrt), None, span)
 

@@ -115,3 +115,16 @@ def test_determinant_scaling_for_a_named_size_is_decided_by_the_normal_form():
         assert res.status == status, (text, res.reason)
         if status == "proved":
             json.dumps(res.certificate)   # kernel-checked, and a certificate to keep
+
+
+def test_a_rule_names_the_size_of_what_it_matched():
+    """det-scale: det(α A) -> α^n det(A) with `let A: n×n` in the rule file: instantiated on an
+    m×m X it gives α^m, checked so by the kernel (a rule may name a matrix's size)."""
+    (thm,) = parse_text("let X: m×m\ntheorem t: det(β X) = β^m det(X)").theorems
+    res = prove_theorem(thm, normal_form=False)
+    assert res.status == "proved", res.reason
+    assert [row["rule"] for row in res.proof][1:] == ["det-scale"]
+    cert = json.loads(json.dumps(res.certificate))
+    bad = json.loads(json.dumps(cert).replace('"attr": "m"', '"attr": "k"'))
+    with pytest.raises(KernelError):
+        check(bad, shipped_rule_files())

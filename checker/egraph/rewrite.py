@@ -156,6 +156,9 @@ def instantiate(eg: EGraph, p: S.Expr, sub: Subst, shape, keys: dict[int, str] |
     if p.op == S.MUL:
         parts = _factors(eg, p, sub, keys, dims)
         return None if parts is None else S.Expr(S.MUL, tuple(parts))
+    if p.op == S.DIMPOW:      # α^n with n the size of what the rule matched
+        base = instantiate(eg, p.args[0], sub, None, keys, dims)
+        return None if base is None or not dims or p.attr not in dims else S.sized_power(base, dims[p.attr])
     args = []
     for a in p.args:
         t = instantiate(eg, a, sub, None, keys, dims)
