@@ -3,6 +3,8 @@ written form, the layout, and what a refuted derivative's message says when it o
 another convention."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from checker import syntax as S
@@ -140,3 +142,18 @@ def test_a_lemma_with_another_value_is_rejected_by_the_kernel():
     lemma["theorem"]["text"] = lemma["theorem"]["text"].replace("= 2 x", "= 3 x")
     with pytest.raises(KernelError, match="its lemma is not proved"):
         verify(bad)
+
+
+V11 = parse_text((Path(__file__).parent / "data" / "public.thm").read_text(encoding="utf-8")).theorems[-16:]
+
+
+@pytest.mark.parametrize("printer", ["unicode", "ascii", "latex"])
+def test_every_v11_form_round_trips_in_every_notation(printer):
+    """Printed and read again, each §5b theorem of the corpus types to the same tree."""
+    from checker.printing import PRINTERS
+    assert V11[0].name == "jac-linear"     # the §5b section
+    for thm in V11:
+        typed = type_theorem(thm)
+        text = " = ".join(PRINTERS[printer](e) for e in typed.exprs)
+        (again,) = parse_text("theorem t: " + text, decls=thm.decls).theorems
+        assert type_theorem(again).exprs == typed.exprs, (thm.name, text)
