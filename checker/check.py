@@ -29,6 +29,7 @@ class Job:
     index: int          # the theorem's position in its file
     name: str
     line: int
+    layout: str = "numerator"   # what a bare ∂f/∂x of a vector f is, until a `layout` line
 
 
 def theorem_files(paths: list[str], opted_in: bool = False) -> list[Path]:
@@ -62,13 +63,13 @@ def _opts_in(f: Path, mentions) -> bool:
 
 
 @functools.lru_cache(maxsize=64)
-def _document(path: str, text: str):
+def _document(path: str, text: str, layout: str = "numerator"):
     from .documents import is_document, read_document
     from .parse import parse_text
-    return read_document(path, text) if is_document(path) else parse_text(text, path)
+    return read_document(path, text, layout) if is_document(path) else parse_text(text, path, layout=layout)
 
 
-def document(path: str):
+def document(path: str, layout: str = "numerator"):
     """A parsed file, parsed once per content in each process (a job per theorem would
     otherwise parse its whole file again): a `.thm` file's `Document`, or a document's
     `Reading` (its theorems, where each stands, and the formulas that could not be read)."""
@@ -77,18 +78,19 @@ def document(path: str):
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return parse_file(path)          # reports the problem as parse_file does
-    return _document(path, text)
+    return _document(path, text, layout)
 
 
-def collect(paths: list[str], opted_in: bool = False) -> tuple[list[Path], list[Job], list[dict]]:
+def collect(paths: list[str], opted_in: bool = False, layout: str = "numerator"
+            ) -> tuple[list[Path], list[Job], list[dict]]:
     """Parse every file and list its theorems as jobs. Bad input in a `.thm` file raises
     here; a formula of a document that cannot be read is a result of its own (status
     "error", at its place), and checking goes on."""
     files = theorem_files(paths, opted_in)
     jobs, problems = [], []
     for f in files:
-        doc = document(str(f))
-        jobs += [Job(str(f), i, t.name, t.line) for i, t in enumerate(doc.theorems)]
+        doc = document(str(f), layout)
+        jobs += [Job(str(f), i, t.name, t.line, layout) for i, t in enumerate(doc.theorems)]
         for e in getattr(doc, "problems", ()):
             problems.append({"name": f"line {e.line}", "line": e.line, "column": e.column, "file": str(f),
                              "status": "error", "expected": "proved", "seconds": 0.0,
@@ -173,7 +175,7 @@ def run_job(job: Job, limits, cache_dir: str | None, only_rules: tuple[str, ...]
     rule files are the whole rule set (for coverage); else the database and `use` lines."""
     from .pipeline import prove_theorem
     from .rules import default_rule_files
-    thm = document(job.file).theorems[job.index]
+    thm = document(job.file, job.layout).theorems[job.index]
     rule_files = default_rule_files() + [Path(u) for u in thm.uses]
     if only_rules:
         rule_files = [Path(p).resolve() for p in only_rules]
@@ -203,7 +205,7 @@ def run_job(job: Job, limits, cache_dir: str | None, only_rules: tuple[str, ...]
 
 def _placed(job: Job, out: dict, res, thm, limits, rule_files) -> dict:
     """A document's theorem: the result with its places in the document (documents/links.py)."""
-    origins = getattr(document(job.file), "origins", None)
+    origins = getattr(document(job.file, job.layout), "origins", None)
     if origins is None:
         return out
     from .documents.links import placed

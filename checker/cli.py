@@ -216,7 +216,7 @@ def cmd_check(args) -> int:
     from .printing import dumps
     _check_output(args.junit, "--junit")
     _check_output(args.html, "--html")
-    files, jobs, problems = collect(args.paths, args.opted_in)   # bad input in a .thm file: exit 2 here
+    files, jobs, problems = collect(args.paths, args.opted_in, args.layout)   # bad .thm input: exit 2 here
     if not jobs and not problems and args.opted_in and not any(f.suffix == ".thm" for f in files):
         print("no document holds a matproof: directive; nothing to check")
         return 0
@@ -465,6 +465,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS + ("github",), default="unicode",
                    help="github: GitHub Actions annotations at each wrong step")
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report")
+    p.add_argument("--layout", choices=("numerator", "denominator"), default="numerator",
+                   help="what a bare ∂f/∂x of a vector f is, until a file's `layout` line says otherwise")
     p.add_argument("--opted-in", action="store_true",
                    help="read a document named only if it holds a matproof: directive (for hooks)")
     p.add_argument("--json", action="store_true", help="short for --format json")

@@ -157,3 +157,10 @@ def test_every_v11_form_round_trips_in_every_notation(printer):
         text = " = ".join(PRINTERS[printer](e) for e in typed.exprs)
         (again,) = parse_text("theorem t: " + text, decls=thm.decls).theorems
         assert type_theorem(again).exprs == typed.exprs, (thm.name, text)
+
+
+def test_check_takes_the_layout_too(capsys, tmp_path):
+    f = tmp_path / "lay.thm"
+    f.write_text("let B: n×n\ntheorem t: ∂(B x)/∂x = Bᵀ\n", encoding="utf-8")
+    assert main(["check", "--no-cache", str(f)]) == 1
+    assert main(["check", "--no-cache", "--layout", "denominator", str(f)]) == 0

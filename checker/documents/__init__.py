@@ -20,14 +20,14 @@ def is_document(path: str | Path) -> bool:
     return Path(path).suffix.lower() in SUFFIXES
 
 
-def read_document(path: str, text: str):
+def read_document(path: str, text: str, layout: str = "numerator"):
     """The theorems of a document and the formulas that could not be read (a
-    `formulas.Reading`)."""
+    `formulas.Reading`); `layout` is what a bare ∂f/∂x of a vector f means there."""
     import importlib
 
     from .formulas import read_events
     reader = importlib.import_module(f".{SUFFIXES[Path(path).suffix.lower()]}", __name__)
-    return read_events(path, reader.events(path, text))
+    return read_events(path, reader.events(path, text), layout)
 
 
 def mentions_matproof(text: str) -> bool:

@@ -84,7 +84,7 @@ class Reading:
     formulas: int = 0
 
 
-def read_events(path: str, events) -> Reading:
+def read_events(path: str, events, layout: str = "numerator") -> Reading:
     out = Reading()
     decls: Declarations = {}
     expect, skip = None, False
@@ -103,7 +103,7 @@ def read_events(path: str, events) -> Reading:
         for chunk_start, chunk, label in chains(ev.body):
             if "=" not in chunk:
                 continue
-            _theorem(out, path, ev, chunk_start, chunk, label or ev.label, decls, expect, names)
+            _theorem(out, path, ev, chunk_start, chunk, label or ev.label, decls, expect, names, layout)
         expect = None
     return out
 
@@ -130,7 +130,7 @@ def _directive(path: str, ev: Directive, decls: Declarations, expect, skip):
 
 
 def _theorem(out: Reading, path: str, ev: Math, chunk_start: int, chunk: str, label: str | None,
-             decls: Declarations, expect: str | None, names: set[str]) -> None:
+             decls: Declarations, expect: str | None, names: set[str], layout: str) -> None:
     from ..parse import parse_text
     src, base = ev.source, ev.start + chunk_start
     places = tuple(src.position(base + i) for i in range(len(chunk)))
@@ -141,7 +141,7 @@ def _theorem(out: Reading, path: str, ev: Math, chunk_start: int, chunk: str, la
     if expect:
         text += f"   expect {expect}"
     try:
-        doc = parse_text(text, path, decls)
+        doc = parse_text(text, path, decls, layout=layout)
     except MatproofError as e:
         out.problems.append(origin.relocate(e))
         return
