@@ -501,7 +501,7 @@ def verify(cert: dict, rules: dict | None = None):
         raise KernelError(f"an identification certificate for a link where {ident}")
     if ident.kind != grad.get("kind", "gradient"):
         raise KernelError(f"the certificate identifies a {grad.get('kind', 'gradient')}, the link is a {ident.kind}")
-    if ident.kind == "gradient" and shape_of(derivative.args[0], typed.symbols) != (1, 1):
+    if ident.kind.endswith("gradient") and shape_of(derivative.args[0], typed.symbols) != (1, 1):
         raise KernelError("∂f/∂X is identified through d f = ⟨G, dX⟩ only for a scalar f")
     check_steps(ident.start, ident.goal, cert["steps"], rules, typed, {ident.wrt})
     if ident.symmetric is not None:

@@ -126,7 +126,7 @@ class Identification:
     variable varying, and, for a Hessian or a gradient in a symmetric matrix, with `other`
     symmetric too (the identification determines only its symmetric part)."""
 
-    kind: str                # gradient, jacobian, hessian
+    kind: str                # gradient, symmetric gradient, jacobian, hessian
     wrt: str                 # the variable's symbol
     start: S.Expr
     goal: S.Expr
@@ -161,8 +161,10 @@ def identify(derivative: S.Expr, other: S.Expr, symbols) -> Identification | str
         return "a derivative is identified through differentials only where f and its value hold none"
     dv = _direction(v)
     if d.op == S.GRAD:
-        sym = other if "symmetric" in symbols[x.attr].props else None
-        return Identification("gradient", x.attr, S.Expr(S.D, (f,)), S.Expr(S.INNER, (other, dv)), sym)
+        if "symmetric" in symbols[x.attr].props:     # on the symmetric matrices: G symmetric too
+            return Identification("symmetric gradient", x.attr, S.Expr(S.D, (f,)),
+                                  S.Expr(S.INNER, (other, dv)), other)
+        return Identification("gradient", x.attr, S.Expr(S.D, (f,)), S.Expr(S.INNER, (other, dv)))
     if d.op == S.JAC:
         j = S.transpose(other) if transposed else other
         return Identification("jacobian", x.attr, S.Expr(S.D, (f,)), S.mul([j, dv]))

@@ -313,6 +313,8 @@ class NormalForm:
             if self.has("orthogonal", a.attr):
                 return S.Expr(S.INV, (a,))
             return S.Expr(S.T, (a,))
+        if op == S.D and a.args[0].op == S.SYM and self.has("symmetric", a.args[0].attr):
+            return a       # a symmetric S moves within the symmetric matrices: dSᵀ = dS
         if op == S.INV:   # (X⁻¹)ᵀ = (Xᵀ)⁻¹; of a sum or a product, in normal form
             x = a.args[0]
             if x.op in (S.SYM, S.T, S.D):

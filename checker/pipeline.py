@@ -209,6 +209,8 @@ def _refuted(res: Result, counterexample, typed, thm: Theorem, rule_files: list[
 
 #: how a proof names each identification of differentials (§5b, §6)
 IDENTIFICATIONS = {"gradient": "gradient identification: ∂f/∂X = G ⇔ d f = ⟨G, dX⟩",
+                   "symmetric gradient": "gradient identification on symmetric matrices: ∂f/∂S = G ⇔ "
+                                         "d f = ⟨G, dS⟩ for symmetric dS, G = Gᵀ",
                    "jacobian": "Jacobian identification: ∂f/∂xᵀ = J ⇔ d f = J dx",
                    "hessian": "Hessian identification: ∂²f/∂x∂xᵀ = H ⇔ d(d f) = dxᵀ H dx, H = Hᵀ"}
 

@@ -312,7 +312,7 @@ def _normal_form_steps(start: S.Expr, goal: S.Expr, gradient: dict | None, form:
     and collect (normal form)"."""
     def by_form(a: S.Expr, b: S.Expr) -> Step:
         return normal_form_step(a, b, typed)
-    if gradient is not None and gradient["kind"] == "gradient":
+    if gradient is not None and gradient["kind"].endswith("gradient"):
         dx = goal.args[1] if goal.op == S.INNER else None
         derived = read_off(start, gradient["wrt"], form) if dx is not None else None
         if derived is not None and form.equal(start, S.Expr(S.INNER, (derived, dx))):
