@@ -405,6 +405,12 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
         raise KernelError("the last step does not end at the right side")
 
 
+#: how deep lemmas may nest (a derivative inside a derivative's value…); a certificate is data
+#: from anywhere, and a deeper one is refused rather than followed
+MAX_LEMMA_DEPTH = 8
+_LEMMA_DEPTH = 0
+
+
 def _check_lemma(st: dict, before: S.Expr, after: S.Expr, current: S.Expr, shape, typed, rules: dict,
                  n: int) -> None:
     """A derivative inside the link replaced by its value (or back): the step carries the
@@ -415,10 +421,16 @@ def _check_lemma(st: dict, before: S.Expr, after: S.Expr, current: S.Expr, shape
         raise KernelError("does not start from the term the previous step ended with", n)
     if not _well_typed([before, after], shape, typed.symbols):
         raise KernelError("a term of the step is not well-typed", n)
+    global _LEMMA_DEPTH
+    if _LEMMA_DEPTH >= MAX_LEMMA_DEPTH:
+        raise KernelError(f"lemmas nested more than {MAX_LEMMA_DEPTH} deep", n)
+    _LEMMA_DEPTH += 1
     try:
         lemma = verify(st["lemma"], rules)
     except KernelError as e:
         raise KernelError(f"its lemma is not proved: {e}", n) from None
+    finally:
+        _LEMMA_DEPTH -= 1
     for name, info in lemma.symbols.items():
         outer = typed.symbols.get(name)
         if outer is None or (outer.shape, outer.props) != (info.shape, info.props):

@@ -270,3 +270,29 @@ def test_a_use_line_naming_no_possible_file_is_bad_input(capsys, tmp_path, name)
     thm.write_text(f'use "{name}"\ntheorem t: A = A\n', encoding="utf-8")
     code, _, err = run(capsys, "check", "--no-cache", str(thm))
     assert code == 2 and "no rule file can be named" in err and "internal error" not in err
+
+
+def test_a_certificate_with_lemmas_nested_without_end_is_refused_not_followed():
+    """A lemma step carries a certificate, which may carry lemma steps: a crafted file nesting
+    them deep is refused by the kernel (a KernelError), never followed down."""
+    import json
+
+    from checker.kernel import KernelError, verify
+    from checker.parse import parse_text
+    from checker.pipeline import prove_theorem
+    (thm,) = parse_text("2 ∂(xᵀ x)/∂x = 4 x").theorems
+    cert = json.loads(json.dumps(prove_theorem(thm).certificate))
+    deep = cert
+    for _ in range(50):
+        deep = {**cert, "steps": [{**cert["steps"][0], "lemma": deep}] + cert["steps"][1:]}
+    with pytest.raises(KernelError, match="nested more than"):
+        verify(deep)
+
+
+def test_a_certificate_file_nested_too_deep_for_json_is_bad_input(tmp_path, capsys):
+    from checker.cli import main
+    f = tmp_path / "deep.json"
+    f.write_text('{"a": ' * 100_000 + "1" + "}" * 100_000, encoding="utf-8")
+    code = main(["verify", str(f)])
+    out, err = capsys.readouterr()
+    assert code in (1, 2) and "internal error" not in out + err
