@@ -195,6 +195,17 @@ def collect_diagonals(e: S.Expr) -> S.Expr:
             groups[key] = []
             order.append(key)
         groups[key].append((coef, factors[i].args[0]))
+    for t in list(rest):     # P Q beside P diag(a) Q is P diag(𝟏) Q: `W − diag(t ∘ t) W`
+        sign = -1 if t.op == S.NEG else 1
+        body = t.args[0] if t.op == S.NEG else t
+        factors = list(body.args) if body.op == S.MUL else [body]
+        if any(f.op == S.NUM for f in factors):
+            continue
+        key = next(((tuple(factors[:k]), tuple(factors[k:])) for k in range(len(factors) + 1)
+                    if (tuple(factors[:k]), tuple(factors[k:])) in groups), None)
+        if key is not None:
+            groups[key].append((S.num(sign), S.Expr(S.ONES, (), None)))
+            rest.remove(t)
     if all(len(v) < 2 for v in groups.values()):
         return e
     out = list(rest)
@@ -213,6 +224,7 @@ def _common_hadamard(parts: list[tuple[S.Expr, S.Expr]]) -> S.Expr:
     itself) taken out: h ∘ Σ cᵢ rᵢ, where rᵢ is 𝟏 for gᵢ = h."""
     def factors(g: S.Expr) -> list[S.Expr]:
         return list(g.args) if g.op == S.HAD else [g]
+    parts = sorted(parts, key=lambda p: p[0].attr < 0)      # 𝟏 − t ∘ t, not −(t ∘ t) + 𝟏
     common = [f for f in factors(parts[0][1]) if all(f in factors(g) for _, g in parts[1:])]
     def scaled(c: S.Expr, g: S.Expr) -> S.Expr:
         return g if c.attr == 1 else S.neg(g) if c.attr == -1 else S.mul([c, g])

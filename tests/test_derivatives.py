@@ -84,6 +84,7 @@ def test_the_layout_option(capsys):
      "∂²f/∂w∂wᵀ = Xᵀ diag(sigmoid(X w) ∘ (𝟏 − sigmoid(X w))) X"),   # Newton for logistic regression
     (["hess", "‖A x − b‖²", "--wrt", "x"], "∂²f/∂x∂xᵀ = 2 Aᵀ A"),
     (["grad", "A x", "--wrt", "x"], "∂f/∂xᵀ = A"),
+    (["grad", "tanh(W x)", "--wrt", "x"], "∂f/∂xᵀ = diag(𝟏 − tanh(W x) ∘ tanh(W x)) W"),   # a tanh layer
     (["grad", "sigmoid(x)", "--wrt", "x"], "∂f/∂xᵀ = diag(sigmoid(x) ∘ (𝟏 − sigmoid(x)))"),
     (["grad", "aᵀ X⁻¹ b", "--wrt", "vec(X)"], "∂f/∂vec(X)ᵀ = vec(−X⁻ᵀ a bᵀ X⁻ᵀ)ᵀ"),
     (["grad", "X⁻¹", "--wrt", "vec(X)"], "∂vec(F)/∂vec(X)ᵀ = −(X⁻ᵀ ⊗ X⁻¹)"),            # M&N ch. 9
