@@ -208,8 +208,14 @@ class NormalForm:
 
     def kron_pair(self, a: S.Expr, b: S.Expr) -> tuple[Scalars, tuple] | None:
         """Two neighbouring factors that make one (Magnus & Neudecker, ch. 2):
-        (A ⊗ B)(C ⊗ D) = (A C) ⊗ (B D) where the shapes fit, and (P ⊗ Q) vec(M) = vec(Q M Pᵀ);
-        or None. Each side is one monomial, so the result is (its scalars, its factors)."""
+        (A ⊗ B)(C ⊗ D) = (A C) ⊗ (B D) where the shapes fit, (P ⊗ Q) vec(M) = vec(Q M Pᵀ),
+        vec(A)ᵀ vec(B) = ⟨A, B⟩; or None. Each side is one monomial, so the result is (its
+        scalars, its factors)."""
+        if a.op == S.T and a.args[0].op == "vec" and b.op == "vec":     # vec(A)ᵀ vec(B) = ⟨A, B⟩
+            x, y = a.args[0].args[0], b.args[0]
+            if self.shape(x) != self.shape(y):
+                return None
+            return self._monomial(S.Expr(S.INNER, (x, y)))
         if a.op != S.KRON or len(a.args) != 2:
             return None
         p, q = a.args
@@ -518,6 +524,8 @@ class NormalForm:
                     flat.extend(p.args if p.op == S.HAD else (p,))
                 parts = tuple(p for p in flat if p.op != S.ONES) or (S.Expr(S.ONES, (), shape),)
                 atom = parts[0] if len(parts) == 1 else _sorted_atom(S.HAD, parts)
+            elif all(p.op == S.IDENT for p in parts):     # I ⊗ I is the identity of the product size
+                atom = S.Expr(S.IDENT, (), shape)
             else:
                 atom = S.Expr(S.KRON, parts)
             if atom.op == S.IDENT:

@@ -287,10 +287,12 @@ def grad(text: str, wrt: str, *, decls: Declarations | None = None, limits: Limi
     scalar = typed.shape(f) == (1, 1)
     rules = default_rule_files()
     if hessian:
-        if not scalar or through_vec or typed.symbols[name].shape[1] != 1:
-            raise MatproofError("matproof hess takes a scalar function of a vector", 1, 1, None, text,
-                                hint="the Hessian ∂²f/∂x∂xᵀ of a scalar f in a vector x")
-        kind, derivative, found = "hessian", S.hess(f, var), derive_hessian(typed, f, name, rules, limits)
+        if not scalar or (not through_vec and typed.symbols[name].shape[1] != 1):
+            raise MatproofError("matproof hess takes a scalar function of a vector (or of vec(X))", 1, 1,
+                                None, text, hint="the Hessian ∂²f/∂x∂xᵀ of a scalar f in a vector x, or "
+                                                 "∂²f/∂vec(X)∂vec(X)ᵀ with --wrt 'vec(X)'")
+        kind, derivative = "hessian", S.hess(f, var)
+        found = derive_hessian(typed, f, name, rules, limits, through_vec)
     elif scalar and not through_vec:
         kind, derivative, found = "gradient", S.grad(f, var), derive_gradient(typed, f, name, rules, limits)
     elif scalar:      # ∂f/∂vec(X)ᵀ = vec(G)ᵀ

@@ -264,6 +264,6 @@ def read_off_vec_jacobian(df: S.Expr, x: str, form: NormalForm) -> S.Expr | None
         others = [a if k == 1 else S.Expr(S.POW, (a,), k) for a, k in scalars]
         body_out = coeff + others + [S.Expr(S.KRON, (S.transpose(right), left))]
         terms.append(body_out[0] if len(body_out) == 1 else S.Expr(S.MUL, tuple(body_out)))
-    if not terms:
-        return None
+    if not terms:     # d vec(F) = 0: F does not depend on X
+        return S.Expr(S.ZERO, (), None)
     return form.of(terms[0] if len(terms) == 1 else S.Expr(S.ADD, tuple(terms)))

@@ -409,12 +409,15 @@ def derive_jacobian(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], t
     return _tidy(tidy, typed)
 
 
-def derive_hessian(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], limits: Limits
-                   ) -> S.Expr | None:
-    """∂²f/∂x∂xᵀ as the Jacobian of the gradient (both read off); or None."""
+def derive_hessian(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], limits: Limits,
+                   through_vec: bool = False) -> S.Expr | None:
+    """∂²f/∂x∂xᵀ as the Jacobian of the gradient (both read off; in vec(X), that of vec(G));
+    or None."""
     g = derive_gradient(typed, f, wrt, rule_files, limits)
     if g is None:
         return None
+    if through_vec:
+        return derive_jacobian(typed, S.func("vec", g), wrt, rule_files, through_vec=True)
     return derive_jacobian(typed, g, wrt, rule_files)
 
 

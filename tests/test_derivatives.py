@@ -83,6 +83,8 @@ def test_the_layout_option(capsys):
     (["hess", "sum(log(𝟏 + exp(X w)))", "--wrt", "w"],
      "∂²f/∂w∂wᵀ = Xᵀ diag(sigmoid(X w) ∘ (𝟏 − sigmoid(X w))) X"),   # Newton for logistic regression
     (["hess", "‖A x − b‖²", "--wrt", "x"], "∂²f/∂x∂xᵀ = 2 Aᵀ A"),
+    (["hess", "tr(Xᵀ A X)", "--wrt", "vec(X)"], "∂²f/∂vec(X)∂vec(X)ᵀ = I ⊗ A + I ⊗ Aᵀ"),   # vec(M dX) = (I ⊗ M) vec(dX)
+    (["hess", "‖X‖_F²", "--wrt", "vec(X)"], "∂²f/∂vec(X)∂vec(X)ᵀ = 2 I"),
     (["grad", "A x", "--wrt", "x"], "∂f/∂xᵀ = A"),
     (["grad", "tanh(W x)", "--wrt", "x"], "∂f/∂xᵀ = diag(𝟏 − tanh(W x) ∘ tanh(W x)) W"),   # a tanh layer
     (["grad", "sigmoid(x)", "--wrt", "x"], "∂f/∂xᵀ = diag(sigmoid(x) ∘ (𝟏 − sigmoid(x)))"),
