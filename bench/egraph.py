@@ -73,7 +73,7 @@ def main() -> None:
     warm = corpus(FILES[:2])       # the measure: public + calculus, a second pass
     grads_warm = sorted(r["seconds"] for r in warm if r["kind"] == "gradient" and r["expected"] == "proved")
     if grads_warm:
-        print(f"derivatives of the corpora, in process, second pass: median "
+        print(f"derivatives of public + calculus, in process, second pass: median "
               f"{statistics.median(grads_warm) * 1e3:.1f} ms, worst {grads_warm[-1] * 1e3:.0f} ms")
     grads = [r for r in rows if r["kind"] == "gradient" and r["expected"] == "proved"]
     if grads:
