@@ -28,28 +28,44 @@ def read_off(df: S.Expr, x: str, form: NormalForm) -> S.Expr | None:
     terms: list[S.Expr] = []
     for (scalars, chain), c in p.items():
         holding = [(a, k) for a, k in scalars if _holds(a, dx)]
-        if chain or len(holding) != 1 or holding[0][1] != 1 or holding[0][0].op != "tr":
+        if chain or len(holding) != 1 or holding[0][1] != 1:
             return None
-        body = holding[0][0].args[0]
-        factors = body.args if body.op == S.MUL else (body,)
-        where = [i for i, f in enumerate(factors) if _holds(f, dx)]
-        if len(where) != 1:
+        g = _pairing(holding[0][0], dx, dxt, shape)
+        if g is None:
             return None
-        j = where[0]
-        rest = factors[j + 1:] + factors[:j]          # tr(P dX Q) = tr(Q P dX)
-        if factors[j] in (dx, dxt):
-            g = _cotangent(rest, shape, transposed=factors[j] == dx)
-        else:
-            g = _through_hadamard(factors[j], rest, dx, dxt, shape)
-            if g is None:
-                return None
-        coeff = [S.Expr(S.NUM, (), Fraction(c))] if c != 1 else []
-        others = [a if k == 1 else S.Expr(S.POW, (a,), k) for a, k in scalars if (a, k) != holding[0]]
-        factors_out = coeff + others + [g]
-        terms.append(factors_out[0] if len(factors_out) == 1 else S.Expr(S.MUL, tuple(factors_out)))
+        terms.append(_term(c, [x for x in scalars if x != holding[0]], [g]))
     if not terms:
         return S.Expr(S.ZERO, (), shape)
+    return _sum(terms, form)
+
+
+def _term(c: Fraction, scalars, factors: list[S.Expr]) -> S.Expr:
+    """The monomial c · Π sᵏ · factors, as a term."""
+    body = ([S.Expr(S.NUM, (), Fraction(c))] if c != 1 else []) \
+        + [a if k == 1 else S.Expr(S.POW, (a,), k) for a, k in scalars] + factors
+    return body[0] if len(body) == 1 else S.Expr(S.MUL, tuple(body))
+
+
+def _sum(terms: list[S.Expr], form: NormalForm) -> S.Expr:
+    """The sum of the terms read off, in normal form."""
     return form.of(terms[0] if len(terms) == 1 else S.Expr(S.ADD, tuple(terms)))
+
+
+def _pairing(atom: S.Expr, dx: S.Expr, dxt: S.Expr, shape) -> S.Expr | None:
+    """G with `atom` = ⟨G, dX⟩, for a trace holding dX once: tr(P dX Q) = tr(Q P dX), then
+    dX (or dXᵀ) at the end, or inside an entrywise product there; None otherwise."""
+    if atom.op != "tr":
+        return None
+    body = atom.args[0]
+    factors = body.args if body.op == S.MUL else (body,)
+    where = [i for i, f in enumerate(factors) if _holds(f, dx)]
+    if len(where) != 1:
+        return None
+    j = where[0]
+    rest = factors[j + 1:] + factors[:j]          # tr(P dX Q) = tr(Q P dX)
+    if factors[j] in (dx, dxt):
+        return _cotangent(rest, shape, transposed=factors[j] == dx)
+    return _through_hadamard(factors[j], rest, dx, dxt, shape)
 
 
 def _differential(df: S.Expr, x: str, form: NormalForm):
@@ -108,7 +124,6 @@ def read_off_jacobian(df: S.Expr, x: str, form: NormalForm) -> S.Expr | None:
         in_chain = [i for i, a in enumerate(chain) if _holds(a, dx)]
         if len(holding) + len(in_chain) != 1:
             return None
-        others = [a if k == 1 else S.Expr(S.POW, (a,), k) for a, k in scalars if (a, k) not in holding]
         if in_chain:
             i = in_chain[0]
             if i != len(chain) - 1:
@@ -129,41 +144,15 @@ def read_off_jacobian(df: S.Expr, x: str, form: NormalForm) -> S.Expr | None:
                 return None
         else:
             (atom, k), = holding
-            if k != 1:
+            g = _pairing(atom, dx, dxt, shape) if k == 1 else None
+            if g is None:
                 return None
-            row = _row(atom, dx, dxt, shape)
-            if row is None:
-                return None
-            factors = list(chain) + [row]
-        coeff = [S.Expr(S.NUM, (), Fraction(c))] if c != 1 else []
-        body = coeff + others + factors
-        if not factors:
-            body.append(S.Expr(S.IDENT, (), (shape[0], shape[0])))
-        terms.append(body[0] if len(body) == 1 else S.Expr(S.MUL, tuple(body)))
+            factors = list(chain) + [S.Expr(S.T, (g,))]     # ⟨g, dx⟩ = gᵀ dx: a row times dx
+        terms.append(_term(c, [x for x in scalars if x not in holding],
+                           factors or [S.Expr(S.IDENT, (), (shape[0], shape[0]))]))
     if not terms:
         return None
-    return form.of(terms[0] if len(terms) == 1 else S.Expr(S.ADD, tuple(terms)))
-
-
-def _row(atom: S.Expr, dx: S.Expr, dxt: S.Expr, shape) -> S.Expr | None:
-    """r (1×n) with `atom` = r dx, for a scalar atom holding dx once: tr(P dx Q) = (Q P) dx,
-    tr(P dxᵀ Q) = (Q P)ᵀ dx, and through an entrywise product as for a gradient."""
-    if atom.op != "tr":
-        return None
-    body = atom.args[0]
-    factors = body.args if body.op == S.MUL else (body,)
-    where = [i for i, f in enumerate(factors) if _holds(f, dx)]
-    if len(where) != 1:
-        return None
-    j = where[0]
-    rest = factors[j + 1:] + factors[:j]
-    if factors[j] in (dx, dxt):
-        g = _cotangent(rest, shape, transposed=factors[j] == dx)   # ⟨g, dx⟩ = gᵀ dx
-    else:
-        g = _through_hadamard(factors[j], rest, dx, dxt, shape)
-        if g is None:
-            return None
-    return S.Expr(S.T, (g,))
+    return _sum(terms, form)
 
 
 def collect_diagonals(e: S.Expr) -> S.Expr:
@@ -178,9 +167,7 @@ def collect_diagonals(e: S.Expr) -> S.Expr:
     order: list[tuple] = []
     rest: list[S.Expr] = []
     for t in e.args:
-        sign = -1 if t.op == S.NEG else 1
-        body = t.args[0] if t.op == S.NEG else t
-        factors = list(body.args) if body.op == S.MUL else [body]
+        sign, factors = _signed_factors(t)
         coef = S.num(sign)
         if factors and factors[0].op == S.NUM:
             coef = S.num(sign * factors[0].attr)
@@ -196,9 +183,7 @@ def collect_diagonals(e: S.Expr) -> S.Expr:
             order.append(key)
         groups[key].append((coef, factors[i].args[0]))
     for t in list(rest):     # P Q beside P diag(a) Q is P diag(𝟏) Q: `W − diag(t ∘ t) W`
-        sign = -1 if t.op == S.NEG else 1
-        body = t.args[0] if t.op == S.NEG else t
-        factors = list(body.args) if body.op == S.MUL else [body]
+        sign, factors = _signed_factors(t)
         if any(f.op == S.NUM for f in factors):
             continue
         key = next(((tuple(factors[:k]), tuple(factors[k:])) for k in range(len(factors) + 1)
@@ -217,6 +202,12 @@ def collect_diagonals(e: S.Expr) -> S.Expr:
             inner = _common_hadamard(parts)
         out.append(S.mul(list(key[0]) + [S.func("diag", inner)] + list(key[1])))
     return out[0] if len(out) == 1 else S.add(out)
+
+
+def _signed_factors(t: S.Expr) -> tuple[int, list[S.Expr]]:
+    """A term of a sum as its sign and its factors."""
+    body = t.args[0] if t.op == S.NEG else t
+    return (-1 if t.op == S.NEG else 1), (list(body.args) if body.op == S.MUL else [body])
 
 
 def _common_hadamard(parts: list[tuple[S.Expr, S.Expr]]) -> S.Expr:
@@ -260,10 +251,7 @@ def read_off_vec_jacobian(df: S.Expr, x: str, form: NormalForm) -> S.Expr | None
         i = where[0]
         left = S.mul(list(factors[:i])) if i else S.Expr(S.IDENT, (), (shape[0], shape[0]))
         right = S.mul(list(factors[i + 1:])) if i + 1 < len(factors) else S.Expr(S.IDENT, (), (shape[1], shape[1]))
-        coeff = [S.Expr(S.NUM, (), Fraction(c))] if c != 1 else []
-        others = [a if k == 1 else S.Expr(S.POW, (a,), k) for a, k in scalars]
-        body_out = coeff + others + [S.Expr(S.KRON, (S.transpose(right), left))]
-        terms.append(body_out[0] if len(body_out) == 1 else S.Expr(S.MUL, tuple(body_out)))
+        terms.append(_term(c, scalars, [S.Expr(S.KRON, (S.transpose(right), left))]))
     if not terms:     # d vec(F) = 0: F does not depend on X
         return S.Expr(S.ZERO, (), None)
-    return form.of(terms[0] if len(terms) == 1 else S.Expr(S.ADD, tuple(terms)))
+    return _sum(terms, form)
