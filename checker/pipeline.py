@@ -272,7 +272,7 @@ def grad(text: str, wrt: str, *, decls: Declarations | None = None, limits: Limi
     from .parse import parse_expr
     from .printing import to_ascii
     from .rules import default_rule_files
-    from .search import derive_gradient, derive_hessian, derive_jacobian
+    from .search import derive
     from .typecheck import infer
     decls = decls or {}
     limits = limits or Limits()
@@ -285,29 +285,22 @@ def grad(text: str, wrt: str, *, decls: Declarations | None = None, limits: Limi
         raise MatproofError(f"{name} does not occur in the function", 1, 1, None, text)
     var = S.func("vec", S.sym(name)) if through_vec else S.sym(name)
     scalar = typed.shape(f) == (1, 1)
-    rules = default_rule_files()
     if hessian:
         if not scalar or (not through_vec and typed.symbols[name].shape[1] != 1):
             raise MatproofError("matproof hess takes a scalar function of a vector (or of vec(X))", 1, 1,
                                 None, text, hint="the Hessian ∂²f/∂x∂xᵀ of a scalar f in a vector x, or "
                                                  "∂²f/∂vec(X)∂vec(X)ᵀ with --wrt 'vec(X)'")
         kind, derivative = "hessian", S.hess(f, var)
-        found = derive_hessian(typed, f, name, rules, limits, through_vec)
     elif scalar and not through_vec:
-        kind, derivative, found = "gradient", S.grad(f, var), derive_gradient(typed, f, name, rules, limits)
-    elif scalar:      # ∂f/∂vec(X)ᵀ = vec(G)ᵀ
-        g = derive_gradient(typed, f, name, rules, limits)
+        kind, derivative = "gradient", S.grad(f, var)
+    elif scalar or (typed.shape(f)[1] == 1 and not through_vec and typed.symbols[name].shape[1] == 1):
         kind, derivative = "jacobian", S.jacobian(f, var)
-        found = None if g is None else S.transpose(S.func("vec", g))
-    elif typed.shape(f)[1] == 1 and not through_vec and typed.symbols[name].shape[1] == 1:
-        kind, derivative, found = "jacobian", S.jacobian(f, var), derive_jacobian(typed, f, name, rules)
     elif through_vec:     # ∂vec(F)/∂vec(X)ᵀ, F a matrix (or written vec(F))
-        vf = f if f.op == "vec" else S.func("vec", f)
-        kind, derivative = "jacobian", S.jacobian(vf, var)
-        found = derive_jacobian(typed, vf, name, rules, through_vec=True)
+        kind, derivative = "jacobian", S.jacobian(f if f.op == "vec" else S.func("vec", f), var)
     else:
         raise MatproofError("matproof grad takes a scalar function, or a vector function of a vector",
                             1, 1, None, text, hint="for a matrix F, take --wrt 'vec(X)': ∂vec(F)/∂vec(X)ᵀ")
+    found = derive(typed, derivative, default_rule_files(), limits)
     if found is None:
         return Derived(f, wrt, None, None, typed, kind, derivative)
     identity = f"{to_ascii(derivative)} = {to_ascii(found)}"

@@ -88,8 +88,9 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
                                     reason=f"{to_ascii(ident.symmetric)} is not evidently symmetric, and a "
                                            f"{ident.kind} is identified only with a symmetric value")
             break
-    if gradient is None and _inner_derivative(lhs, rhs) is not None:
-        return _through_lemma(_inner_derivative(lhs, rhs), typed, link, decls, rule_files, limits, normal_form)
+    inner = _inner_derivative(lhs, rhs) if gradient is None else None
+    if inner is not None:
+        return _through_lemma(inner, typed, link, decls, rule_files, limits, normal_form)
     rewrites = rewrites_for(rule_files)
     # first the differentials worked inward, as a person does; the search does the rest
     # (and, if that fails, everything)
@@ -155,16 +156,7 @@ def _through_lemma(d: S.Expr, typed: Typed, link: int, decls: dict[str, Decl], r
     """A derivative inside the link (`2 ∂(xᵀx)/∂x = 4 x`): derive its value V, prove
     `derivative = V` by its identification (a lemma, with its own certificate), replace it
     by V on both sides, and prove what is left; the kernel checks the lemma where it is used."""
-    f, v = d.args
-    x = v.args[0].attr if v.op == "vec" else v.attr
-    if d.op == S.GRAD and v.op == S.SYM:
-        value = derive_gradient(typed, f, x, rule_files, limits)
-    elif d.op == S.JAC:
-        value = derive_jacobian(typed, f, x, rule_files, through_vec=v.op == "vec")
-    elif d.op == S.HESS and v.op == S.SYM:
-        value = derive_hessian(typed, f, x, rule_files, limits)
-    else:
-        value = None
+    value = derive(typed, d, rule_files, limits)
     if value is None:
         return SearchResult(False, RunReport(StopReason.SATURATED),
                             reason=f"no value was found for the derivative {to_ascii(d)} inside the link")
@@ -382,6 +374,25 @@ def derive_gradient(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], l
         budget.run(eg, rewrites, [], facts, iterations=1, nodes=min(limits.nodes, 2 * eg.n_nodes))
         best = _cheapest(eg, candidates())
     return _tidy(best, typed)
+
+
+def derive(typed: Typed, d: S.Expr, rule_files: list[Path], limits: Limits) -> S.Expr | None:
+    """The value of a derivative node (typed): a gradient, a Jacobian (of a vector f, of a
+    scalar f in vec(X) as vec(G)ᵀ, of vec(F) in vec(X)) or a Hessian (in x or vec(X)),
+    derived by read-off; None where there is none."""
+    f, v = d.args
+    through_vec = v.op == "vec"
+    x = v.args[0].attr if through_vec else v.attr
+    if d.op == S.GRAD and not through_vec:
+        return derive_gradient(typed, f, x, rule_files, limits)
+    if d.op == S.HESS:
+        return derive_hessian(typed, f, x, rule_files, limits, through_vec)
+    if d.op != S.JAC:
+        return None
+    if through_vec and checked_shape(f, typed.symbols) == (1, 1):      # ∂f/∂vec(X)ᵀ = vec(G)ᵀ
+        g = derive_gradient(typed, f, x, rule_files, limits)
+        return None if g is None else S.transpose(S.func("vec", g))
+    return derive_jacobian(typed, f, x, rule_files, through_vec)
 
 
 def derive_jacobian(typed: Typed, f: S.Expr, wrt: str, rule_files: list[Path], through_vec: bool = False
