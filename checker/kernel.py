@@ -357,10 +357,7 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
                 (pl, sl), (pr, sr) = (rule.rhs, "R"), (rule.lhs, "L")
             else:
                 raise KernelError(f"unknown direction {st['direction']!r}", n)
-            if nf(before, typed.symbols) != current:
-                raise KernelError("does not start from the term the previous step ended with", n)
-            if not _well_typed([before, after], side_shape, typed.symbols):
-                raise KernelError("a term of the step is not well-typed", n)
+            _follows(before, after, current, side_shape, typed, n)
             subst = {k: decode(v) for k, v in st["subst"].items()}
             for var, value in subst.items():
                 if var[0] != "#" and is_greek(var[0]) and var[0].islower() \
@@ -405,6 +402,15 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
         raise KernelError("the last step does not end at the right side")
 
 
+def _follows(before: S.Expr, after: S.Expr, current: S.Expr, shape, typed, n: int) -> None:
+    """KernelError unless step n starts where the last one ended and both its terms are
+    well-typed with the side's shape (asked of every kind of step)."""
+    if nf(before, typed.symbols) != current:
+        raise KernelError("does not start from the term the previous step ended with", n)
+    if not _well_typed([before, after], shape, typed.symbols):
+        raise KernelError("a term of the step is not well-typed", n)
+
+
 #: how deep lemmas may nest (a derivative inside a derivative's value…); a certificate is data
 #: from anywhere, and a deeper one is refused rather than followed
 MAX_LEMMA_DEPTH = 8
@@ -417,10 +423,7 @@ def _check_lemma(st: dict, before: S.Expr, after: S.Expr, current: S.Expr, shape
     certificate of `derivative = value`, which is verified in full, over the same symbols."""
     if st.get("rule") != "lemma" or not isinstance(st["lemma"], dict):
         raise KernelError("a lemma step without its certificate", n)
-    if nf(before, typed.symbols) != current:
-        raise KernelError("does not start from the term the previous step ended with", n)
-    if not _well_typed([before, after], shape, typed.symbols):
-        raise KernelError("a term of the step is not well-typed", n)
+    _follows(before, after, current, shape, typed, n)
     global _LEMMA_DEPTH
     if _LEMMA_DEPTH >= MAX_LEMMA_DEPTH:
         raise KernelError(f"lemmas nested more than {MAX_LEMMA_DEPTH} deep", n)
@@ -450,10 +453,7 @@ def _check_reflection(st: dict, before: S.Expr, after: S.Expr, current: S.Expr, 
     from .normalform import VERSION, NormalForm
     if st["reflection"] != VERSION or st.get("rule") != NORMAL_FORM_STEP:
         raise KernelError(f"unknown normal form {st['reflection']!r}", n)
-    if nf(before, typed.symbols) != current:
-        raise KernelError("does not start from the term the previous step ended with", n)
-    if not _well_typed([before, after], shape, typed.symbols):
-        raise KernelError("a term of the step is not well-typed", n)
+    _follows(before, after, current, shape, typed, n)
     facts = st.get("facts", [])
     if not isinstance(facts, list) or not all(isinstance(f, str) for f in facts):
         raise KernelError("the step's facts are not a list of facts", n)
