@@ -175,7 +175,9 @@ def run_job(job: Job, limits, cache_dir: str | None, only_rules: tuple[str, ...]
     rule files are the whole rule set (for coverage); else the database and `use` lines."""
     from .pipeline import prove_theorem
     from .rules import default_rule_files
-    thm = document(job.file, job.layout).theorems[job.index]
+    doc = document(job.file, job.layout)        # read once: the theorem and, in a document, its place
+    thm = doc.theorems[job.index]
+    origin = doc.origins[job.index] if hasattr(doc, "origins") else None
     rule_files = default_rule_files() + [Path(u) for u in thm.uses]
     if only_rules:
         rule_files = [Path(p).resolve() for p in only_rules]
@@ -189,13 +191,13 @@ def run_job(job: Job, limits, cache_dir: str | None, only_rules: tuple[str, ...]
             if cached is not None:
                 cached["file"] = job.file
                 cached["seconds"] = time.perf_counter() - t0   # the replay, not the first search
-                return _placed(job, cached, None, thm, limits, rule_files)
+                return _placed(origin, cached, None, thm, limits, rule_files)
             warning = f"cache entry {entry} ignored: {why}"
     res = prove_theorem(thm, limits=limits, rule_files=rule_files, paranoid=paranoid)
     out = {**res.as_json(), "file": job.file}
     if res.counterexample is not None:
         out["counterexample_text"] = _counterexample_text(res)
-    out = _placed(job, out, res, thm, limits, rule_files)
+    out = _placed(origin, out, res, thm, limits, rule_files)
     if entry is not None and res.status == "proved" and res.certificates:
         warning = "; ".join(w for w in (warning, _store(entry, res.certificates, out)) if w)
     if warning:
@@ -203,13 +205,13 @@ def run_job(job: Job, limits, cache_dir: str | None, only_rules: tuple[str, ...]
     return out
 
 
-def _placed(job: Job, out: dict, res, thm, limits, rule_files) -> dict:
-    """A document's theorem: the result with its places in the document (documents/links.py)."""
-    origins = getattr(document(job.file, job.layout), "origins", None)
-    if origins is None:
+def _placed(origin, out: dict, res, thm, limits, rule_files) -> dict:
+    """A document's theorem (one with an `origin`): the result with its places in the
+    document (documents/links.py)."""
+    if origin is None:
         return out
     from .documents.links import placed
-    return placed(out, res, thm, origins[job.index], limits, rule_files)
+    return placed(out, res, thm, origin, limits, rule_files)
 
 
 def _counterexample_text(res) -> str:
