@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from html import escape
 
-MARK = {"proved": "✓", "refuted": "✗", "unknown": "?", "error": "!"}
+from .report import MARK
+
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }
 h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 2em; border-bottom: 1px solid #ccc; }
