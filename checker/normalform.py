@@ -492,13 +492,13 @@ class NormalForm:
         if shape[1] == 1:
             return {((), chain): Fraction(1)}
         for k in range(1, len(chain)):
-            u, v = chain[:k], chain[k:]
-            if self.shape(S.mul(list(u)))[1] == 1 and self.shape(S.mul(list(v)))[0] == 1:
-                vt = self.poly(S.transpose(S.mul(list(v))))
-                ((sv, cv), c), = vt.items()
-                atom = S.Expr(S.KRON, (self.to_expr({((), cv): Fraction(1)}, (self.shape(S.mul(list(v)))[1], 1)),
-                                       self.to_expr({((), u): Fraction(1)}, self.shape(S.mul(list(u))))))
-                return {m: c * k for m, k in self.times({(sv, ()): Fraction(1)}, self.atom_poly(atom)).items()}
+            u, v = S.mul(list(chain[:k])), S.mul(list(chain[k:]))
+            shape_u, shape_v = self.shape(u), self.shape(v)
+            if shape_u[1] == 1 and shape_v[0] == 1:
+                ((sv, cv), c), = self.poly(S.transpose(v)).items()
+                atom = S.Expr(S.KRON, (self.to_expr({((), cv): Fraction(1)}, (shape_v[1], 1)),
+                                       self.to_expr({((), chain[:k]): Fraction(1)}, shape_u)))
+                return {m: c * q for m, q in self.times({(sv, ()): Fraction(1)}, self.atom_poly(atom)).items()}
         return None
 
     def product_atom(self, op: str, e: S.Expr) -> Poly:
