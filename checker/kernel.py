@@ -13,6 +13,12 @@ modulo the normal form `matproof-ac/2`: products, sums, ⊗ and ∘ flattened,
 sums and ∘ sorted, numbers gathered at the front of products, then the
 scalars of a product (runs of factors whose product is 1×1: `α`, `aᵀ b`)
 in sorted order, negation lifted and doubled negation removed.
+
+Every term of every step must be defined wherever the theorem is (`_Facts.defined`):
+a rule is an equation between partial functions, and read backwards `α⁻¹ α -> 1`
+would otherwise turn `x` into `0⁻¹ 0 x`. A lemma is only ever a derivative's value
+(`∂f/∂X = G`), which holds inside any term; an equation between differentials holds
+only for what varied where it was proved.
 """
 from __future__ import annotations
 
@@ -24,7 +30,8 @@ from pathlib import Path
 
 from . import syntax as S
 from .lexer import is_greek
-from .meaning import assumed_facts, derived, fact_holds, identify, is_constant, varying_symbols
+from .meaning import (Identification, assumed_facts, declared, derived, fact_holds, identify, is_constant, requirements,
+                      varying_symbols)
 from .shapes import Prod
 from .shapes import bind_dims, fill_dims
 from .typecheck import IllTyped, checked_shape, shape_of, type_rule
@@ -282,29 +289,155 @@ def _wanted(names: set[str], statement: str) -> bool:
 # ---- facts -------------------------------------------------------------------------
 
 class _Facts:
-    def __init__(self, typed, varying: set[str]):
+    """What the kernel knows of a link's terms: the declarations, and the domain of the
+    theorem — the conditions its sides need to be defined (meaning.requirements), with
+    what they imply (`α β ≠ 0` ⇒ `α ≠ 0`, `A B` invertible and square ⇒ A and B are).
+    A step is accepted only where its terms are defined wherever the theorem is
+    (`defined`): a rule read backwards cannot bring in `0⁻¹`, `log(−1)` or a singular
+    inverse."""
+
+    def __init__(self, typed, varying: set[str], sides: list[S.Expr]):
+        from .normalform import NormalForm
         self.symbols = typed.symbols
         self.varying = varying
+        self.form = NormalForm(typed.symbols)
         self.known: dict[str, set[S.Expr]] = {}
         for kind, e in assumed_facts(typed.assumptions):
-            self.known.setdefault(kind, set()).add(nf(e, self.symbols))
+            self._know(kind, e)
+        for side in sides:
+            for kind, e in requirements(side, self.shape):
+                self._know(kind, e)
+        for kind, terms in self.known.items():
+            for e in terms:
+                if _never(kind, e, self.symbols):
+                    raise KernelError(f"the theorem is defined nowhere: it needs {_text(e)} {_KIND_TEXT[kind]}")
+
+    def shape(self, e: S.Expr):
+        return shape_of(e, self.symbols)
+
+    def key(self, e: S.Expr) -> S.Expr:
+        """A fact's term as it is looked up: its polynomial normal form (so that ‖X‖² > 0
+        answers for tr(X Xᵀ)), or its AC normal form where it has none."""
+        from .normalform import NoNormalForm
+        try:
+            return self.form.of(e)
+        except NoNormalForm:
+            return nf(e, self.symbols)
+
+    def _know(self, kind: str, e: S.Expr) -> None:
+        """Record a fact and what it implies about the parts of its term."""
+        key = self.key(e)
+        if key in self.known.setdefault(kind, set()):
+            return
+        self.known[kind].add(key)
+        op = e.op
+        if kind == "positive":
+            self._know("nonzero", e)
+            if op == "det":
+                self._know("invertible", e.args[0])
+        elif kind == "nonzero":
+            if op in (S.NEG, S.INV, S.POW, S.DIMPOW):
+                self._know("nonzero", e.args[0])
+            elif op == S.MUL and all(self.shape(f) == (1, 1) for f in e.args):
+                for f in e.args:
+                    self._know("nonzero", f)
+            elif op == "det":
+                self._know("invertible", e.args[0])
+            elif op == S.NORM:      # ‖x‖ ≠ 0 ⇒ ‖x‖ > 0 and ‖x‖² = ⟨x, x⟩ > 0
+                self._know("positive", e)
+                self._know("positive", S.Expr(S.INNER, (e.args[0], e.args[0])))
+        elif kind == "invertible":
+            if op in (S.T, S.INV, S.NEG):
+                self._know("invertible", e.args[0])
+            elif op == S.MUL:
+                n = self.shape(e)[0]
+                if all(self.shape(f) == (n, n) for f in e.args):
+                    for f in e.args:
+                        self._know("invertible", f)
 
     def holds(self, kind: str, e: S.Expr) -> bool:
         if kind == "constant":
             return is_constant(e, self.varying)
-        shape = shape_of(e, self.symbols)
+        shape = self.shape(e)
         if kind == "scalar":
             return shape == (1, 1)
         if kind == "square":
             return shape[0] == shape[1]
+        if kind == "invertible" and shape == (1, 1):
+            return False     # a scalar's inverse needs it nonzero (below), not `invertible`
         if e.op == S.SYM and kind in self.symbols[e.attr].props:   # declared, with what it implies
             return True
-        if nf(e, self.symbols) in self.known.get(kind, set()):      # assumed by the theorem
-            return kind != "invertible" or shape != (1, 1)
-        if kind == "invertible" and shape == (1, 1):
-            return False
-        parts = derived(kind, e, lambda x: shape_of(x, self.symbols))
+        if self.key(e) in self.known.get(kind, set()):      # assumed by the theorem
+            return True
+        if kind in _WEAKER and self.holds(_WEAKER[kind], e):
+            return True
+        if kind in ("nonzero", "positive", "nonnegative"):
+            return self._sign(kind, e, shape)
+        if kind == "invertible" and e.op == S.IDENT:
+            return True
+        parts = derived(kind, e, self.shape)
         return parts is not None and all(self.holds(kind, x) for x in parts)
+
+    def _sign(self, kind: str, e: S.Expr, shape) -> bool:
+        """`nonzero`, `positive` or `nonnegative` (entry by entry) from the term's structure."""
+        op = e.op
+        if op == S.NUM:
+            return e.attr != 0 if kind == "nonzero" else e.attr > 0 if kind == "positive" else e.attr >= 0
+        if op == S.ONES:
+            return True
+        if op == S.T or (shape == (1, 1) and op in (S.INV, S.DIMPOW)):
+            return self.holds(kind, e.args[0])
+        if op == S.POW and shape == (1, 1):
+            return self.holds(kind, e.args[0]) or (kind == "nonnegative" and e.attr.numerator % 2 == 0)
+        if op in (S.MUL, S.HAD):
+            if kind == "nonzero" and any(self.shape(f) != (1, 1) for f in e.args):
+                return False
+            return all(self.holds(kind, f) for f in e.args)
+        if op == S.NEG and kind == "nonzero":
+            return self.holds(kind, e.args[0])
+        if op == S.ADD and kind != "nonzero":
+            return all(self.holds(kind, t) for t in e.args)
+        if op == "det" and kind == "nonzero":
+            return self.holds("invertible", e.args[0])
+        if op == "det" and kind == "positive":
+            return declared(kind, e, self.symbols)
+        if op in (S.NORM, "sqrt") and kind == "nonnegative":
+            return True
+        parts = derived("positive", e, self.shape) if kind != "nonzero" else None
+        return parts is not None and all(self.holds("positive", x) for x in parts)
+
+    def defined(self, e: S.Expr, n: int) -> None:
+        """KernelError unless `e` is defined wherever the theorem is."""
+        for kind, x in requirements(e, self.shape):
+            if not self.holds(kind, x):
+                raise KernelError(f"{_text(e)} is not defined everywhere the theorem is: it needs "
+                                  f"{_text(x)} {_KIND_TEXT[kind]}", n)
+
+
+#: a condition that a stronger one gives: positive ⇒ nonzero, nonnegative
+_WEAKER = {"nonzero": "positive", "nonnegative": "positive"}
+_KIND_TEXT = {"nonzero": "≠ 0", "positive": "> 0", "nonnegative": "≥ 0", "invertible": "invertible"}
+
+
+def _text(e: S.Expr) -> str:
+    from .printing import to_unicode
+    return to_unicode(e)
+
+
+def _never(kind: str, e: S.Expr, symbols) -> bool:
+    """Whether the condition can hold nowhere: its term is 0 (by the polynomial normal
+    form), or a number of the wrong sign."""
+    if kind not in _KIND_TEXT:
+        return False
+    if e.op == S.NUM:
+        return not (e.attr != 0 if kind == "nonzero" else e.attr > 0 if kind == "positive" else e.attr >= 0)
+    if kind == "nonnegative":
+        return False
+    from .normalform import NoNormalForm, NormalForm
+    try:
+        return NormalForm(symbols).poly(e) == {}
+    except NoNormalForm:
+        return False
 
 
 def _typed_rule(rule) -> tuple:
@@ -329,13 +462,16 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
                 varying: set[str]) -> None:
     """Raise KernelError unless `steps` rewrite lhs into rhs (modulo the normal form);
     `varying` are the symbols the condition constant(…) must avoid."""
-    facts = _Facts(typed, varying)
+    facts = _Facts(typed, varying, list(typed.exprs) + [lhs, rhs])
+    facts.defined(lhs, 0)
     typed_rules: dict[str, tuple] = {}     # each rule typed once, however many steps use it
     current = nf(lhs, typed.symbols)
     side_shape = checked_shape(lhs, typed.symbols)
     for n, st in enumerate(steps, 1):
         try:
             before, after = decode(st["before"]), decode(st["after"])
+            facts.defined(before, n)
+            facts.defined(after, n)
             if "lemma" in st:
                 _check_lemma(st, before, after, current, side_shape, typed, rules, n)
                 current = nf(after, typed.symbols)
@@ -440,6 +576,15 @@ def _check_lemma(st: dict, before: S.Expr, after: S.Expr, current: S.Expr, shape
             raise KernelError(f"its lemma gives {name} another shape or other properties", n)
     if len(lemma.exprs) != 2:
         raise KernelError("a lemma is one equation", n)
+    # only a derivative's value may be imported: ∂f/∂X = G holds as functions of every symbol,
+    # so it holds inside any term; an equation between differentials (d(X Y) = X dY) holds only
+    # for what varies where it was proved, and may not be carried elsewhere
+    grad = st["lemma"].get("gradient")
+    if not isinstance(grad, dict) or grad.get("side") not in (0, 1):
+        raise KernelError("a lemma must be a derivative's value (∂f/∂X = G), proved by its identification", n)
+    derivative = lemma.exprs[grad["side"]]
+    if not isinstance(identify(derivative, lemma.exprs[1 - grad["side"]], lemma.symbols), Identification):
+        raise KernelError("a lemma's side is not a derivative", n)
     old, new = lemma.exprs if st["direction"] == "->" else lemma.exprs[::-1]
     if nf(_at(before, st["path"]), typed.symbols) != nf(old, typed.symbols):
         raise KernelError("the term at the position is not the lemma's side", n)

@@ -15,6 +15,11 @@ imports nothing of the search).
   positivity of exp, symmetry of `Xᵀ S X` — derived, never assumed.
 * When `∂f/∂X = G` may be proved as `d f = ⟨G, dX⟩` with only X varying (the
   identification of §6).
+* Where a term is defined (`requirements`): X⁻¹ needs X invertible, log s needs
+  s > 0, and a differential needs the function differentiable there (√s and ‖x‖
+  under d need s > 0 and x ≠ 0). A theorem is claimed where its sides are
+  defined; the kernel accepts a step only where its terms are defined there too,
+  so that no rule, read backwards, brings in `0⁻¹`.
 """
 from __future__ import annotations
 
@@ -170,6 +175,48 @@ def identify(derivative: S.Expr, other: S.Expr, symbols) -> Identification | str
         return Identification("jacobian", x.attr, S.Expr(S.D, (f,)), S.mul([j, dv]))
     return Identification("hessian", x.attr, S.Expr(S.D, (S.Expr(S.D, (f,)),)),
                           S.mul([S.transpose(dv), other, dv]), other)
+
+
+def requirements(e: S.Expr, shape) -> list[tuple[str, S.Expr]]:
+    """What `e` needs to be defined, as (kind, term) conditions: `invertible` (a matrix),
+    `nonzero`, `positive` and `nonnegative` (entry by entry). Under a differential or a
+    derivative the function must be differentiable too: a root there needs a positive
+    argument and a norm a nonzero one (d√s = ds/(2√s), d‖x‖ = ⟨x, dx⟩/‖x‖). `shape` gives a
+    subterm's shape."""
+    out: list[tuple[str, S.Expr]] = []
+
+    def need(kind: str, x: S.Expr) -> None:
+        if (kind, x) not in out:
+            out.append((kind, x))
+
+    def walk(x: S.Expr, under_d: bool) -> None:
+        op = x.op
+        under_d = under_d or op in (S.D, S.GRAD, S.JAC, S.HESS)
+        arg = x.args[0] if x.args else None
+        if op == S.INV:
+            need("nonzero" if shape(arg) == (1, 1) else "invertible", arg)
+        elif op == S.POW:
+            k = x.attr
+            if shape(arg) != (1, 1):
+                if k < 0:
+                    need("invertible", arg)
+            elif k.denominator != 1:
+                need("positive" if k < 0 or (under_d and k < 1) else "nonnegative", arg)
+            elif k < 0:
+                need("nonzero", arg)
+        elif op == "log":
+            need("positive", arg)
+        elif op == "logdet":
+            need("positive", S.func("det", arg))
+        elif op == "sqrt":
+            need("positive" if under_d else "nonnegative", arg)
+        elif op == S.NORM and under_d:
+            need("nonzero", x)
+        for a in x.args:
+            walk(a, under_d)
+
+    walk(e, False)
+    return out
 
 
 def invertible_because(e: S.Expr, shape) -> tuple[S.Expr, ...] | None:

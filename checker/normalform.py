@@ -57,8 +57,17 @@ Poly = dict              # Monomial → Fraction (no zero coefficients)
 ONE: Monomial = ((), ())
 
 
-class TooBig(Exception):
+class NoNormalForm(Exception):
+    """This term is not decided here."""
+
+
+class TooBig(NoNormalForm):
     """The expansion grew past MAX_MONOMIALS."""
+
+
+class Undefined(NoNormalForm):
+    """The term is defined nowhere (`0⁻¹`, the inverse of a zero matrix, a root of a
+    negative number): it has no normal form, so no factor 0 may absorb it."""
 
 
 class NormalForm:
@@ -90,7 +99,7 @@ class NormalForm:
             if self.shape(a) != self.shape(b):
                 return False
             p, q = self.poly(a), self.poly(b)
-        except TooBig:
+        except NoNormalForm:
             return False
         return p == q or coefficients_equal(p, q)
 
@@ -357,6 +366,8 @@ class NormalForm:
 
     def inverse(self, x: S.Expr) -> Poly:
         p = self.poly(x)
+        if not p:
+            raise Undefined("the inverse of 0")
         if self.shape(x) == (1, 1):
             return self.scalar_power(p, Fraction(-1))
         if len(p) == 1:
@@ -447,6 +458,10 @@ class NormalForm:
         return self.expand_sums(self._scalar_power(p, k))
 
     def _scalar_power(self, p: Poly, k: Fraction) -> Poly:
+        if not p and k < 0:
+            raise Undefined("a negative power of 0")
+        if len(p) == 1 and ONE in p and k.denominator != 1 and p[ONE] < 0:
+            raise Undefined("a root of a negative number")
         if k == 0:
             return {ONE: Fraction(1)}
         if len(p) == 1:

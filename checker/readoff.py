@@ -16,7 +16,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from . import syntax as S
-from .normalform import NormalForm, TooBig
+from .normalform import NoNormalForm, NormalForm
 
 
 def read_off(df: S.Expr, x: str, form: NormalForm) -> S.Expr | None:
@@ -76,7 +76,7 @@ def _differential(df: S.Expr, x: str, form: NormalForm):
         return None
     try:
         return dx, S.Expr(S.T, (dx,)), shape, form.poly(df)
-    except TooBig:
+    except NoNormalForm:
         return None
 
 

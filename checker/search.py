@@ -18,7 +18,7 @@ from .egraph.rewrite import Facts, successors
 from .egraph.run import Budget, RunReport
 from .limits import Limits, StopReason
 from .meaning import Identification, assumed_facts, facts_behind, identify, varying_symbols
-from .normalform import NormalForm, TooBig, facts_used
+from .normalform import NoNormalForm, NormalForm, facts_used
 from .readoff import collect_diagonals, read_off, read_off_jacobian, read_off_vec_jacobian
 from .errors import MatproofError
 from .kernel import NORMAL_FORM_STEP, KernelError, check_steps, nf
@@ -283,7 +283,7 @@ class _Meeting:
     def _form(self, t: S.Expr):
         try:
             return self.form.of(t)
-        except TooBig:
+        except NoNormalForm:
             return ("too big", t)
 
 
