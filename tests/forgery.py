@@ -46,3 +46,17 @@ def one_equals_zero() -> dict:
         step(x, one_x, "one-left", "<-", subst={"A": x}),
         step(one_x, absurd, "scalar-cancel", "<-", path=[0], subst={"α": nought}),
         step(absurd, zero)])
+
+
+def tiny_equals_zero(text: str = "theorem t: 0.00000001 x = 0") -> dict:
+    """The same trick inside a product: 1e-8 x → 1e-8 (1 x) → 1e-8 ((0⁻¹ 0) x) → 0, for a
+    theorem that a numeric test with an absolute tolerance cannot refute."""
+    tiny_x, zero = members(text)
+    eps, x = tiny_x.args
+    nought = S.num(0)
+    one_x = S.Expr(S.MUL, (eps, S.Expr(S.MUL, (S.num(1), x))))
+    absurd = S.Expr(S.MUL, (eps, S.Expr(S.MUL, (S.Expr(S.MUL, (S.Expr(S.INV, (nought,)), nought)), x))))
+    return certificate(text, [
+        step(tiny_x, one_x, "one-left", "<-", path=[1], subst={"A": x}),
+        step(one_x, absurd, "scalar-cancel", "<-", path=[1, 0], subst={"α": nought}),
+        step(absurd, zero)])

@@ -90,3 +90,84 @@ def test_a_differential_lemma_is_not_imported_where_other_symbols_vary():
     """Before: accepted. d(X Y) = X dY holds where only Y varies; here X varies too."""
     with pytest.raises(KernelError, match="must be a derivative's value"):
         verify(_lemma_out_of_context())
+
+
+# ---- 3. a planted cache entry, and a numeric test relative to the sides' scale ----------
+
+def test_a_planted_certificate_for_a_tiny_multiple_of_x_equal_to_zero_is_not_a_proof(capsys, tmp_path):
+    """Before: "✓ proved, from the cache" (exit 0): the kernel took the certificate and the
+    numeric test, with an absolute tolerance, found 1e-8 x and 0 equal."""
+    from checker.check import cache_key, document
+    from checker.rules import default_rule_files
+    from forgery import tiny_equals_zero
+    thm = tmp_path / "t.thm"
+    thm.write_text("theorem t: 0.00000001 x = 0\n")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    key = cache_key(document(str(thm)).theorems[0], default_rule_files())
+    (cache / f"{key}.json").write_text(json.dumps(
+        {"version": __import__("checker.check", fromlist=["CACHE_VERSION"]).CACHE_VERSION,
+         "certificates": [tiny_equals_zero()], "result": {"status": "proved", "name": "t"}}))
+    code, out, err = run(capsys, "check", "--cache", str(cache), str(thm))
+    assert code == 1 and "refuted" in out and "from the cache" not in out
+    assert "not defined" in err
+
+
+@pytest.mark.parametrize("identity", ["0.00000001 x = 0", "x = 1.00001 x", "1e-12 A B = 1e-12 B A"])
+def test_a_small_difference_is_a_counterexample_not_round_off(capsys, identity):
+    """Before: "agrees" or "could not decide" (exit 3): the tolerance was absolute (1e-7 of
+    max(1, |sides|)) and a relative 1e-5 fell between agree and differ."""
+    code, out, _ = run(capsys, "prove", identity.replace("1e-12", "0.000000000001"))
+    assert code == 1, out
+    assert "refuted" in out
+
+
+@pytest.mark.parametrize("identity", ["tr(A B) − tr(B A) = 0", "X X⁻¹ − I = 0",
+                                      "0.000001 (A B)ᵀ = 0.000001 Bᵀ Aᵀ"])
+def test_round_off_of_large_terms_that_cancel_still_agrees(identity):
+    """The scale is what the sides were computed from, not their (tiny) results."""
+    from checker.numeric import numeric_test
+    from checker.typecheck import type_theorem
+    from checker.parse import parse_text
+    r = numeric_test(type_theorem(parse_text(identity).theorems[0]))
+    assert r.status == "consistent" and r.max_agreeing_difference < 1e-10
+
+
+# ---- 4. each link of a chain is tested on its own ----------------------------------------
+
+def test_a_member_without_numeric_meaning_does_not_hide_a_false_link(capsys, tmp_path):
+    """Before: exit 0, proved with an unsound user rule: the third member (a second
+    differential) could not be evaluated, so the whole chain was "inconclusive" and the
+    guard that exposes unsound rules never ran."""
+    rules = tmp_path / "bad.rules"
+    rules.write_text("rule bad: A B -> B A\n")
+    thm = tmp_path / "t.thm"
+    thm.write_text(f'use "{rules}"\nlet X, Y: n×n\nlet A, B: n×n\n'
+                   "theorem t: A B = B A = B A + 0 d(d(X Y))\n")
+    code, out, _ = run(capsys, "check", "--no-cache", str(thm))
+    assert code == 1
+    assert "error" in out and "the rule set is unsound" in out and "rules bad" in out
+
+
+def test_a_chain_is_refuted_at_its_false_link_even_beside_an_unevaluable_member():
+    from checker.numeric import numeric_test
+    from checker.parse import parse_text
+    from checker.typecheck import type_theorem
+    typed = type_theorem(parse_text("let X, Y, A, B: n×n\ntheorem t: A B = B A = B A + 0 d(d(X Y))")
+                         .theorems[0])
+    r = numeric_test(typed)
+    assert r.status == "refuted" and r.counterexample.link == 0
+
+
+def test_only_the_symbols_under_a_log_are_drawn_positive():
+    """Before: once draws missed the domain, every symbol was drawn positive, so a claim
+    that fails only for negative values of another symbol passed."""
+    from checker.numeric import numeric_test
+    from checker.parse import parse_text
+    from checker.typecheck import type_theorem
+    # sqrt(b ∘ b) = b holds only for b ≥ 0; the log of X (whose plain draws miss the
+    # domain) forces positive draws, which must not make b positive too
+    logs = "sum(log(X)) + sum(log(Y)) + sum(log(Z))"     # a plain draw is almost never in the domain
+    typed = type_theorem(parse_text(f"let X, Y, Z: n×n\nlet b: n\ntheorem t: ({logs}) 𝟏 + sqrt(b ∘ b) = "
+                                    f"({logs}) 𝟏 + b").theorems[0])
+    assert numeric_test(typed).status == "refuted"

@@ -8,6 +8,12 @@ direction of X). That gives `d(E)` exactly, with no finite differences, and
 
 Values outside an expression's domain (log of a non-positive number, the
 inverse of a singular matrix) raise `Domain`: the caller draws again.
+
+An evaluator also keeps the *magnitude* of what it computed: the largest entry
+of any sum's terms and of |A| |B| for every product (values and tangents).
+Round-off is relative to that, not to the result: `tr(A B) − tr(B A)` is a tiny
+number computed from large ones, while `1e-8 x` is a small number computed
+exactly, and the numeric test must tell the two apart.
 """
 from __future__ import annotations
 
@@ -24,7 +30,10 @@ MAX_COND = 1e6
 
 
 class Domain(Exception):
-    """The draw is outside the expression's domain; draw again."""
+    """The draw is outside the expression's domain; draw again. `term` is the subterm whose
+    domain it missed (`log(X)`), so that the next draws can aim at it."""
+
+    term: "S.Expr | None" = None
 
 
 class Unsupported(Exception):
@@ -97,9 +106,23 @@ def _inv(v: np.ndarray) -> np.ndarray:
 class Evaluator:
     """Evaluates typed trees in one environment, caching equal subtrees."""
 
-    def __init__(self, env: Env):
+    def __init__(self, env: Env, parent: "Evaluator | None" = None):
         self.env = env
         self.cache: dict[S.Expr, tuple] = {}
+        self.parent = parent
+        self.magnitude = 0.0
+
+    def saw(self, *arrays) -> None:
+        """Note the size of terms that were summed (or bounds of products): the scale of
+        the round-off in what this evaluator computes (and its parent's)."""
+        for a in arrays:
+            if a is None or a is UNKNOWN or a.size == 0:
+                continue
+            m = float(np.max(np.abs(a)))
+            if m > self.magnitude and np.isfinite(m):
+                self.magnitude = m
+                if self.parent is not None:
+                    self.parent.saw(a)
 
     def value(self, e: S.Expr) -> np.ndarray:
         v, _ = self.ev(e)
@@ -143,13 +166,18 @@ class Evaluator:
         method = getattr(self, "op_" + op, None)
         if method is None:
             raise Unsupported(f"no numeric meaning for {op}")
-        return method(e, vals, tans)
+        try:
+            return method(e, vals, tans)
+        except Domain as d:
+            if d.term is None:
+                d.term = e
+            raise
 
     # -- derivatives ----------------------------------------------------------------
     def _along(self, f: S.Expr, name: str, direction: np.ndarray, values=None):
         """f and its derivative in `direction` of the symbol `name` (forward mode)."""
         sub = Evaluator(Env(self.env.sizes, values or self.env.values, {name: direction}, self.env.symmetric,
-                            self.env.cookbook))
+                            self.env.cookbook), parent=self)
         v, t = sub.ev(f)
         if t is UNKNOWN:
             raise Unsupported("a derivative of an expression with differentials")
@@ -214,6 +242,7 @@ class Evaluator:
 
     # -- operators ------------------------------------------------------------------
     def op_add(self, e, vals, tans):
+        self.saw(*vals, *tans)
         v = vals[0]
         t = tans[0]
         for vi, ti in zip(vals[1:], tans[1:]):
@@ -270,8 +299,11 @@ class Evaluator:
         n = abs(int(k))
         factors = [base] * n
         out = np.eye(v.shape[0])
+        bound = np.eye(v.shape[0])
         for f in factors:
             out = out @ f
+            bound = bound @ np.abs(f)
+        self.saw(bound)
         if tb is None or tb is UNKNOWN:
             return out, tb
         tan = np.zeros_like(out)
@@ -284,6 +316,7 @@ class Evaluator:
 
     def op_tr(self, e, vals, tans):
         t = tans[0]
+        self.saw(vals[0], t)
         return _scalar(np.trace(vals[0])), (t if t is None or t is UNKNOWN else _scalar(np.trace(t)))
 
     def op_det(self, e, vals, tans):
@@ -317,6 +350,7 @@ class Evaluator:
 
     def op_sum(self, e, vals, tans):
         t = tans[0]
+        self.saw(vals[0], t)
         return _scalar(vals[0].sum()), (t if t is None or t is UNKNOWN else _scalar(t.sum()))
 
     def _elementwise(self, value, deriv, v, t):
@@ -355,6 +389,8 @@ class Evaluator:
     def op_inner(self, e, vals, tans):
         a, b = vals
         ta, tb = tans
+        self.saw(*(x * y for x, y in ((a, b), (ta, b), (a, tb)) if isinstance(x, np.ndarray)
+                   and isinstance(y, np.ndarray)))
         v = _scalar(np.sum(a * b))
         if ta is UNKNOWN or tb is UNKNOWN:
             return v, UNKNOWN
@@ -367,18 +403,23 @@ class Evaluator:
 
     def _nary(self, combine, vals, tans):
         v = vals[0]
+        bound = np.abs(vals[0])
         for vi in vals[1:]:
             v = combine(v, vi)
+            bound = combine(bound, np.abs(vi))
+        self.saw(bound)
         t = None
         for k, tk in enumerate(tans):
             if tk is None:
                 continue
             if tk is UNKNOWN:
                 return v, UNKNOWN
-            term = None
+            term = bound = None
             for j, vj in enumerate(vals):
                 x = tk if j == k else vj
                 term = x if term is None else combine(term, x)
+                bound = np.abs(x) if bound is None else combine(bound, np.abs(x))
+            self.saw(bound)
             t = _add_t(t, term)
         return v, t
 

@@ -87,13 +87,14 @@ def draw_direction(info: SymbolInfo, value: np.ndarray, rng: np.random.Generator
 
 
 def draw_instance(symbols: dict[str, SymbolInfo], dims: list[str], varying: set[str],
-                  rng: np.random.Generator, positive: bool = False) -> Env:
+                  rng: np.random.Generator, positive: frozenset[str] = frozenset()) -> Env:
+    """An instance; the symbols named in `positive` get positive entries."""
     sizes = draw_sizes(dims, rng)
     values: dict[str, np.ndarray] = {}
     directions: dict[str, np.ndarray] = {}
     for name, info in symbols.items():
         shape = (_size(info.shape[0], sizes), _size(info.shape[1], sizes))
-        values[name] = draw_value(info, shape, rng, positive)
+        values[name] = draw_value(info, shape, rng, name in positive)
         if name in varying and "constant" not in info.props:
             directions[name] = draw_direction(info, values[name], rng)
     symmetric = frozenset(n for n, info in symbols.items() if "symmetric" in info.props)

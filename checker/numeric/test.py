@@ -14,18 +14,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import syntax as S
 from ..meaning import varying_symbols
 from ..typecheck import Typed
 from .evaluate import Domain, Env, Evaluator, Unsupported
 from .instances import draw_instance
 
-AGREE = 1e-7    # relative difference below which two values are equal
-DIFFER = 1e-4   # relative difference above which they are not
+AGREE = 1e-8    # relative difference below which two values are equal
+DIFFER = 1e-6   # relative difference above which they are not
 
 
-def relative_difference(a: np.ndarray, b: np.ndarray) -> float:
-    scale = max(1.0, float(np.max(np.abs(a))), float(np.max(np.abs(b))))
-    return float(np.max(np.abs(a - b))) / scale
+def relative_difference(a: np.ndarray, b: np.ndarray, scale: float = 0.0) -> float:
+    """|a − b| relative to the magnitude the two were computed from (`scale`, the
+    evaluators' `magnitude`) and to their own: never to an absolute 1, so that `1e-8 x`
+    and `0` differ."""
+    diff = float(np.max(np.abs(a - b))) if a.size else 0.0
+    if diff == 0.0:
+        return 0.0
+    return diff / max(scale, float(np.max(np.abs(a))), float(np.max(np.abs(b))), 1e-300)
 
 
 @dataclass
@@ -60,54 +66,81 @@ class NumericResult:
 
 def numeric_test(typed: Typed, *, seed: int = 0, draws: int = 6, max_attempts: int = 60,
                  cookbook: bool = False) -> NumericResult:
-    """Test that all expressions of `typed` (a chain) are equal on random instances. With
-    `cookbook`, a gradient in a symmetric matrix means the Matrix Cookbook's §2.8 form (only
-    to tell a user which convention their claim follows)."""
+    """Test that all expressions of `typed` (a chain) are equal on random instances, each
+    link on its own: a member that cannot be evaluated leaves its links open but does not
+    hide a difference in another. With `cookbook`, a gradient in a symmetric matrix means the
+    Matrix Cookbook's §2.8 form (only to tell a user which convention their claim follows)."""
     t0 = time.perf_counter()
     exprs = typed.exprs
+    links = range(len(exprs) - 1)
     varying = varying_symbols(exprs, typed.symbols)
-    good = attempts = 0
+    needs_positive: set[str] = set()     # symbols under a log, a root… whose domain a draw missed
+    good = [0] * len(links)
+    attempts = 0
     worst = 0.0
     reasons: dict[str, int] = {}
+    unsupported: dict[int, str] = {}       # links one of whose members has no numeric meaning
     misses = 0     # draws outside the domain
-    while good < draws and attempts < max_attempts:
+
+    def open_links() -> list[int]:
+        return [k for k in links if good[k] < draws and k not in unsupported]
+
+    while open_links() and attempts < max_attempts:
         attempts += 1
         rng = np.random.default_rng([seed, attempts])
         # `log(X)` of a 5×5 X is almost never defined on a plain draw: once draws keep missing
-        # the domain, every other draw takes positive entries (still values of the domain)
-        positive = misses >= 3 and attempts % 2 == 0
+        # the domain, every other draw takes positive entries for the symbols under the terms
+        # whose domain was missed (still values of the domain; the others stay as they are)
+        positive = frozenset(needs_positive) if misses >= 3 and attempts % 2 == 0 else frozenset()
         env: Env = draw_instance(typed.symbols, typed.dims, varying, rng, positive=positive)
         env.cookbook = cookbook
-        try:
-            with np.errstate(all="ignore"):
-                ev = Evaluator(env)
-                values = [ev.value(e) for e in exprs]
-        except Domain as d:
-            reasons[str(d)] = reasons.get(str(d), 0) + 1
-            misses += 1
-            continue
-        except Unsupported as u:
-            return NumericResult("inconclusive", good, attempts, reason=f"cannot evaluate: {u}",
-                                 seconds=time.perf_counter() - t0)
-        if not all(np.all(np.isfinite(v)) for v in values):
-            reasons["overflow"] = reasons.get("overflow", 0) + 1
-            continue
-        diffs = [relative_difference(values[k], values[k + 1]) for k in range(len(values) - 1)]
-        bad = [k for k, dd in enumerate(diffs) if dd > DIFFER]
-        if bad:
-            k = bad[0]
-            cx = Counterexample(k, env.sizes, env.values, env.directions,
-                                (values[k], values[k + 1]), diffs[k], seed)
-            return NumericResult("refuted", good, attempts, cx, seconds=time.perf_counter() - t0,
-                                 max_agreeing_difference=worst)
-        if max(diffs, default=0.0) > AGREE:
-            reasons["round-off"] = reasons.get("round-off", 0) + 1
-            continue
-        worst = max(worst, max(diffs, default=0.0))
-        good += 1
+        values: list = []
+        for e in exprs:
+            try:
+                with np.errstate(all="ignore"):
+                    ev = Evaluator(env)
+                    v = ev.value(e)
+                values.append((v, ev.magnitude) if np.all(np.isfinite(v)) else Domain("overflow"))
+            except Domain as why:
+                values.append(why)
+                if why.term is not None:
+                    needs_positive.update(n.attr for n in why.term.walk() if n.op == S.SYM)
+            except Unsupported as why:
+                values.append(why)
+        missed = False
+        for k in open_links():
+            a, b = values[k], values[k + 1]
+            for why in (a, b):
+                if isinstance(why, Unsupported):
+                    unsupported[k] = f"cannot evaluate: {why}"
+            if k in unsupported:
+                continue
+            if isinstance(a, Domain) or isinstance(b, Domain):
+                why = a if isinstance(a, Domain) else b
+                reasons[str(why)] = reasons.get(str(why), 0) + 1
+                missed = True
+                continue
+            (va, ma), (vb, mb) = a, b
+            diff = relative_difference(va, vb, max(ma, mb))
+            if diff > DIFFER:
+                cx = Counterexample(k, env.sizes, env.values, env.directions, (va, vb), diff, seed)
+                return NumericResult("refuted", min(good), attempts, cx, seconds=time.perf_counter() - t0,
+                                     max_agreeing_difference=worst)
+            if diff > AGREE:
+                reasons["round-off"] = reasons.get("round-off", 0) + 1
+                continue
+            worst = max(worst, diff)
+            good[k] += 1
+        misses += missed
     seconds = time.perf_counter() - t0
-    if good == 0:
+    if unsupported:
+        k = min(unsupported)
+        where = f" (link {k + 1})" if len(links) > 1 else ""
+        return NumericResult("inconclusive", min(good), attempts, reason=unsupported[k] + where,
+                             seconds=seconds)
+    if min(good, default=draws) == 0:
         why = ", ".join(f"{k} ({v}×)" for k, v in reasons.items()) or "no draws"
         return NumericResult("inconclusive", 0, attempts,
                              reason=f"no valid draw in {attempts} attempts: {why}", seconds=seconds)
-    return NumericResult("consistent", good, attempts, seconds=seconds, max_agreeing_difference=worst)
+    return NumericResult("consistent", min(good, default=draws), attempts, seconds=seconds,
+                         max_agreeing_difference=worst)
