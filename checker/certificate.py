@@ -117,20 +117,6 @@ def rule_paths(records: list[dict], allowed: list[Path]) -> list[Path]:
     return out
 
 
-def lint_unsound(paths: list[Path]) -> None:
-    """KernelError naming the first rule of these files that the numeric soundness check of
-    `matproof rules lint` refutes, with its counterexample."""
-    from .lint import lint_rules
-    from .parse import parse_file
-    rules = [r for p in paths for r in parse_file(p).rules]
-    for f in lint_rules(rules).findings:
-        if f.kind == "unsound":
-            cx = f.counterexample or {}
-            raise KernelError(f"rule {f.rule} ({f.file}:{f.line}) is unsound: its two sides differ "
-                              f"on a random instance (sizes {cx.get('sizes')}, left {cx.get('lhs')}, "
-                              f"right {cx.get('rhs')})")
-
-
 def check(cert: dict, allowed: list[Path]) -> tuple[object, list[Path]]:
     """Replay one certificate with rules from `allowed` only: (its typed theorem, the rule
     files it relied on), or KernelError."""

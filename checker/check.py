@@ -183,7 +183,7 @@ def run_job(job: Job, limits, cache_dir: str | None, only_rules: tuple[str, ...]
         rule_files = [Path(p).resolve() for p in only_rules]
     entry = None
     warning = ""
-    if cache_dir:
+    if cache_dir and _usable(rule_files):
         entry = Path(cache_dir) / f"{cache_key(thm, rule_files)}.json"
         if os.path.lexists(entry):
             t0 = time.perf_counter()
@@ -203,6 +203,17 @@ def run_job(job: Job, limits, cache_dir: str | None, only_rules: tuple[str, ...]
     if warning:
         out["warning"] = warning
     return out
+
+
+def _usable(rule_files: list[Path]) -> bool:
+    """Whether these rule files may be relied on (trust.py); where not, the cache is not
+    read, and the theorem's result says why."""
+    from .trust import UntrustedRules, require_sound
+    try:
+        require_sound(rule_files)
+    except UntrustedRules:
+        return False
+    return True
 
 
 def _placed(origin, out: dict, res, thm, limits, rule_files) -> dict:

@@ -182,10 +182,11 @@ def cmd_verify(args) -> int:
     if not certs:
         raise MatproofError(f"{args.input} holds no certificate", filename=args.input)
     trusted = [Path(p) for p in args.trust_rules or []]
+    from .trust import UntrustedRules, require_sound
     try:
-        certificate.lint_unsound(trusted)
-    except KernelError as e:
-        print(f"✗ {e}; no certificate relying on it is accepted", file=sys.stderr)
+        require_sound(trusted)
+    except UntrustedRules as e:
+        print(f"✗ {e.message}; no certificate relying on it is accepted", file=sys.stderr)
         return 1
     allowed = shipped_rule_files() + trusted
     relied: dict[Path, str] = {}
@@ -351,7 +352,7 @@ def cmd_lint(args) -> int:
     rules = [r for p in paths for r in parse_file(p).rules]
     report = lint_rules(rules)
     usage = coverage(rules, paths, args.coverage) if args.coverage else None
-    counts = {k: sum(f.kind == k for f in report.findings) for k in ("error", "unsound", "warning")}
+    counts = {k: sum(f.kind == k for f in report.findings) for k in ("error", "unsound", "unverified", "warning")}
     if _fmt(args) == "json":
         print(dumps({"rules": report.rules, **counts,
                      "findings": [f.__dict__ for f in report.findings],
@@ -370,7 +371,7 @@ def cmd_lint(args) -> int:
             unused = [n for n, t in usage.items() if not t]
             print(f"rules no proof uses ({len(unused)}): {', '.join(unused) if unused else 'none'}")
         print(f"{report.rules} rules: {counts['error']} errors, {counts['unsound']} unsound, "
-              f"{counts['warning']} warnings")
+              f"{counts['unverified']} unverified, {counts['warning']} warnings")
     return 1 if report.failed else 0
 
 

@@ -586,6 +586,10 @@ class Lexer:
                 self.i = m.end()
                 self.emit("AND", w, start)
                 return
+            if w == "trusted" and not s[m.end():].strip():
+                self.i = m.end()
+                self.emit("TRUSTED", w, start)
+                return
             if prev in ("IF", "AND") and w in CONDITIONS:
                 self.i = m.end()
                 self.emit("COND", w, start)

@@ -1,7 +1,9 @@
 """`matproof rules lint`: what a rule author wants to know before the search uses a rule.
 
 For every rule: it parses and its two sides have one shape; it is sound on
-random instances (an unsound rule is shown with its counterexample); each
+random instances (an unsound rule is shown with its counterexample, and one
+the numeric test cannot decide is *unverified*, not sound, unless its author
+marks it `trusted`); each
 direction it claims can be instantiated; its conditions can hold; it is not
 a duplicate of another rule up to renaming of variables; and no pair of
 one-way rules only undoes each other.
@@ -23,7 +25,7 @@ class Finding:
     rule: str
     line: int
     file: str
-    kind: str            # error, unsound, warning
+    kind: str            # error, unsound, unverified, warning
     message: str
     counterexample: dict | None = None
 
@@ -38,7 +40,7 @@ class LintReport:
 
     @property
     def failed(self) -> bool:
-        return any(f.kind in ("error", "unsound") for f in self.findings)
+        return any(f.kind in ("error", "unsound", "unverified") for f in self.findings)
 
 
 def _renamed(e: S.Expr, names: dict[str, str]) -> S.Expr:
@@ -95,11 +97,26 @@ def lint_rules(rules: list[Rule], seeds: int = 5) -> LintReport:
         for kind, arg in r.conditions:
             if arg.op == S.SYM and arg.attr in typed.symbols and kind in SQUARE_CONDITIONS | {"constant", "positive"}:
                 typed.symbols[arg.attr].props = typed.symbols[arg.attr].props | {kind}
+        undecided, decided = "", False
+        tests = [typed] + ([_compound(typed, r)] if _differentiates(r) else [])
         for seed in range(0 if impossible else seeds):   # no instance can meet its conditions
-            result = numeric_test(typed, seed=seed)
+            result = next((x for x in (numeric_test(t, seed=seed) for t in tests)
+                           if x.status != "consistent"), None)
+            if result is None:
+                decided = True
+                continue
             if result.status == "refuted":
                 find("unsound", "the two sides differ on a random instance", result.counterexample.as_json())
                 break
+            undecided = undecided or result.reason
+        else:
+            undecided = "" if decided else undecided
+            if undecided and r.trusted:
+                find("warning", f"the numeric test cannot decide it ({undecided}); used because it is "
+                     "marked trusted")
+            elif undecided:     # inconclusive is not sound
+                find("unverified", f"the numeric test cannot decide it ({undecided}), so it is not "
+                     "known to be sound; end its line with `trusted` if you have proved it")
     for cycle in _loops(list(one_way.values())):
         first = one_way[cycle[0]]
         names = " → ".join(cycle + [cycle[0]])
@@ -107,6 +124,36 @@ def lint_rules(rules: list[Rule], seeds: int = 5) -> LintReport:
                                        f"the one-way rules {names} only loop back to where they "
                                        "started; write one rule with <->"))
     return report
+
+
+def _differentiates(rule: Rule) -> bool:
+    return any(n.op in (S.D, S.GRAD, S.JAC, S.HESS) for side in (rule.lhs, rule.rhs) for n in side.walk())
+
+
+def _compound(typed, rule: Rule):
+    """The rule with each variable replaced by a product `V′ ∘ V″` of two fresh ones.
+
+    A variable matches any term, but the numeric test draws symbols, and a differential
+    tells them apart: d(dA) = 0 for a symbol A (its differential is a fixed direction),
+    not for A := X Y. A rule about differentials is tested on terms that vary nonlinearly
+    too. Variables under `constant(…)` or `orthogonal(…)` stay symbols (a product of two
+    of them is neither)."""
+    from dataclasses import replace
+    from .typecheck import SymbolInfo
+    keep = {a.attr for kind, a in rule.conditions if a.op == S.SYM and kind in ("constant", "orthogonal")}
+    symbols = dict(typed.symbols)
+    table = {}
+    for name, info in typed.symbols.items():
+        if name in keep:
+            continue
+        parts = []
+        for mark in ("′", "″"):
+            fresh = name + mark
+            symbols[fresh] = SymbolInfo(fresh, info.shape, info.props, info.declared)
+            parts.append(S.sym(fresh))
+        del symbols[name]
+        table[S.sym(name)] = S.Expr(S.HAD, tuple(parts))
+    return replace(typed, exprs=[S.substitute(e, table) for e in typed.exprs], symbols=symbols)
 
 
 def _loops(rules: list[Rule]) -> list[list[str]]:

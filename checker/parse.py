@@ -98,7 +98,7 @@ DESCRIBE = {
     "FUNC_CALL": "a function", "FUNC_BARE": "a function", "FUNC2": "a function",
     "D": "a differential", "PARTIAL": "'∂'", "NABLA": "'∇'", "NABLA2": "'∇²'", "DSLASH": "'/∂X'",
     "FRAC": "'\\frac'", "FRAC_PARTIAL": "'\\frac{\\partial'", "IDENT": "'I'",
-    "ONES": "'𝟏'", "EXPECT": "'expect'", "OUTCOME": "proved, refuted or unknown",
+    "ONES": "'𝟏'", "EXPECT": "'expect'", "TRUSTED": "'trusted'", "OUTCOME": "proved, refuted or unknown",
     "IF": "'if'", "AND": "'and'", "COND": "a condition", "LET": "'let'",
     "THEOREM": "'theorem'", "RULE": "'rule'", "USE": "'use'", "NAME": "a name",
     "STRING": "a quoted path", "SCALARKW": "'scalar'", "DIM": "a dimension",
@@ -394,8 +394,9 @@ class Build(Transformer):
     def rule_stmt(self, meta, c):
         lhs, rhs = _exprs(c)
         arrow = [x for x in c if x in ("ARROW", "DARROW")][0]
-        conds = c[6] if len(c) > 6 else ()
-        return ("rule", c[1].value, lhs, rhs, arrow == "DARROW", conds)
+        conds = next((x for x in c[6:] if isinstance(x, tuple)), ())
+        trusted = any(isinstance(x, Token) and x.type == "TRUSTED" for x in c)
+        return ("rule", c[1].value, lhs, rhs, arrow == "DARROW", conds, trusted)
 
     def shape_scalar(self, meta, c):
         return ("scalar",)
@@ -551,9 +552,9 @@ def parse_text(text: str, filename: str = "<input>", decls: Declarations | None 
             doc.theorems.append(Theorem(name or f"line {first}", sides, expect, current, first,
                                         source, filename, cols, span_lines, tuple(uses), layout))
         elif kind == "rule":
-            _, name, lhs, rhs, both, conds = result
+            _, name, lhs, rhs, both, conds, trusted = result
             doc.rules.append(Rule(name, lhs, rhs, both, conds, current, first, source, filename,
-                                  span_lines))
+                                  span_lines, trusted))
         elif kind == "layout":
             layout = result[1]
         elif kind == "use":

@@ -130,6 +130,13 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
     limits = limits or Limits()
     if rule_files is None:
         rule_files = default_rule_files() + [Path(u) for u in thm.uses]
+    from .trust import UntrustedRules, require_sound
+    try:     # a rule file matproof does not ship is linted first: unsound or unverified, it is refused
+        require_sound(rule_files)
+    except UntrustedRules as e:
+        res.status, res.error, res.reason = "error", e, e.message
+        res.seconds = time.perf_counter() - t0
+        return res
     from .numeric import numeric_test
     numeric = numeric_test(typed, seed=seed, draws=draws)
     if numeric.status == "refuted":

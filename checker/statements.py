@@ -66,6 +66,8 @@ class Rule:
     text: str
     filename: str = "<input>"
     physical: tuple[str, ...] = ()
+    #: the author vouches for it (`… trusted`): used even where the numeric test cannot decide
+    trusted: bool = False
 
     def source_line(self, line: int) -> str | None:
         k = line - self.line

@@ -220,7 +220,18 @@ def test_chain_names_the_link_that_fails():
                                  "no proof found")
 
 
-def test_a_proof_of_a_refuted_identity_names_the_unsound_rule_set(tmp_path):
+def test_a_rule_file_lint_finds_unsound_is_refused_before_any_proof(tmp_path):
+    _, thm = theorem_using(tmp_path, "rule unsound: (A B)ᵀ -> Aᵀ Bᵀ\n", "(A B)ᵀ = Aᵀ Bᵀ")
+    res = prove_theorem(thm)
+    assert res.status == "error" and "mine.rules is not used: rule unsound" in res.reason
+    assert "is unsound" in res.reason
+
+
+def test_a_proof_of_a_refuted_identity_names_the_unsound_rule_set(tmp_path, monkeypatch):
+    """The guard behind lint: an unsound rule that lint let through (here by pretending lint
+    found nothing) still cannot prove a refuted theorem."""
+    import checker.trust
+    monkeypatch.setattr(checker.trust, "refusal", lambda path: "")
     _, thm = theorem_using(tmp_path, "rule unsound: (A B)ᵀ -> Aᵀ Bᵀ\n", "(A B)ᵀ = Aᵀ Bᵀ")
     res = prove_theorem(thm)
     assert res.status == "error" and res.reason.startswith("the rule set is unsound")

@@ -146,7 +146,7 @@ def test_a_member_without_numeric_meaning_does_not_hide_a_false_link(capsys, tmp
                    "theorem t: A B = B A = B A + 0 d(d(X Y))\n")
     code, out, _ = run(capsys, "check", "--no-cache", str(thm))
     assert code == 1
-    assert "error" in out and "the rule set is unsound" in out and "rules bad" in out
+    assert "error" in out and "not used: rule bad" in out and "is unsound" in out
 
 
 def test_a_chain_is_refuted_at_its_false_link_even_beside_an_unevaluable_member():
@@ -171,3 +171,45 @@ def test_only_the_symbols_under_a_log_are_drawn_positive():
     typed = type_theorem(parse_text(f"let X, Y, Z: n×n\nlet b: n\ntheorem t: ({logs}) 𝟏 + sqrt(b ∘ b) = "
                                     f"({logs}) 𝟏 + b").theorems[0])
     assert numeric_test(typed).status == "refuted"
+
+
+# ---- 5. inconclusive is not sound ---------------------------------------------------------
+
+@pytest.mark.parametrize("rule, kind", [
+    ("rule r: x -> (100001/100000) x", "unsound"),       # before: passed (a "round-off" zone)
+    ("rule r: d(d(A)) -> 0", "unverified"),                # before: passed (no numeric meaning)
+    ("rule r: d(A B) -> A d(B)", "unsound"),               # A varies too: refuted on A′ ∘ A″
+])
+def test_lint_does_not_pass_a_rule_it_cannot_show_sound(capsys, tmp_path, rule, kind):
+    f = tmp_path / "r.rules"
+    f.write_text(rule + "\n")
+    code, out, _ = run(capsys, "rules", "lint", str(f))
+    assert code == 1
+    assert f": {kind}: rule r" in out
+
+
+def test_a_rule_its_author_marks_trusted_is_a_warning_not_a_failure(capsys, tmp_path):
+    f = tmp_path / "r.rules"
+    f.write_text("rule second-differential: d(d(A)) -> 0 trusted    # A is a symbol in my use\n")
+    code, out, _ = run(capsys, "rules", "lint", str(f))
+    assert code == 0 and "warning: rule second-differential" in out and "marked trusted" in out
+
+
+def test_a_used_rule_file_with_an_unverified_rule_is_refused(capsys, tmp_path):
+    """Before: the rule was used, and `X + d(d(X Y)) = d(d(X Y))`-like claims had a proof."""
+    rules = tmp_path / "r.rules"
+    rules.write_text("rule dd: d(d(A)) -> 0\n")
+    thm = tmp_path / "t.thm"
+    thm.write_text('use "r.rules"\nlet X, Y: n×n\ntheorem t: d(d(X Y)) = 0\n')
+    code, out, _ = run(capsys, "check", "--no-cache", str(thm))
+    assert code == 1 and "error" in out
+    assert "rule dd" in out and "not known to be sound" in out
+
+
+def test_verify_refuses_to_trust_an_unverified_rule_file(capsys, tmp_path):
+    rules = tmp_path / "r.rules"
+    rules.write_text("rule dd: d(d(A)) -> 0\n")
+    cert = tmp_path / "c.json"
+    cert.write_text(json.dumps(one_equals_zero()))
+    code, _, err = run(capsys, "verify", "--trust-rules", str(rules), "--", str(cert))
+    assert code == 1 and "not known to be sound" in err
