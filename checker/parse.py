@@ -539,6 +539,10 @@ def parse_text(text: str, filename: str = "<input>", decls: Declarations | None 
                 raise line.error(f"{'an' if prop[0] in 'aeiou' else 'a'} {prop} matrix must be square; "
                                  f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} {what}"
                                  f"{'×'.join(str(d) for d in shape)}", 0, len(logical), hint=hint)
+            if {"positive", "orthogonal"} <= props and shape not in (("scalar",), ("1", "1"), (1, 1)):
+                # Qᵀ Q = I makes the columns orthogonal: with every entry > 0 no two columns are
+                raise line.error(f"no matrix larger than 1×1 is both positive (every entry > 0) and "
+                                 f"orthogonal: {', '.join(names)} cannot be declared so", 0, len(logical))
             current = {**current, **_decl_from(names, shape, props, first)}
         elif kind == "theorem":
             _, name, chain, expect = result

@@ -213,3 +213,33 @@ def test_verify_refuses_to_trust_an_unverified_rule_file(capsys, tmp_path):
     cert.write_text(json.dumps(one_equals_zero()))
     code, _, err = run(capsys, "verify", "--trust-rules", str(rules), "--", str(cert))
     assert code == 1 and "not known to be sound" in err
+
+
+# ---- 6. combined properties are drawn jointly ---------------------------------------------
+
+def test_an_spd_orthogonal_matrix_is_drawn_as_the_identity(capsys):
+    """Before: refuted (exit 1): X was drawn spd only."""
+    code, out, _ = run(capsys, "prove", "--let", "X: n×n spd orthogonal", "X Xᵀ = I")
+    assert code == 0 and "proved" in out
+
+
+@pytest.mark.parametrize("props", ["symmetric orthogonal", "diagonal orthogonal", "spd orthogonal"])
+def test_combined_properties_hold_of_every_draw(props):
+    """Each draw has every declared property, and so do its directions of change."""
+    import numpy as np
+    from checker.numeric import numeric_test
+    from checker.numeric.instances import draw_instance
+    from checker.parse import parse_text
+    from checker.typecheck import type_theorem
+    typed = type_theorem(parse_text(f"let X: n×n {props}\ntheorem t: X X = I").theorems[0])
+    assert numeric_test(typed).status == "consistent"      # X² = I: X = Xᵀ = X⁻¹
+    for seed in range(5):
+        env = draw_instance(typed.symbols, typed.dims, {"X"}, np.random.default_rng(seed))
+        x, dx = env.values["X"], env.directions["X"]
+        assert np.allclose(x @ x.T, np.eye(len(x))) and np.allclose(x, x.T)
+        assert np.allclose(dx, dx.T) and np.allclose(x.T @ dx + dx.T @ x, 0)   # stays on the set
+
+
+def test_a_positive_orthogonal_matrix_is_refused_as_unsatisfiable(capsys):
+    code, _, err = run(capsys, "prove", "--let", "Q: n×n positive orthogonal", "Q Qᵀ = I")
+    assert code == 2 and "both positive" in err

@@ -48,14 +48,22 @@ def draw_value(info: SymbolInfo, shape: tuple[int, int], rng: np.random.Generato
     if "positive" in props:       # every entry > 0 (as the declaration says), then the rest
         positive = True
         props = props - {"positive"}
+    if "orthogonal" in props:       # drawn jointly with what else it is declared
+        if "spd" in props:          # the one spd orthogonal matrix: its eigenvalues are ±1 and > 0
+            return np.eye(r)
+        signs = np.where(rng.random(r) < 0.5, -1.0, 1.0)
+        if "diagonal" in props:
+            return np.diag(signs)
+        q, rr = np.linalg.qr(rng.standard_normal((r, r)))
+        q = q * np.sign(np.diag(rr))
+        if "symmetric" in props:    # a reflection: Q diag(±1) Qᵀ
+            return q @ np.diag(signs) @ q.T
+        return q
     if "spd" in props:
         a = rng.standard_normal((r, r))
         if positive:
             a = np.abs(a)          # then every entry of a aᵀ is > 0 too
         return a @ a.T / r + np.eye(r)
-    if "orthogonal" in props:
-        q, rr = np.linalg.qr(rng.standard_normal((r, r)))
-        return q * np.sign(np.diag(rr))
     if "diagonal" in props:
         d = rng.standard_normal(r)
         if "invertible" in props or positive:
@@ -78,6 +86,10 @@ def draw_direction(info: SymbolInfo, value: np.ndarray, rng: np.random.Generator
     a = rng.standard_normal(value.shape)
     if "orthogonal" in props:
         k = a - a.T
+        if "spd" in props or "diagonal" in props:   # isolated points: nothing moves and stays so
+            return np.zeros_like(value)
+        if "symmetric" in props:    # Q D Qᵀ turned by a rotation: K X − X K
+            return k @ value - value @ k
         return value @ k
     if "diagonal" in props:
         return np.diag(np.diag(a))
