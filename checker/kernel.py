@@ -616,11 +616,15 @@ def read_theorem(cert: dict):
     from .typecheck import type_theorem
     if not isinstance(cert, dict) or cert.get("format") != FORMAT or cert.get("normal_form") != NORMAL_FORM:
         raise KernelError("not a matproof certificate of a known format")
-    doc = parse_text(cert["theorem"]["text"], cert["theorem"].get("file", "<certificate>"))
-    matching = [t for t in doc.theorems if t.name == cert["theorem"]["name"]]
-    if not matching:
-        raise KernelError("the certificate's theorem is not in its text")
-    return type_theorem(matching[0])
+    from .errors import MatproofError
+    try:
+        doc = parse_text(cert["theorem"]["text"], cert["theorem"].get("file", "<certificate>"))
+        matching = [t for t in doc.theorems if t.name == cert["theorem"]["name"]]
+        if not matching:
+            raise KernelError("the certificate's theorem is not in its text")
+        return type_theorem(matching[0])
+    except MatproofError as e:
+        raise KernelError(f"the certificate's theorem does not read: {e.message}") from None
 
 
 def same_theorem(a, b) -> bool:
