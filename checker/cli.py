@@ -310,14 +310,38 @@ def _show_check_result(r: dict, fmt: str) -> None:
         print("  " + r["reason"].replace("\n", "\n  "), flush=True)
 
 
-def _positive_int(text: str) -> int:
+def _whole(text: str) -> int:
+    if len(text) > 20:
+        raise argparse.ArgumentTypeError(f"a number of at most 20 digits is needed, not {text[:20]}…")
     try:
-        n = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"a whole number is needed, not {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    n = _whole(text)
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
     return n
+
+
+def _seed(text: str) -> int:
+    n = _whole(text)
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {n}")
+    return n
+
+
+def _draws(text: str) -> int:
+    n = _positive_int(text)
+    if n > MAX_DRAWS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_DRAWS} draws, not {n}")
+    return n
+
+
+#: more random instances than this say nothing the numeric test does not already say
+MAX_DRAWS = 1000
 
 
 def _seconds(text: str) -> float:
@@ -447,8 +471,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("prove", help="prove, refute, or say unknown")
     p.add_argument("input", metavar="IDENTITY|FILE")
     common(p)
-    p.add_argument("--seed", type=int, default=0, help="seed of the random instances")
-    p.add_argument("--draws", type=_positive_int, default=6, help="random instances for the numeric test")
+    p.add_argument("--seed", type=_seed, default=0, help="seed of the random instances")
+    p.add_argument("--draws", type=_draws, default=6,
+                   help=f"random instances for the numeric test (at most {MAX_DRAWS})")
     p.add_argument("--max-nodes", type=_positive_int, default=20_000, help="e-node limit of the search")
     p.add_argument("--max-iterations", type=_positive_int, default=30, help="iteration limit of the search")
     search_limits(p)
@@ -506,9 +531,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("verify", help="replay a proof certificate with the kernel")
     p.add_argument("input", metavar="CERT.json")
-    p.add_argument("--trust-rules", nargs="+", metavar="FILE",
-                   help="rule files besides the shipped ones that a certificate may rely on "
-                        "(each is linted for soundness first)")
+    p.add_argument("--trust-rules", action="append", metavar="FILE",
+                   help="a rule file besides the shipped ones that a certificate may rely on "
+                        "(linted for soundness first; repeat for more)")
     p.set_defaults(run=cmd_verify)
     return ap
 

@@ -168,11 +168,18 @@ def encode(e: S.Expr) -> dict:
     return out
 
 
+#: a number in a certificate: what `str(Fraction)` writes, of bounded length (a certificate is
+#: data from anywhere: "1e1000000000" would take forever to read, "1/0" cannot be read)
+_NUMBER = re.compile(r"-?[0-9]{1,64}(/[1-9][0-9]{0,63})?")
+
+
 def decode(d: dict) -> S.Expr:
     if not isinstance(d, dict) or "op" not in d:
         raise KernelError("a term is malformed")
     attr = d.get("attr")
     if "q" in d:
+        if not isinstance(d["q"], str) or not _NUMBER.fullmatch(d["q"]):
+            raise KernelError(f"a number is malformed: {str(d['q'])[:40]!r}")
         attr = Fraction(d["q"])
     elif "shape" in d:
         attr = tuple(decode_dim(x) for x in d["shape"])

@@ -99,6 +99,11 @@ ENDS_OPERAND = {"SYM", "NUMBER", "RPAR", "RBRACK", "RBRACE", "RANGLE", "NORM_CLO
 
 DIGITS = "0123456789"
 NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
+#: bounds on what a formula may say, so that nothing it says can exhaust the machine:
+#: a number's digits, a literal exponent's numerator and denominator, a declared size
+MAX_DIGITS = 30
+MAX_EXPONENT = 100
+MAX_SIZE = 1000
 RATIONAL_RE = re.compile(r"^(-?)([0-9]+(?:\.[0-9]+)?)(?:/([0-9]+))?$")
 NAME_RE = re.compile(r"[^\s:]+")
 WORD_RE = re.compile(r"[A-Za-z]+")
@@ -141,6 +146,21 @@ class Lexer:
         tok = Token(type_, value, start_pos=start, line=line, column=col,
                     end_line=eline, end_column=ecol + 1, end_pos=end)
         self.out.append(tok)
+
+    def number(self, text: str, start: int) -> Fraction:
+        """A number's value, refusing more than MAX_DIGITS digits (a formula is not a place
+        for them, and their arithmetic would be unbounded)."""
+        if sum(c.isdigit() for c in text) > MAX_DIGITS:
+            self.fail(f"a number of more than {MAX_DIGITS} digits", start, start + len(text))
+        return Fraction(text)
+
+    def exponent(self, value: Fraction, start: int) -> Fraction:
+        """An exponent, refusing a numerator or denominator above MAX_EXPONENT (X^10000
+        would be expanded into ten thousand factors)."""
+        if abs(value.numerator) > MAX_EXPONENT or value.denominator > MAX_EXPONENT:
+            self.fail(f"an exponent beyond {MAX_EXPONENT} (or with a denominator beyond it) is "
+                      "not supported", start, self.i)
+        return value
 
     def fail(self, message: str, start: int, end: int | None = None, hint: str | None = None):
         raise self.error(message, start, end if end is not None else start + 1, hint)
@@ -329,6 +349,9 @@ class Lexer:
                     self.fail(f"unknown property '{word}'", start, self.i,
                               hint="properties: " + ", ".join(PROPERTIES))
                 elif word.isdigit() or re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", word):
+                    if word.isdigit() and (len(word) > 4 or int(word) > MAX_SIZE):
+                        self.fail(f"a size above {MAX_SIZE} is not supported", start, self.i,
+                                  hint="name the dimension instead (let X: n×n)")
                     if word.isdigit() and int(word) == 0:
                         self.fail("a dimension must be positive", start, self.i)
                     self.emit("DIM", int(word) if word.isdigit() else word, start)
@@ -363,7 +386,7 @@ class Lexer:
             elif c in DIGITS or (c == "." and self.peek(1) and self.peek(1) in DIGITS):
                 m = NUMBER_RE.match(s, self.i)
                 self.i = m.end()
-                self.emit("NUMBER", Fraction(m.group(0)), start)
+                self.emit("NUMBER", self.number(m.group(0), start), start)
             elif s.startswith("<->", self.i):
                 self.i += 3
                 self.emit("DARROW", "<->", start)
@@ -704,18 +727,21 @@ class Lexer:
             return
         m = re.fullmatch(r"(-?)\\[dt]?frac\{(\d+)\}\{(\d+)\}", text)
         if m:
-            if int(m.group(3)) == 0:
+            num, den = self.number(m.group(2), start), self.number(m.group(3), start)
+            if den == 0:
                 self.fail("division by zero in an exponent", start, self.i)
-            value = Fraction(int(m.group(2)), int(m.group(3)))
+            value = self.exponent(num / den, start)
             self.emit("POW", -value if m.group(1) else value, start)
             return
         m = RATIONAL_RE.match(text)
         if m:
-            value = Fraction(m.group(2))
+            value = self.number(m.group(2), start)
             if m.group(3):
-                if int(m.group(3)) == 0:
+                den = self.number(m.group(3), start)
+                if den == 0:
                     self.fail("division by zero in an exponent", start, self.i)
-                value /= int(m.group(3))
+                value /= den
+            value = self.exponent(value, start)
             self.emit("POW", -value if m.group(1) else value, start)
             return
         if text in self.dims:         # the size of a declared dimension: det(α X) = α^n det(X)
@@ -741,8 +767,8 @@ class Lexer:
             self.i += 1
         if not digits:
             self.fail("expected ¹, ᵀ or digits after '⁻'", start, self.i + 1)
-        value = int(digits)
+        value = self.exponent(self.number(digits, start), start)
         if neg and value == 1:
             self.emit("INVERSE", "⁻¹", start)
         else:
-            self.emit("POW", Fraction(-value if neg else value), start)
+            self.emit("POW", -value if neg else value, start)

@@ -67,9 +67,9 @@ def declared_fact(kind: str, name: str, props) -> str | None:
     (`spd(S)` for a declared spd S that is used as symmetric), or None if it is not."""
     if kind not in props:
         return None
-    given = [p for p in ("spd", "diagonal", "orthogonal", "symmetric", "invertible", "positive")
+    given = [p for p in ("spd", "diagonal", "orthogonal", "symmetric", "invertible", "positive", "constant")
              if p in props and (p == kind or kind in IMPLIES.get(p, ()))]
-    return f"{given[0]}({name})"
+    return f"{given[0]}({name})" if given else f"{kind}({name})"
 
 
 def facts_behind(kind: str, e: S.Expr, symbols, shape) -> list[str]:

@@ -243,7 +243,7 @@ def _by_search(attempts: list, form: NormalForm | None, typed: Typed, varying: s
             t_s, t_g = meeting.found
             steps = (head + explain(eg, start, t_s) + [normal_form_step(t_s, t_g, typed)]
                      + explain(eg, t_g, goal) + tail)
-    except ExplainError as e:
+    except (ExplainError, KeyError) as e:    # KeyError: a term the e-graph cannot find again
         return SearchResult(False, report, reason=f"the proof could not be explained: {e}")
     return steps, report, eg, (a, b)
 
@@ -275,9 +275,13 @@ class _Meeting:
         out = []
         for op, attr, kids in self.eg.nodes(cid):
             try:
-                out.append(S.Expr(op, tuple(ex.term(k) for k in kids), attr))
+                t = S.Expr(op, tuple(ex.term(k) for k in kids), attr)
             except KeyError:
                 continue
+            # only a term the e-graph can find again (a node whose key a later union changed,
+            # as a shaped 0 among a product's factors, is not), or its proof cannot be explained
+            if self.eg.lookup(t) is not None:
+                out.append(t)
         return out
 
     def _form(self, t: S.Expr):

@@ -150,6 +150,8 @@ class Unifier:
                 return self._bind(ra, rb, a, b)
             if isinstance(rb, Var):
                 return self._bind(rb, ra, a, b)
+            if len(fa) == len(fb) and len(set(fa)) == len(set(fb)) == 1:   # pᵏ = qᵏ ⇒ p = q
+                return self.unify(fa[0], fb[0])
             if all(isinstance(f, Var) for f in fa + fb):
                 self.deferred.append((a, b, self.context))
                 return

@@ -430,6 +430,7 @@ class _Inference:
         # every named dimension, symbols' first, in order (the numeric test sizes them)
         shapes = [info.shape for info in symbols.values()]
         shapes += [node.attr for e in final for node in e.walk() if node.op in (S.IDENT, S.ZERO, S.ONES)]
+        shapes += [(node.attr,) for e in final for node in e.walk() if node.op == S.DIMPOW]   # α^m
         dims: list[str] = []
         for shape in shapes:
             for d in shape:

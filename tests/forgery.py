@@ -144,9 +144,12 @@ def random_forgery(rng, rules: list) -> tuple[dict, str] | None:
     sites = [_at(f, path), _at(t, path)]
     # the rule's variables as the instances they took, typed (found where each stands in a side)
     subst = {}
-    for side, inst in zip((source, target), sites):
-        for var, where in _positions(side).items():
-            subst.setdefault(var, _at(inst, where))
+    try:
+        for side, inst in zip((source, target), sites):
+            for var, where in _positions(side).items():
+                subst.setdefault(var, _at(inst, where))
+    except IndexError:          # typing rewrote the shape of the term (a scalar's transpose)
+        return None
     try:
         end = NormalForm(typed.symbols).of(t)
     except NoNormalForm:

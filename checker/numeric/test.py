@@ -24,6 +24,34 @@ AGREE = 1e-8    # relative difference below which two values are equal
 DIFFER = 1e-6   # relative difference above which they are not
 
 
+#: the most entries a draw's evaluation may compute (see evaluation_cost)
+MAX_COST = 2e7
+
+
+def evaluation_cost(e: S.Expr, symbols, env: Env) -> float:
+    """About how many entries evaluating `e` computes on `env`'s sizes: each node's entries
+    (a product's the more for its inner size), times the variable's entries under a
+    derivative (forward mode, one direction per entry) and their square under a Hessian."""
+    from ..typecheck import shape_of
+    shapes: dict = {}
+
+    def entries(x: S.Expr) -> float:
+        r, c = shape_of(x, symbols, shapes)
+        return float(env.size(r)) * float(env.size(c))
+
+    def cost(x: S.Expr) -> float:
+        own = entries(x)
+        if x.op == S.MUL or x.op == S.KRON:
+            own *= max((entries(a) for a in x.args), default=1.0)
+        inner = sum(cost(a) for a in x.args)
+        if x.op in (S.GRAD, S.JAC, S.HESS):
+            n = entries(x.args[1])
+            inner *= n * n if x.op == S.HESS else n
+        return own + inner
+
+    return cost(e)
+
+
 def relative_difference(a: np.ndarray, b: np.ndarray, scale: float = 0.0) -> float:
     """|a − b| relative to the magnitude the two were computed from (`scale`, the
     evaluators' `magnitude`) and to their own: never to an absolute 1, so that `1e-8 x`
@@ -64,13 +92,15 @@ class NumericResult:
     max_agreeing_difference: float = 0.0
 
 
-def numeric_test(typed: Typed, *, seed: int = 0, draws: int = 6, max_attempts: int = 60,
+def numeric_test(typed: Typed, *, seed: int = 0, draws: int = 6, max_attempts: int | None = None,
                  cookbook: bool = False) -> NumericResult:
     """Test that all expressions of `typed` (a chain) are equal on random instances, each
     link on its own: a member that cannot be evaluated leaves its links open but does not
     hide a difference in another. With `cookbook`, a gradient in a symmetric matrix means the
     Matrix Cookbook's §2.8 form (only to tell a user which convention their claim follows)."""
     t0 = time.perf_counter()
+    if max_attempts is None:       # room for the draws that miss the domain
+        max_attempts = max(60, 4 * draws)
     exprs = typed.exprs
     links = range(len(exprs) - 1)
     varying = varying_symbols(exprs, typed.symbols)
@@ -94,6 +124,11 @@ def numeric_test(typed: Typed, *, seed: int = 0, draws: int = 6, max_attempts: i
         positive = frozenset(needs_positive) if misses >= 3 and attempts % 2 == 0 else frozenset()
         env: Env = draw_instance(typed.symbols, typed.dims, varying, rng, positive=positive)
         env.cookbook = cookbook
+        cost = max(evaluation_cost(e, typed.symbols, env) for e in exprs)
+        if cost > MAX_COST:      # declared sizes so large that a draw would exhaust the machine
+            return NumericResult("inconclusive", 0, attempts, seconds=time.perf_counter() - t0,
+                                 reason=f"too large to test numerically (about {cost:.2g} operations "
+                                        f"on this draw's sizes; at most {MAX_COST:.0e})")
         values: list = []
         for e in exprs:
             try:

@@ -1,0 +1,96 @@
+"""Hardening (issue 23): bounded resources and no internal error. Each test is an input that
+ended in an internal error (exit 70), a hang or an exhausted machine before; each now gets a
+clear message with exit 2 (bad input) or a proper verdict."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from checker.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ---- bounded: numbers, exponents, sizes ----------------------------------------------------
+
+@pytest.mark.parametrize("argv, message", [
+    (["prove", "--seed", "-1", "x = x"], "--seed: must be 0 or more"),
+    (["prove", "x = 0." + "0" * 5000 + "1 x"], "a number of more than 30 digits"),
+    (["prove", "x = " + "9" * 4301 + " x"], "a number of more than 30 digits"),
+    (["prove", "--let", "X: " + "9" * 4301 + "×3", "X = X"], "a size above 1000"),
+    (["prove", "--let", "X: 100000×100000", "X = X"], "a size above 1000"),
+    (["prove", "X^10000 = X^10000"], "an exponent beyond 100"),
+    (["prove", "α^{1/1000} = α"], "an exponent beyond 100"),
+    (["prove", "--draws", "100000", "x = x"], "at most 1000 draws"),
+])
+def test_what_a_formula_or_option_may_not_ask_is_bad_input(capsys, argv, message):
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and message in err and "internal error" not in err
+
+
+def test_sizes_too_large_to_draw_are_not_drawn(capsys):
+    """Before: a 1000×1000 ⊗ 1000×1000 product was allocated (7 TiB): MemoryError, exit 70."""
+    code, out, err = run(capsys, "prove", "--let", "A, B: 1000×1000", "A ⊗ B = A ⊗ B")
+    assert code == 0 and "too large to test numerically" in out and "internal error" not in err
+
+
+def test_draws_beyond_sixty_are_drawn(capsys):
+    """Before: --draws 100 said "agrees on 60 random instances"."""
+    code, out, _ = run(capsys, "prove", "--draws", "100", "x = x")
+    assert code == 0 and "agrees on 100 random instances" in out
+
+
+@pytest.mark.parametrize("q", ["1/0", "1e1000000000", "9" * 100, "0x10", 3])
+def test_a_malformed_number_in_a_certificate_is_rejected_at_once(capsys, tmp_path, q):
+    """Before: "1/0" was an internal error and "1e1000000000" hung."""
+    from forgery import certificate, members, step
+    x, two_x = members("theorem t: 2 x = x + x")
+    cert = certificate("theorem t: 2 x = x + x", [step(x, two_x)])
+    cert["steps"][0]["before"]["args"][0]["q"] = q
+    f = tmp_path / "c.json"
+    f.write_text(json.dumps(cert))
+    code, _, err = run(capsys, "verify", str(f))
+    assert code == 1 and "a number is malformed" in err
+
+
+# ---- internal errors that were -----------------------------------------------------------
+
+@pytest.mark.parametrize("argv, status", [
+    (["prove", "--let", "A: n×n", "--let", "B: m×m", "det(2 A) = 2^m det(A)"], 1),    # KeyError 'm'
+    (["prove", "--let", "b: n constant", "d(X b) = d(X) b"], 0),                       # IndexError
+    (["grad", "<C, (-a) x^T>", "--wrt", "x", "--let", "A, B, C: n×n", "--let", "a, b, x: n"], 0),
+    (["prove", "--let", "X: n×n invertible", "--let", "a, b, x: n",
+      "d(norm(tanh(b) (tr(X) x)^T)^2) = 2 <tanh(b) (tr(X) x)^T tr(dX) x, tanh(b)>"], 0),
+    (["grad", "tr(X)", "--wrt", "vec(X)"], 0),     # derived vec(I)ᵀ, then refused its own shape
+])
+def test_inputs_that_were_internal_errors_get_a_verdict(capsys, argv, status):
+    code, out, err = run(capsys, *argv)
+    assert code == status, out + err
+    assert "internal error" not in err
+
+
+def test_a_power_of_a_dimension_does_not_end_a_check(capsys, tmp_path):
+    """Before: `(−1)^n (−1)^n = 1` with `let A: n×n` killed the whole check (exit 70)."""
+    f = tmp_path / "t.thm"
+    f.write_text("let A: n×n\ntheorem t: (−1)^n (−1)^n = 1\ntheorem u: tr(A) = tr(Aᵀ)\n")
+    code, out, err = run(capsys, "check", "--no-cache", str(f))
+    assert "internal error" not in err
+    assert "u: proved" in out
+
+
+def test_verify_takes_the_certificate_after_a_trusted_rule_file(capsys, tmp_path):
+    """Before: `verify --trust-rules F cert.json` was a usage error (the option swallowed the
+    certificate), though the tool's own hint suggests that order."""
+    rules = tmp_path / "mine.rules"
+    rules.write_text("rule swap-trace: tr(A B) -> tr(B A)\n")
+    thm = tmp_path / "t.thm"
+    thm.write_text(f'use "{rules}"\ntheorem t: tr(A B) = tr(B A)\n')
+    cert = tmp_path / "c.json"
+    assert run(capsys, "prove", "--certificate", str(cert), str(thm))[0] == 0
+    code, out, err = run(capsys, "verify", "--trust-rules", str(rules), str(cert))
+    assert code == 0 and "accepted" in out, err
