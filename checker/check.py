@@ -172,7 +172,27 @@ def _store(entry: Path, certs: list[dict], out: dict) -> str:
 def run_job(job: Job, limits, cache_dir: str | None, only_rules: tuple[str, ...] = (),
             paranoid: bool = False) -> dict:
     """Settle one theorem (in whatever process); a JSON-ready result. With `only_rules`, those
-    rule files are the whole rule set (for coverage); else the database and `use` lines."""
+    rule files are the whole rule set (for coverage); else the database and `use` lines.
+    Whatever goes wrong with one theorem — a bug of ours included — is that theorem's error,
+    at its place: it never ends a run of many."""
+    try:
+        return _run_job(job, limits, cache_dir, only_rules, paranoid)
+    except Exception as e:      # noqa: BLE001 - isolation is the point
+        why = ("the formula is nested too deeply" if isinstance(e, RecursionError)
+               else f"internal error: {type(e).__name__}: {str(e)[:200]} (please report it)")
+        return {"name": job.name, "line": job.line, "status": "error", "expected": _expected(job),
+                "seconds": 0.0, "sides": [], "assumptions": [], "reason": why, "file": job.file}
+
+
+def _expected(job: Job) -> str:
+    try:
+        return document(job.file, job.layout).theorems[job.index].expect
+    except Exception:           # noqa: BLE001 - the file itself is what failed
+        return "proved"
+
+
+def _run_job(job: Job, limits, cache_dir: str | None, only_rules: tuple[str, ...],
+             paranoid: bool) -> dict:
     from .pipeline import prove_theorem
     from .rules import default_rule_files
     doc = document(job.file, job.layout)        # read once: the theorem and, in a document, its place
@@ -251,16 +271,34 @@ def junit(results: list[dict]) -> str:
            f'<testsuite name="matproof" tests="{len(results)}" failures="{failures}" '
            f'errors="0" time="{seconds:.3f}">']
     for r in results:
-        name = quoteattr(f"{r['name']} (line {r['line']})")
-        out.append(f'  <testcase classname={quoteattr(r["file"])} name={name} time="{r["seconds"]:.3f}">')
-        detail = _detail(r)
+        name = quoteattr(_xml_text(f"{r['name']} (line {r['line']})"))
+        out.append(f'  <testcase classname={quoteattr(_xml_text(r["file"]))} name={name} '
+                   f'time="{r["seconds"]:.3f}">')
+        detail = _xml_text(_detail(r))
         if r["status"] != r["expected"]:
-            message = quoteattr(f"{r['status']}, expected {r['expected']}: {r.get('reason', '')}")
+            message = quoteattr(_xml_text(f"{r['status']}, expected {r['expected']}: {r.get('reason', '')}"))
             out.append(f"    <failure message={message}>{escape(detail)}</failure>")
         out.append(f"    <system-out>{escape(detail)}</system-out>")
         out.append("  </testcase>")
     out.append("</testsuite>")
     return "\n".join(out) + "\n"
+
+
+def _xml_text(text: str) -> str:
+    """Text XML 1.0 can hold: control characters other than tab and newline (a label with a
+    NUL or an escape in it) shown as their pictures (␀), as error messages show them; lone
+    surrogates and non-characters as �."""
+    from .errors import visible
+    out = []
+    for c in text:
+        o = ord(c)
+        if (o < 32 and c not in "\t\n") or o == 127:
+            out.append(visible(c))
+        elif 0xD800 <= o <= 0xDFFF or o in (0xFFFE, 0xFFFF):
+            out.append("\ufffd")
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def _detail(r: dict) -> str:

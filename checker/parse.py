@@ -453,16 +453,21 @@ class _Line:
         return cls(message, line, col, end_col, src, self.filename, hint)
 
 
+#: how deep a formula may nest (every later stage walks terms recursively)
+MAX_DEPTH = 120
+
+
 def _parse_line(line: _Line, declared: set[str], start: str = "start", dims: frozenset[str] = frozenset()):
     tokens = Lexer(line.text, line.where, declared, line.error, dims).tokens()
     try:
         tree = parser().parse(tokens, start=start)
+        built = Build().transform(tree)
     except UnexpectedToken as e:
         raise _token_error(line, e, tokens) from None
     except UnexpectedInput as e:  # pragma: no cover - other Lark errors
         raise line.error(str(e).splitlines()[0], 0) from None
-    try:
-        return Build().transform(tree)
+    except RecursionError:
+        raise line.error("the formula is nested too deeply to read", 0, len(line.text)) from None
     except VisitError as e:
         inner = e.orig_exc
         if isinstance(inner, _BuildError):
@@ -470,7 +475,26 @@ def _parse_line(line: _Line, declared: set[str], start: str = "start", dims: fro
             raise line.error_at(str(inner), m.line, m.column,
                                 m.end_column if m.end_line == m.line else None,
                                 inner.hint) from None
+        if isinstance(inner, RecursionError):
+            raise line.error("the formula is nested too deeply to read", 0, len(line.text)) from None
         raise
+    if _depth(built) > MAX_DEPTH:
+        raise line.error(f"the formula is nested more than {MAX_DEPTH} deep", 0, len(line.text))
+    return built
+
+
+def _depth(x) -> int:
+    """How deep the terms in a statement nest (without recursion: that is what it guards)."""
+    deepest = 0
+    stack = [(x, 1)]
+    while stack:
+        node, d = stack.pop()
+        if isinstance(node, S.Expr):
+            deepest = max(deepest, d)
+            stack.extend((a, d + 1) for a in node.args)
+        elif isinstance(node, (tuple, list)):
+            stack.extend((a, d) for a in node)
+    return deepest
 
 
 def _token_error(line: _Line, e: UnexpectedToken, tokens: list[Token]) -> SyntaxProblem:

@@ -94,3 +94,47 @@ def test_verify_takes_the_certificate_after_a_trusted_rule_file(capsys, tmp_path
     assert run(capsys, "prove", "--certificate", str(cert), str(thm))[0] == 0
     code, out, err = run(capsys, "verify", "--trust-rules", str(rules), str(cert))
     assert code == 0 and "accepted" in out, err
+
+
+# ---- isolation: one theorem's failure is that theorem's -----------------------------------
+
+def test_an_internal_error_in_one_theorem_is_its_error_and_the_run_goes_on(capsys, tmp_path, monkeypatch):
+    """Before: the exception ended `check`: no result for the other theorems, no reports."""
+    import checker.pipeline
+    real = checker.pipeline.prove_theorem
+
+    def flaky(thm, **options):
+        if thm.name == "b":
+            raise ZeroDivisionError("a bug of ours")
+        return real(thm, **options)
+    monkeypatch.setattr(checker.pipeline, "prove_theorem", flaky)
+    f = tmp_path / "t.thm"
+    f.write_text("theorem a: x = x\ntheorem b: y = y\ntheorem c: tr(A B) = tr(B A)\n")
+    junit, html = tmp_path / "j.xml", tmp_path / "r.html"
+    code, out, err = run(capsys, "check", "--no-cache", "--junit", str(junit), "--html", str(html), str(f))
+    assert code == 1
+    assert "a: proved" in out and "c: proved" in out
+    assert "b: error" in out and "internal error: ZeroDivisionError" in out
+    assert junit.exists() and html.exists()
+
+
+def test_a_formula_nested_too_deep_is_an_error_at_its_place_and_checking_goes_on(capsys, tmp_path):
+    """Before: 200 nested brackets in one formula aborted the whole check, with no location."""
+    deep = "(" * 200 + "x" + ")" * 200
+    f = tmp_path / "notes.md"
+    f.write_text(f"<!-- matproof: let x: n -->\n$$x = x$$\n\n$${deep} = x$$\n\n$$y = y$$\n")
+    code, out, _ = run(capsys, "check", "--no-cache", str(f))
+    assert code == 1
+    assert "nested too deeply" in out and ":4:" in out
+    assert ":2:3: ✓ line 2: proved" in out and ":6:3: ✓ line 6: proved" in out
+
+
+def test_junit_is_valid_xml_when_a_label_holds_control_characters(capsys, tmp_path):
+    import xml.etree.ElementTree as ET
+    f = tmp_path / "a.tex"
+    f.write_text("% matproof: let x: n\n\\begin{equation}\nx = x \\label{eq:\x01odd\x1b}\n\\end{equation}\n")
+    junit = tmp_path / "j.xml"
+    code, _, _ = run(capsys, "check", "--no-cache", "--junit", str(junit), str(f))
+    assert code == 0
+    ET.parse(junit)      # raises on an invalid character
+    assert "␁" in junit.read_text(encoding="utf-8")
