@@ -15,6 +15,7 @@ import functools
 import hashlib
 import json
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,13 +41,22 @@ def theorem_files(paths: list[str], opted_in: bool = False) -> list[Path]:
     commit's README.md is not a derivation)."""
     from .documents import is_document, mentions_matproof
     from .errors import MatproofError
+    from .safefiles import is_regular
     files: list[Path] = []
     for arg in paths:
         p = Path(arg)
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.suffix == ".thm" or (is_document(f) and f.is_file() and _opts_in(f, mentions_matproof)):
+                if f.suffix != ".thm" and not is_document(f):
+                    continue
+                if not is_regular(f):      # a FIFO would hang the read, /dev/zero fill the memory
+                    if not f.is_dir():
+                        print(f"warning: {f} is skipped: not a regular file", file=sys.stderr)
+                    continue
+                if f.suffix == ".thm" or _opts_in(f, mentions_matproof):
                     files.append(f)
+        elif p.exists() and not p.is_file():
+            raise MatproofError(f"{arg} is not a regular file", filename=arg)
         elif p.is_file():
             if not (opted_in and is_document(p) and not _opts_in(p, mentions_matproof)):
                 files.append(p)
@@ -56,8 +66,9 @@ def theorem_files(paths: list[str], opted_in: bool = False) -> list[Path]:
 
 
 def _opts_in(f: Path, mentions) -> bool:
+    from .safefiles import read_text
     try:
-        return mentions(f.read_text(encoding="utf-8"))
+        return mentions(read_text(f))
     except (OSError, UnicodeDecodeError):
         return False
 
@@ -74,8 +85,9 @@ def document(path: str, layout: str = "numerator"):
     otherwise parse its whole file again): a `.thm` file's `Document`, or a document's
     `Reading` (its theorems, where each stands, and the formulas that could not be read)."""
     from .parse import parse_file
+    from .safefiles import read_text
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError):
         return parse_file(path)          # reports the problem as parse_file does
     return _document(path, text, layout)
@@ -131,18 +143,20 @@ def _from_cache(path: Path, thm, rule_files: list[Path]) -> tuple[dict | None, s
     from .certificate import check_theorem
     from .kernel import KernelError
     from .numeric import numeric_test
+    from .pipeline import from_certificates
     from .typecheck import type_theorem
-    try:
-        entry = json.loads(path.read_text(encoding="utf-8"))
+    from .safefiles import read_text
+    try:     # a regular file, not through a symlink, of bounded size
+        entry = json.loads(read_text(path, follow=False))
         if not isinstance(entry, dict) or entry.get("version") != CACHE_VERSION:
             return None, "an entry of another version"
         typed = type_theorem(thm)
         check_theorem(entry["certificates"], typed, rule_files)
-        if numeric_test(typed).status == "refuted":
+        numeric = numeric_test(typed)
+        if numeric.status == "refuted":
             return None, "the theorem is refuted numerically"
-        result = dict(entry["result"])
-        if result.get("status") != "proved":
-            return None, "the entry is not a proof"
+        # shown: only what the kernel checked, made afresh (the entry's own text is not used)
+        result = from_certificates(thm, typed, entry["certificates"], numeric).as_json()
     except KernelError as e:
         return None, f"the kernel rejected it: {e}"
     except Exception as e:   # unreadable, a folder, not JSON, the wrong structure: a miss
@@ -154,17 +168,12 @@ def _from_cache(path: Path, thm, rule_files: list[Path]) -> tuple[dict | None, s
 def _store(entry: Path, certs: list[dict], out: dict) -> str:
     """Write a cache entry atomically; "" or why it could not be written (the cache is an
     optimisation: a failure to write it is said, not fatal)."""
-    tmp = entry.with_suffix(f".{os.getpid()}.tmp")
-    try:
+    from .safefiles import write_atomic
+    try:     # through an exclusively created temporary: a planted one cannot redirect it
         entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps({"version": CACHE_VERSION, "certificates": certs, "result": out}),
-                       encoding="utf-8")
-        tmp.replace(entry)
+        write_atomic(entry, json.dumps({"version": CACHE_VERSION, "certificates": certs,
+                                        "result": out}).encode("utf-8"))
     except OSError as e:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
         return f"the proof was not cached ({e.strerror or e}: {entry})"
     return ""
 

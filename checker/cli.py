@@ -26,8 +26,9 @@ def _read_input(arg: str) -> tuple[str, str]:
     except (OSError, ValueError):         # a name too long to be a path is an identity
         is_file = False
     if is_file:
+        from .safefiles import read_text
         try:
-            return p.read_text(encoding="utf-8"), str(p)
+            return read_text(p), str(p)
         except (OSError, UnicodeDecodeError) as e:
             raise MatproofError(f"cannot read {arg}: {getattr(e, 'strerror', None) or e}",
                                 filename=arg) from None
@@ -450,6 +451,12 @@ def build_parser() -> argparse.ArgumentParser:
                             "transpose; a `layout` line in a file overrides it from there on")
         p.add_argument("--format", choices=FORMATS, default="unicode")
         p.add_argument("--json", action="store_true", help="short for --format json")
+        rules_from(p)
+
+    def rules_from(p):
+        p.add_argument("--allow-rules-from", action="append", metavar="DIR",
+                       help="a folder outside the current one that `use` lines may read rule files "
+                            "from (repeatable)")
 
     def paranoid(p):
         p.add_argument("--paranoid", action="store_true",
@@ -488,6 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="check every theorem of .thm files and the display formulas of "
                                      "LaTeX, Markdown and notebook files (folders searched) against its expect")
     p.add_argument("paths", nargs="+", metavar="PATH")
+    rules_from(p)
     p.add_argument("--format", choices=FORMATS + ("github",), default="unicode",
                    help="github: GitHub Actions annotations at each wrong step")
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report")
@@ -547,6 +555,13 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         ap.print_help(sys.stderr)
         return 2
+    from pathlib import Path
+
+    from .parse import ALLOW_RULES_ENV
+    before = os.environ.get(ALLOW_RULES_ENV)
+    if getattr(args, "allow_rules_from", None):    # an environment variable: workers see it too
+        os.environ[ALLOW_RULES_ENV] = os.pathsep.join(
+            [str(Path(d).resolve()) for d in args.allow_rules_from] + ([before] if before else []))
     try:
         return args.run(args)
     except MatproofError as e:
@@ -564,6 +579,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"internal error: {type(e).__name__}: {e}\n"
               "please report this with the input that caused it", file=sys.stderr)
         return 70
+    finally:
+        if before is None:
+            os.environ.pop(ALLOW_RULES_ENV, None)
+        else:
+            os.environ[ALLOW_RULES_ENV] = before
 
 
 if __name__ == "__main__":

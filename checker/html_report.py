@@ -22,13 +22,51 @@ math { font-size: 1.1em; }
 """
 
 
+#: the presentation MathML that the page may hold, and the attributes of it; anything else
+#: in a converter's output (latex2mathml passes `</math><script>` through) is not written
+MATHML_TAGS = frozenset("""math semantics mrow mi mn mo ms mtext mspace msup msub msubsup mfrac
+    msqrt mroot mover munder munderover mtable mtr mtd mstyle mpadded mphantom menclose
+    merror mfenced mlabeledtr""".split())
+MATHML_ATTRS = frozenset("""xmlns display mathvariant mathsize stretchy fence separator lspace
+    rspace form accent accentunder linethickness columnalign rowalign rowspacing columnspacing
+    columnlines rowlines frame width height depth minsize maxsize movablelimits largeop
+    symmetric notation align scriptlevel displaystyle open close separators""".split())
+
+
 def mathml(latex: str) -> str:
-    """MathML for a formula; the LaTeX itself (escaped) if latex2mathml cannot read it."""
+    """MathML for a formula (latex2mathml, then only the MathML elements and attributes above,
+    every text and value escaped); the LaTeX itself, escaped, where that cannot be had."""
     from latex2mathml.converter import convert
     try:
-        return convert(latex)
-    except Exception:
-        return f"<code>{escape(latex)}</code>"
+        safe = _sanitized(convert(latex))
+    except Exception:            # noqa: BLE001 - the converter's own failures
+        safe = None
+    return safe if safe is not None else f"<code>{escape(latex)}</code>"
+
+
+def _sanitized(markup: str) -> str | None:
+    """`markup` rebuilt from its parse, if every element is MathML; else None."""
+    import xml.etree.ElementTree as ET
+    try:
+        root = ET.fromstring(markup)
+    except ET.ParseError:
+        return None
+    out: list[str] = []
+
+    def emit(el) -> bool:
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag not in MATHML_TAGS:
+            return False
+        attrs = "".join(f' {k}="{escape(v, quote=True)}"' for k, v in el.attrib.items()
+                        if k in MATHML_ATTRS and "script:" not in v.lower())
+        out.append(f"<{tag}{attrs}>{escape(el.text or '')}")
+        for child in el:
+            if not emit(child):
+                return False
+            out.append(escape(child.tail or ""))
+        out.append(f"</{tag}>")
+        return True
+    return "".join(out) if emit(root) else None
 
 
 def page(results: list[dict], title: str = "matproof check") -> str:
@@ -50,9 +88,9 @@ def page(results: list[dict], title: str = "matproof check") -> str:
 
 def _formula(r: dict) -> str:
     ok = r["status"] == r["expected"]
-    where = f"{r['file']}:{r.get('line', 0)}:{r.get('column', 0)}"
+    where = f"{r['file']}:{r.get('line', 0)}:{r.get('column', 0)}"   # escaped below, every part
     head = (f'<div class="formula{"" if ok else " bad"}" data-status="{escape(r["status"])}">'
-            f'<div class="where">{escape(where)} · {escape(r["name"])} · '
+            f'<div class="where">{escape(where)} · {escape(str(r["name"]))} · '
             f'<span class="{escape(r["status"])}">{escape(r["status"])}</span>'
             + ("" if r["expected"] == "proved" else f" (expected {escape(r['expected'])})") + "</div>")
     out = [head]
@@ -69,10 +107,11 @@ def _formula(r: dict) -> str:
         status = link["status"]
         out.append(f'<div class="link" data-status="{escape(status)}"><span class="mark {escape(status)}">'
                    f'{MARK.get(status, "?")}</span>{mathml("= " + side) if side else ""}'
-                   f' <span class="where">{escape(r["file"])}:{link["line"]}:{link["column"]}</span></div>')
+                   f' <span class="where">{escape(str(r["file"]))}:{escape(str(link["line"]))}:'
+                   f'{escape(str(link["column"]))}</span></div>')
     detail = _detail(r, links)
     if detail:
-        out.append(f"<details><summary>{'proof' if r['status'] == 'proved' else 'why'}</summary>{detail}</details>")
+            out.append(f"<details><summary>{'proof' if r['status'] == 'proved' else 'why'}</summary>{detail}</details>")
     out.append("</div>")
     return "\n".join(out)
 

@@ -247,7 +247,8 @@ def _instance(p: S.Expr, subst: dict[str, S.Expr], shape, keys: dict[int, str] |
 # ---- rules ---------------------------------------------------------------------
 
 def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    from .safefiles import read_bytes
+    return hashlib.sha256(read_bytes(path)).hexdigest()
 
 
 def load_rules(files: list[dict], names: set[str] | None = None) -> dict:
@@ -261,7 +262,8 @@ def load_rules(files: list[dict], names: set[str] | None = None) -> dict:
         p = Path(f["path"])
         if not p.is_file():
             raise KernelError(f"rule file {p} is missing")
-        data = p.read_bytes()
+        from .safefiles import read_bytes
+        data = read_bytes(p)
         sha = hashlib.sha256(data).hexdigest()
         if sha != f["sha256"]:
             raise KernelError(f"rule file {p} has changed since the certificate was made")

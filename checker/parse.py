@@ -9,6 +9,8 @@ parse tree into `Expr`s and statements.
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from dataclasses import dataclass
 import re
 from pathlib import Path
@@ -41,12 +43,28 @@ GRAMMAR_OPTIONS = dict(parser="lalr", lexer=_Tokens, start=["start", "sum"],
 
 @functools.lru_cache(maxsize=1)
 def parser() -> Lark:
-    """The LALR parser; Lark caches its tables on disk (about 60 ms saved per start)."""
+    """The LALR parser. Building its tables takes about 60 ms, so Lark keeps them on disk —
+    as a pickle, which runs code when it is loaded. So never in a shared folder (Lark's own
+    `cache=True` uses a predictable name in $TMPDIR, where anyone can plant one): only in
+    this user's private cache folder, and only a file there that no one else could have
+    written (safefiles). Anything else: build the tables."""
+    import hashlib
+
+    import lark
+
+    from .resources import cache_dir
+    from .safefiles import owned_file, private_dir
     text = grammar_file().read_text(encoding="utf-8")
-    try:
-        return Lark(text, cache=True, **GRAMMAR_OPTIONS)
-    except OSError:  # an unwritable temporary folder: build the tables every time
-        return Lark(text, **GRAMMAR_OPTIONS)
+    folder = private_dir(cache_dir() / "parser")
+    if folder is not None:
+        key = hashlib.sha256(f"{lark.__version__}\n{sys.version}\n{text}".encode()).hexdigest()[:32]
+        tables = folder / f"lark-{key}.pickle"
+        if not os.path.lexists(tables) or owned_file(tables):
+            try:
+                return Lark(text, cache=str(tables), **GRAMMAR_OPTIONS)
+            except Exception:      # noqa: BLE001 - unreadable or damaged tables: build them
+                pass
+    return Lark(text, **GRAMMAR_OPTIONS)
 
 
 # ---- logical lines --------------------------------------------------------
@@ -593,8 +611,14 @@ def parse_text(text: str, filename: str = "<input>", decls: Declarations | None 
                 if not target.is_file() and shipped is not None:
                     target = shipped   # `use "rules/extra/vec.rules"` from anywhere: the installed one
                 found = target.is_file()
-            except (OSError, ValueError) as e:     # a NUL byte, a name too long for the system
-                raise line.error(f"no rule file can be named {result[1]!r}: {e}", 0, len(logical)) from None
+            except (OSError, ValueError):     # a NUL byte, a name too long for the system
+                raise line.error("no rule file can be named so", 0, len(logical)) from None
+            if target.suffix != ".rules":
+                raise line.error("a use line names a .rules file", 0, len(logical))
+            if found and target != shipped and not _may_read_rules(target):
+                raise line.error(f"{result[1]} is outside this project ({Path.cwd()})", 0, len(logical),
+                                 hint="a use line reads rule files below the current folder, or "
+                                      "matproof's own; name another folder with --allow-rules-from DIR")
             if not found:
                 also = " and among matproof's own" if Path(result[1]).parts[:1] == ("rules",) else ""
                 raise line.error(f"no rule file {result[1]} (looked for {target}{also})",
@@ -602,6 +626,25 @@ def parse_text(text: str, filename: str = "<input>", decls: Declarations | None 
             uses.append(str(target))
     doc.decls = current
     return doc
+
+
+#: folders besides the current one that `use` may read rule files from (`--allow-rules-from`,
+#: os.pathsep-separated; an environment variable, so that worker processes see it too)
+ALLOW_RULES_ENV = "MATPROOF_ALLOW_RULES_FROM"
+
+
+def _may_read_rules(target: Path) -> bool:
+    """A rule file a `use` line may read: below the current folder (the project being
+    checked), below matproof's own rules, or below a folder the user allowed."""
+    from .resources import rules_dir
+    roots = [Path.cwd(), rules_dir()] + [Path(d) for d in os.environ.get(ALLOW_RULES_ENV, "").split(os.pathsep) if d]
+    for root in roots:
+        try:
+            target.relative_to(root.resolve())
+            return True
+        except (ValueError, OSError):
+            continue
+    return False
 
 
 def _shipped_rule_file(path: str) -> Path | None:
@@ -628,11 +671,12 @@ def parse_expr(text: str, declared: set[str] | frozenset[str] = frozenset()) -> 
 
 
 def parse_file(path: str | Path) -> Document:
+    from .safefiles import read_text
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_text(p)       # a regular file of bounded size: never a FIFO or /dev/zero
     except OSError as e:
-        raise SyntaxProblem(f"cannot read {p}: {e.strerror}", filename=str(p)) from None
+        raise SyntaxProblem(f"cannot read {p}: {e.strerror or e}", filename=str(p)) from None
     except UnicodeDecodeError:
         raise SyntaxProblem(f"{p} is not UTF-8 text", filename=str(p)) from None
     return parse_text(text, str(p))

@@ -17,7 +17,7 @@ from .errors import MatproofError
 from .kernel import NORMAL_FORM_STEP
 from .meaning import declared, fact_text
 from .parse import parse_text
-from .printing import PRINTERS, to_latex
+from .printing import PRINTERS, to_latex, to_unicode
 from .statements import Declarations, Theorem
 from .typecheck import type_theorem
 
@@ -245,6 +245,38 @@ def _link_proof(found, lhs: S.Expr, rhs: S.Expr, k: int, show) -> list[dict]:
     if found.identification:
         add(IDENTIFICATIONS[found.identification].split(":")[0], rhs)
     return rows
+
+
+def from_certificates(thm: Theorem, typed, certs: list[dict], numeric) -> Result:
+    """The result of a theorem proved by certificates the kernel has accepted (a cache
+    entry's): everything shown is made here from the theorem and the kernel-checked steps,
+    nothing taken from the entry's own text (which could hold anything, `<script>` included)."""
+    from .kernel import decode
+    res = Result(thm.name, thm.line, "proved", thm.expect, filename=thm.filename)
+    res.sides = [to_unicode(e) for e in typed.exprs]
+    res.sides_latex = [to_latex(e) for e in typed.exprs]
+    res.assumptions = [a.text(to_unicode) for a in typed.assumptions
+                       if not declared(a.kind, a.expr, typed.symbols)]
+    rows: list[dict] = []
+
+    def add(rule: str, term: S.Expr) -> None:
+        rows.append({"rule": rule, "term": to_unicode(term), "latex": to_latex(term)})
+    for cert in sorted(certs, key=lambda c: c["theorem"]["link"]):
+        k = cert["theorem"]["link"]
+        add("start" if k == 0 else "link", typed.exprs[k])
+        kind = (cert.get("gradient") or {}).get("kind", "gradient") if cert.get("gradient") else None
+        if kind and cert["steps"]:
+            add(IDENTIFICATIONS[kind], decode(cert["steps"][0]["before"]))
+        for st in cert["steps"]:
+            add(st["rule"] + (" ←" if st.get("direction") == "<-" else ""), S.numbers_first(decode(st["after"])))
+        if kind:
+            add(IDENTIFICATIONS[kind].split(":")[0], typed.exprs[k + 1])
+    res.proof = [r for r in rows if r["rule"] not in ("link",)]
+    res.proof_latex = [(r["rule"], r.pop("latex")) for r in res.proof]
+    res.certificates = list(certs)
+    res.reason = (f"agrees on {numeric.draws} random instances" if numeric.status == "consistent"
+                  else f"the numeric test could not decide: {numeric.reason}")
+    return res
 
 
 def prove_text(text: str, *, filename: str = "<input>", decls: Declarations | None = None,

@@ -6,6 +6,7 @@ checkout they sit beside `checker/`. Look in the package first.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -29,3 +30,14 @@ def rules_dir() -> Path:
 def shipped_rule_files() -> list[Path]:
     """Every rule file matproof ships, opt-in ones (rules/extra/) included."""
     return sorted(rules_dir().rglob("*.rules"))
+
+
+def cache_dir() -> Path:
+    """Where matproof keeps what it can compute again (compiled rule files, the parser's
+    tables): $MATPROOF_CACHE_DIR, else the user's cache directory (platformdirs). Each use
+    goes through safefiles.private_dir: a folder others can write into is not used."""
+    env = os.environ.get("MATPROOF_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+    return Path(platformdirs.user_cache_dir("matproof"))

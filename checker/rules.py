@@ -19,7 +19,8 @@ from . import syntax as S
 from .egraph.rewrite import Rewrite
 from .kernel import decode, decode_dim, encode, encode_dim, file_hash
 from .parse import parse_file
-from .resources import rules_dir
+from .resources import cache_dir, rules_dir
+from .safefiles import private_dir, read_text, write_atomic
 from .statements import Rule
 from .typecheck import type_rule
 
@@ -52,16 +53,6 @@ def compile_rule(r: Rule) -> CompiledRule:
                         {n: i.shape for n, i in typed.symbols.items()})
 
 
-def cache_dir() -> Path:
-    """Where compiled rule files are kept: $MATPROOF_CACHE_DIR, else the user's cache
-    directory (platformdirs)."""
-    env = os.environ.get("MATPROOF_CACHE_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-    return Path(platformdirs.user_cache_dir("matproof"))
-
-
 @functools.lru_cache(maxsize=32)
 def compiled(path: str, sha: str) -> tuple[CompiledRule, ...]:
     """The compiled rules of a rule file whose content has hash `sha`: parsing and typing
@@ -70,22 +61,21 @@ def compiled(path: str, sha: str) -> tuple[CompiledRule, ...]:
     damaged, of another format or for other content is compiled again and rewritten. (The
     kernel never reads this cache: it parses the rules a proof used from the file itself.)"""
     key = hashlib.sha256(f"{COMPILED_FORMAT}\n{__version__}\n{sha}".encode()).hexdigest()
-    entry = cache_dir() / "rules" / f"{key}.json"
+    folder = private_dir(cache_dir() / "rules")      # None: a folder others could write into
+    entry = folder / f"{key}.json" if folder is not None else None
     try:
-        data = json.loads(entry.read_text(encoding="utf-8"))
+        data = json.loads(read_text(entry, follow=False)) if entry is not None else None
         if data["format"] == COMPILED_FORMAT and data["sha256"] == sha:
             return tuple(_decode_rule(r) for r in data["rules"])
-    except Exception:   # missing, unreadable, damaged: compile it again
+    except Exception:   # missing, unreadable, damaged, not a regular file: compile it again
         pass
     rules = tuple(compile_rule(r) for r in parse_file(path).rules)
-    tmp = entry.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps({"format": COMPILED_FORMAT, "sha256": sha,
-                                   "rules": [_encode_rule(r) for r in rules]}), encoding="utf-8")
-        tmp.replace(entry)
-    except OSError:     # a read-only home: compile every time, as before the cache
-        pass
+    if entry is not None:
+        try:
+            write_atomic(entry, json.dumps({"format": COMPILED_FORMAT, "sha256": sha,
+                                            "rules": [_encode_rule(r) for r in rules]}).encode("utf-8"))
+        except OSError:     # a read-only home: compile every time, as before the cache
+            pass
     return rules
 
 

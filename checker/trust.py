@@ -30,7 +30,8 @@ _VERDICTS: dict[str, str] = {}
 def refusal(path: Path) -> str:
     """Why `path` may not be relied on ("" if it may): its first unsound or unverified rule,
     with the counterexample or the reason the numeric test gave."""
-    data = path.read_bytes()
+    from .safefiles import read_bytes
+    data = read_bytes(path)
     sha = hashlib.sha256(data).hexdigest()
     if sha not in _VERDICTS:
         from .lint import lint_rules

@@ -26,3 +26,11 @@ if os.environ.get("CI"):
 import tempfile  # noqa: E402
 
 os.environ.setdefault("MATPROOF_CACHE_DIR", tempfile.mkdtemp(prefix="matproof-cache-"))
+
+
+@pytest.fixture(autouse=True)
+def _rule_files_in_temporary_folders(monkeypatch, tmp_path_factory):
+    """Tests write rule files into pytest's temporary folders and `use` them by absolute
+    path: allow those folders, as a user would with --allow-rules-from. (The tests of that
+    restriction take the variable away again.)"""
+    monkeypatch.setenv("MATPROOF_ALLOW_RULES_FROM", str(tmp_path_factory.getbasetemp()))

@@ -138,3 +138,176 @@ def test_junit_is_valid_xml_when_a_label_holds_control_characters(capsys, tmp_pa
     assert code == 0
     ET.parse(junit)      # raises on an invalid character
     assert "␁" in junit.read_text(encoding="utf-8")
+
+
+# ---- untrusted files -------------------------------------------------------------------------
+
+def _matproof(*argv, env_extra=None, cwd=None):
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "checker.cli", *argv], capture_output=True, text=True,
+                          env=env, cwd=cwd, timeout=120)
+
+
+def test_the_parser_tables_are_never_unpickled_from_a_folder_others_can_write(tmp_path):
+    """Before: Lark(cache=True) unpickled $TMPDIR/.lark_cache_<user>_<sha>_<py>.tmp, a name
+    anyone could plant; a planted pickle ran its payload on `matproof parse 'x = x'`."""
+    import os
+    import pickle
+    marker = tmp_path / "payload-ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+    shared = tmp_path / "shared"
+    (shared / "parser").mkdir(parents=True)
+    os.chmod(shared / "parser", 0o777)          # a folder anyone can write into
+    for name in ("lark-planted.pickle",):
+        (shared / "parser" / name).write_bytes(pickle.dumps(Payload()))
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    done = _matproof("parse", "x = x", env_extra={"MATPROOF_CACHE_DIR": str(shared), "TMPDIR": str(tmpdir)})
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists()
+    assert not any(tmpdir.iterdir())                              # nothing kept in $TMPDIR
+    assert not any(p.name != "lark-planted.pickle" for p in (shared / "parser").iterdir())
+
+
+def test_the_parser_tables_live_in_a_private_folder(tmp_path):
+    import os
+    import stat
+    done = _matproof("parse", "x = x", env_extra={"MATPROOF_CACHE_DIR": str(tmp_path / "cache")})
+    assert done.returncode == 0
+    folder = tmp_path / "cache" / "parser"
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    assert len(list(folder.glob("lark-*.pickle"))) == 1
+
+
+def _no_active_content(page: str) -> None:
+    from html.parser import HTMLParser
+
+    class Scan(HTMLParser):
+        bad: list = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "iframe", "object", "embed") or \
+                    any(k.startswith("on") or "javascript:" in (v or "").lower() for k, v in attrs):
+                self.bad.append((tag, attrs))
+    scan = Scan()
+    scan.bad = []
+    scan.feed(page)
+    assert not scan.bad, scan.bad
+    assert "<script" not in page.lower()
+
+
+def _cached_once(capsys, tmp_path):
+    """A theorem file checked once with a cache: (the file, the cache, its one entry)."""
+    thm = tmp_path / "t.thm"
+    thm.write_text("theorem t: tr(A B) = tr(B A)\n")
+    cache = tmp_path / "cache"
+    assert run(capsys, "check", "--cache", str(cache), str(thm))[0] == 0
+    (entry,) = cache.glob("*.json")
+    return thm, cache, entry
+
+
+def test_html_from_a_planted_cache_entry_holds_no_script(capsys, tmp_path):
+    """Before: a cached result's line, column and proof text went into the page as stored."""
+    from checker.check import cache_key, document
+    from checker.rules import default_rule_files
+    thm, cache, entry = _cached_once(capsys, tmp_path)
+    data = json.loads(entry.read_text())
+    evil = "</math><script>alert(1)</script><img src=x onerror=alert(1)>"
+    data["result"].update(line=evil, column=evil, sides=[evil, evil], sides_latex=[evil, evil],
+                          proof=[{"rule": evil, "term": evil, "latex": evil}], reason=evil,
+                          links=[{"link": 1, "status": "proved", "line": evil, "column": evil}])
+    entry.write_text(json.dumps(data))
+    assert entry.name == f"{cache_key(document(str(thm)).theorems[0], default_rule_files())}.json"
+    page = tmp_path / "r.html"
+    code, out, _ = run(capsys, "check", "--cache", str(cache), "--html", str(page), str(thm))
+    assert code == 0 and "from the cache" in out
+    _no_active_content(page.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("latex", [r"</math><script>alert(1)</script>", r"\text{<script>x</script>}",
+                                   r"\href{javascript:alert(1)}{x}", r"x \onerror{1}"])
+def test_mathml_of_any_latex_is_inert(latex):
+    from checker.html_report import mathml
+    _no_active_content(mathml(latex))
+
+
+def test_special_files_in_a_folder_are_skipped_with_a_warning(tmp_path):
+    """Before: a FIFO hung `check`; a symlink to /dev/zero ate memory until OOM."""
+    import os
+    (tmp_path / "ok.thm").write_text("theorem t: x = x\n")
+    os.mkfifo(tmp_path / "pipe.thm")
+    os.symlink("/dev/zero", tmp_path / "zero.thm")
+    done = _matproof("check", "--no-cache", str(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "pipe.thm is skipped: not a regular file" in done.stderr
+    assert "zero.thm is skipped" in done.stderr and "t: proved" in done.stdout
+
+
+def test_a_named_fifo_is_bad_input_not_a_hang(tmp_path):
+    import os
+    os.mkfifo(tmp_path / "pipe.thm")
+    done = _matproof("check", "--no-cache", str(tmp_path / "pipe.thm"))
+    assert done.returncode == 2 and "not a regular file" in done.stderr
+
+
+def test_cache_entries_that_are_special_files_or_symlinks_are_misses(capsys, tmp_path):
+    import os
+    thm, cache, entry = _cached_once(capsys, tmp_path)
+    entry.unlink()
+    os.symlink("/dev/zero", entry)
+    code, out, err = run(capsys, "check", "--cache", str(cache), str(thm))
+    assert code == 0 and "from the cache" not in out and "ignored" in err
+
+
+def test_a_planted_temporary_symlink_does_not_redirect_a_cache_write(capsys, tmp_path):
+    """Before: `<key>.<pid>.tmp` was a predictable name; a symlink planted there made matproof
+    overwrite the file it pointed to."""
+    import os
+    from checker.check import cache_key, document
+    from checker.rules import default_rule_files
+    thm = tmp_path / "t.thm"
+    thm.write_text("theorem t: tr(A B) = tr(B A)\n")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    key = cache_key(document(str(thm)).theorems[0], default_rule_files())
+    for name in (f"{key}.{os.getpid()}.tmp", f"{key}.json.{os.getpid()}.tmp"):
+        os.symlink(victim, cache / name)
+    assert run(capsys, "check", "--cache", str(cache), str(thm))[0] == 0
+    assert victim.read_text() == "precious\n"
+    assert (cache / f"{key}.json").is_file()
+
+
+@pytest.mark.parametrize("target, message", [
+    ("/etc/os-release", "a use line names a .rules file"),
+    ("../../outside.rules", "is outside this project"),
+])
+def test_use_reads_only_rule_files_of_the_project(capsys, tmp_path, monkeypatch, target, message):
+    """Before: `use "/etc/os-release"` was read, and a line of it echoed into the log."""
+    monkeypatch.delenv("MATPROOF_ALLOW_RULES_FROM", raising=False)
+    (tmp_path / "outside.rules").write_text("rule r: tr(A B) -> tr(B A)\n")
+    project = tmp_path / "project"
+    (project / "sub").mkdir(parents=True)
+    (project / "sub" / "a.thm").write_text(f'use "{target}"\ntheorem t: x = x\n')
+    monkeypatch.chdir(project)
+    code, _, err = run(capsys, "check", "--no-cache", "sub/a.thm")
+    assert code == 2 and message in err
+    assert "PRETTY_NAME" not in err and "ID=" not in err
+
+
+def test_allow_rules_from_names_another_folder(capsys, tmp_path, monkeypatch):
+    monkeypatch.delenv("MATPROOF_ALLOW_RULES_FROM", raising=False)
+    (tmp_path / "outside.rules").write_text("rule r: tr(A B) -> tr(B A)\n")
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / "a.thm").write_text('use "../outside.rules"\ntheorem t: tr(A B) = tr(B A)\n')
+    monkeypatch.chdir(tmp_path / "project")
+    assert run(capsys, "check", "--no-cache", "a.thm")[0] == 2
+    code, out, _ = run(capsys, "check", "--no-cache", "--allow-rules-from", str(tmp_path), "a.thm")
+    assert code == 0 and "t: proved" in out
