@@ -9,7 +9,6 @@ says which convention it follows and, for the Cookbook form, what holds."""
 from __future__ import annotations
 
 from dataclasses import replace
-from fractions import Fraction
 
 from . import syntax as S
 
@@ -57,7 +56,7 @@ def _symmetric_gradient(typed, grad: S.Expr, show) -> str | None:
     """sym(G₀) = (G₀ + G₀ᵀ)/2 with the unconstrained G₀ derived and read off (not searched
     long; None if it is not found)."""
     from .limits import Limits
-    from .normalform import NoNormalForm, NormalForm
+    from .readoff import symmetric_part
     from .rules import default_rule_files
     from .search import derive_gradient
     f, x = grad.args
@@ -69,8 +68,4 @@ def _symmetric_gradient(typed, grad: S.Expr, show) -> str | None:
         return None
     if g0 is None:
         return None
-    try:
-        g0t = NormalForm(plain).of(S.transpose(g0))
-    except NoNormalForm:
-        return None
-    return show(S.Expr(S.MUL, (S.num(Fraction(1, 2)), S.add([g0, g0t]))))
+    return show(symmetric_part(g0, plain))

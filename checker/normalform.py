@@ -83,7 +83,9 @@ class NormalForm:
         self.facts = facts
         self.used: set[str] = set()
         self.shapes: dict = {}
-        self.memo: dict[S.Expr, Poly] = {}
+        self.memo: dict[S.Expr, Poly | NoNormalForm] = {}
+        #: monomials multiplied so far: what a caller with a work budget charges for
+        self.work = 0
         self.sums: dict[S.Expr, Poly] = {}     # scalar sums kept as atoms, and their polynomials
 
     # -- entry points ----------------------------------------------------------------
@@ -110,7 +112,13 @@ class NormalForm:
     def poly(self, e: S.Expr) -> Poly:
         done = self.memo.get(e)
         if done is None:
-            done = self.memo[e] = self._poly(e)
+            try:
+                done = self.memo[e] = self._poly(e)
+            except NoNormalForm as why:     # remembered: a term met again costs nothing
+                self.memo[e] = why
+                raise
+        if isinstance(done, NoNormalForm):
+            raise done
         return done
 
     def _poly(self, e: S.Expr) -> Poly:
@@ -176,6 +184,7 @@ class NormalForm:
 
     def _times(self, p: Poly, q: Poly) -> Poly:
         out: Poly = {}
+        self.work += len(p) * len(q)
         for (sp, cp), a in p.items():
             for (sq, cq), b in q.items():
                 scal, chain = self.chain(cp + cq)

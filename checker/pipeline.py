@@ -342,6 +342,9 @@ def grad(text: str, wrt: str, *, decls: Declarations | None = None, limits: Limi
     found = derive(typed, derivative, default_rule_files(), limits)
     if found is None:
         return Derived(f, wrt, None, None, typed, kind, derivative)
+    if kind == "gradient" and "symmetric" in typed.symbols[name].props:
+        from .readoff import symmetric_part
+        found = symmetric_part(found, typed.symbols)    # the gradient on symmetric matrices (§5b)
     identity = f"{to_ascii(derivative)} = {to_ascii(found)}"
     res = prove_text(identity, decls=decls, limits=limits, printer=printer, **options)[0]
     return Derived(f, wrt, found, res, typed, kind, derivative)

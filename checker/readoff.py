@@ -255,3 +255,16 @@ def read_off_vec_jacobian(df: S.Expr, x: str, form: NormalForm) -> S.Expr | None
     if not terms:     # d vec(F) = 0: F does not depend on X
         return S.Expr(S.ZERO, (), None)
     return _sum(terms, form)
+
+
+def symmetric_part(g: S.Expr, symbols) -> S.Expr:
+    """sym(G) = (G + Gᵀ)/2, the gradient in a symmetric variable from the unconstrained one
+    (LANGUAGE.md §5b); G itself where it is symmetric already (S⁻¹ for log det S)."""
+    form = NormalForm(symbols)
+    try:
+        gt = form.of(S.transpose(g))
+        if form.equal(g, gt):
+            return g
+    except NoNormalForm:
+        gt = S.transpose(g)
+    return S.mul([S.num(Fraction(1, 2)), S.add([g, gt])])

@@ -260,6 +260,13 @@ class _Meeting:
     def __call__(self) -> bool:
         if self.eg.n_nodes > MEETING_NODES:
             return False
+        work0 = self.form.work
+        try:
+            return self._meet()
+        finally:     # expanding is work like matching: the same budget bounds it
+            self.eg.work += self.form.work - work0
+
+    def _meet(self) -> bool:
         ex = Extractor(self.eg)
         forms: dict[S.Expr, S.Expr] = {}
         for t in self._terms(self.a, ex):
