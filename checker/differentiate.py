@@ -10,7 +10,8 @@ left side (`d(log(det X))` before `d(log A)`), then the one for scalars
 (`d(sqrt(α))` before the entrywise `d(sqrt(A))`). The steps are ordinary rule
 applications, checked by the kernel with the rest of the proof. Where no rule
 applies (`d(sum(…))` with no rule for it), this gives up and the search does
-all the work.
+all the work — except for a power `d(X³)`, which it writes out as `d(X X X)` (a
+step of the normal form) for the product rule to take apart.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from . import syntax as S
 from .egraph import EGraph
 from .egraph.pattern import is_scalar_var
 from .egraph.rewrite import Facts, Rewrite, Step, successors
+from .kernel import NORMAL_FORM_STEP
 
 #: differentiating gives up after this many steps
 MAX_STEPS = 60
@@ -71,6 +73,19 @@ def differential_rewrites(rewrites: list[Rewrite]) -> list[Rewrite]:
 _SORTED: dict[tuple, tuple] = {}
 
 
+#: the largest power written out as a product before the product rule takes it apart
+MAX_WRITTEN_POWER = 12
+
+
+def _power_written_out(e: S.Expr, symbols: dict) -> S.Expr | None:
+    """`A^k` (k a whole number, 2 ≤ |k| ≤ MAX_WRITTEN_POWER) as the product of k factors
+    A (or A⁻¹ for k < 0), for a power no rule differentiates; None for anything else."""
+    if e.op != S.POW or e.attr.denominator != 1 or not 2 <= abs(e.attr.numerator) <= MAX_WRITTEN_POWER:
+        return None
+    base = e.args[0] if e.attr > 0 else S.Expr(S.INV, (e.args[0],))
+    return S.Expr(S.MUL, (base,) * abs(e.attr.numerator))
+
+
 def differentiate(start: S.Expr, rewrites: list[Rewrite], symbols: dict,
                   facts: Callable[[EGraph], Facts]) -> tuple[list[Step], list[Step], S.Expr] | None:
     """Steps from `start` to a term where d(…) is applied to symbols only, the same steps
@@ -92,7 +107,15 @@ def differentiate(start: S.Expr, rewrites: list[Rewrite], symbols: dict,
                 if best is None or rank < best[0]:
                     best = (rank, st, back)
         if best is None:
-            return None
+            expanded = _power_written_out(site.args[0], symbols)
+            if expanded is None:
+                return None
+            # X³ = X X X by the normal form, then the product rule: as a person does
+            after = S.replace_at(term, path + (0,), expanded)
+            steps.append(Step(NORMAL_FORM_STEP, "->", {}, term, after, (), None))
+            backs.append(Step(NORMAL_FORM_STEP, "->", {}, after, term, (), None))
+            term = after
+            continue
         step, back = (_lifted(s, term, path) for s in best[1:])
         steps.append(step)
         backs.append(back)

@@ -167,3 +167,19 @@ def test_check_takes_the_layout_too(capsys, tmp_path):
     f.write_text("let B: n×n\ntheorem t: ∂(B x)/∂x = Bᵀ\n", encoding="utf-8")
     assert main(["check", "--no-cache", str(f)]) == 1
     assert main(["check", "--no-cache", "--layout", "denominator", str(f)]) == 0
+
+
+@pytest.mark.parametrize("identity", [
+    "∂tr(X^3)/∂X = 3 (X^2)ᵀ",                                   # Cookbook (101), k = 3
+    "d(X^3) = dX X^2 + X dX X + X^2 dX",                        # product rule on X X X
+    "d(X^{-2}) = −X⁻¹ dX X⁻² − X⁻² dX X⁻¹",                     # X⁻² = X⁻¹ X⁻¹
+    "∂tr(X^4 A)/∂X = (A X^3 + X A X^2 + X^2 A X + X^3 A)ᵀ",
+    "d(α^4) = 4 α^3 dα",
+])
+def test_a_power_is_written_out_for_the_product_rule(identity):
+    """Issue 24, 1: before, X^k for a literal k was never expanded inside a differential
+    (unknown, though X X X written out was proved). Each worked by hand."""
+    from checker.pipeline import prove
+    r = prove(identity)
+    assert r.status == "proved", r.reason
+    assert any(step["rule"] == "expand and collect (normal form)" for step in r.proof)
