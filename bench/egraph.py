@@ -28,7 +28,8 @@ from checker.pipeline import prove_theorem  # noqa: E402
 
 
 FILES = [CORPUS, CORPUS.parent / "calculus.thm", CORPUS.parent / "normal_forms.thm",
-         CORPUS.parent / "entrywise.thm", CORPUS.parent / "properties.thm", CORPUS.parent / "derivatives.thm"]
+         CORPUS.parent / "entrywise.thm", CORPUS.parent / "properties.thm", CORPUS.parent / "derivatives.thm",
+         CORPUS.parent / "laws.thm"]
 
 
 def corpus(files: list[Path] = FILES) -> list[dict]:

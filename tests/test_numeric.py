@@ -33,7 +33,7 @@ def test_corpus_outcome_over_20_seeds(thm):
 
 
 @pytest.mark.parametrize("checker", ["check_public.py", "check_normal_forms.py", "check_entrywise.py",
-                                     "check_properties.py", "check_derivatives.py"])
+                                     "check_properties.py", "check_derivatives.py", "check_laws.py"])
 def test_reference_checker_passes(checker):
     """The independent numpy checks of the corpora (they import nothing of matproof)."""
     out = subprocess.run([sys.executable, str(DATA / checker)], capture_output=True, text=True)

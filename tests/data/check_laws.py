@@ -1,0 +1,71 @@
+"""Reference numeric check of laws.thm (numpy only), independent of matproof: run
+`python3 check_laws.py`. Each entry: name -> (expect, function(rng) -> (lhs, rhs)).
+Gradients by central differences; a differential d F(X) in the direction dX by central
+differences of F."""
+import numpy as np
+
+from refcheck import P, R, fd_dir, fd_grad, invertible, mat, run, vec
+
+inv, tr, det, mp = np.linalg.inv, np.trace, np.linalg.det, np.linalg.matrix_power
+N, M = 4, 3
+D = np.diagflat          # diag of a vector
+
+
+def dpow(k):
+    """d(X^k) at X in the direction dX, against the written-out sum the theorem claims."""
+    def check(r):
+        X, dX = invertible(r), mat(r)
+        return fd_dir(lambda Z: mp(Z, k), X, dX), dX, X
+    return check
+
+
+def p2(r):
+    actual, dX, X = dpow(3)(r)
+    return actual, dX @ X @ X + X @ dX @ X + X @ X @ dX
+
+
+def p3(r):
+    actual, dX, X = dpow(-2)(r)
+    Xi = inv(X)
+    return actual, -Xi @ dX @ Xi @ Xi - Xi @ Xi @ dX @ Xi
+
+
+def p5(r):
+    a, da = r.standard_normal(), r.standard_normal()
+    return fd_dir(lambda t: t ** 4, a, da), 4 * a ** 3 * da
+
+
+def wp1(r):
+    actual, dX, X = dpow(2)(r)
+    return actual, 2 * X @ dX
+
+
+CHECKS = {
+    "p-1": (P, lambda r: (lambda X: (fd_grad(lambda Z: tr(mp(Z, 3)), X), 3 * mp(X, 2).T))(invertible(r))),
+    "p-2": (P, p2),
+    "p-3": (P, p3),
+    "p-4": (P, lambda r: (lambda A, X: (fd_grad(lambda Z: tr(A @ Z @ Z), X), (X @ A + A @ X).T))(mat(r), invertible(r))),
+    "p-5": (P, p5),
+    "p-6": (P, lambda r: (lambda X: (det(mp(X, 3)), det(X) ** 3))(invertible(r))),
+    "p-7": (P, lambda r: (lambda A, X: (fd_grad(lambda Z: tr(mp(Z, 4) @ A), X),
+                                        (A @ mp(X, 3) + X @ A @ mp(X, 2) + mp(X, 2) @ A @ X + mp(X, 3) @ A).T))(
+        mat(r), invertible(r))),
+    "w-p1": (R, wp1),
+    "w-p2": (R, lambda r: (lambda X: (fd_grad(lambda Z: tr(mp(Z, 3)), X), 3 * mp(X, 2)))(invertible(r))),
+    "h-1": (P, lambda r: (lambda c, Y, b: (D(c) @ Y @ D(b), (c @ b.T) * Y))(vec(r, M), mat(r, M, N), vec(r))),
+    "h-2": (P, lambda r: (lambda a, b: (D(a * b), D(a) @ D(b)))(vec(r), vec(r))),
+    "h-3": (P, lambda r: (lambda a, b: (D(a).T @ b, a * b))(vec(r), vec(r))),
+    "h-4": (P, lambda r: (lambda c, Y, Z, b: (c.T @ (Y * Z) @ b, tr(D(c) @ Y @ D(b) @ Z.T)))(
+        vec(r, M), mat(r, M, N), mat(r, M, N), vec(r))),
+    "h-5": (P, lambda r: (lambda a, b: (tr(D(a) @ D(b)), a.T @ b))(vec(r), vec(r))),
+    "h-6": (P, lambda r: (lambda a, b: (D(a) @ D(b), D(b) @ D(a)))(vec(r), vec(r))),
+    "h-7": (P, lambda r: (lambda a: (tr(D(a)), a.sum()))(vec(r))),
+    "h-8": (P, lambda r: (lambda a: (np.diag(D(a)).reshape(-1, 1), a))(vec(r))),
+    "w-h1": (R, lambda r: (lambda a, B, b: (D(a) @ B @ D(b), (b @ a.T) * B))(vec(r), mat(r), vec(r))),
+    "w-h2": (R, lambda r: (lambda a, B: (D(a) @ B, B @ D(a)))(vec(r), mat(r))),
+    "w-h3": (R, lambda r: (lambda a, b: (D(a * b), D(a) + D(b)))(vec(r), vec(r))),
+}
+
+
+if __name__ == "__main__":
+    run("laws.thm", CHECKS)
