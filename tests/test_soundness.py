@@ -279,3 +279,29 @@ def test_no_forged_certificate_of_a_refuted_theorem_is_accepted():
         if numeric_test(type_theorem(parse_text(text).theorems[0])).status == "refuted":
             pytest.fail(f"forgery {seed} accepted for a refuted theorem: {text.splitlines()[-1]}")
     assert accepted > FORGERIES // 5      # the forgeries are mostly well-formed: the test has teeth
+
+
+def test_a_planted_certificate_for_a_theorem_the_numeric_test_cannot_evaluate_is_not_a_proof(capsys, tmp_path):
+    """Before: "✓ proved, from the cache" for X + d(d(X Y)) = d(d(X Y)): a second differential
+    has no numeric meaning, so only the kernel stood between the entry and the claim."""
+    from checker.check import CACHE_VERSION, cache_key, document
+    from checker.rules import default_rule_files
+    text = "let X, Y: n×n\ntheorem t: X + d(d(X Y)) = d(d(X Y))"
+    lhs, one_x, rhs = members("let X, Y: n×n\ntheorem t: X + d(d(X Y)) = 1 X + d(d(X Y)) = d(d(X Y))")
+    x = lhs.args[0]
+    nought = S.num(0)
+    absurd = S.Expr(S.ADD, (S.Expr(S.MUL, (S.Expr(S.MUL, (S.Expr(S.INV, (nought,)), nought)), x)),
+                            lhs.args[1]))
+    cert = certificate(text, [step(lhs, one_x, "one-left", "<-", path=[0], subst={"A": x}),
+                              step(one_x, absurd, "scalar-cancel", "<-", path=[0, 0], subst={"α": nought}),
+                              step(absurd, rhs)])
+    thm = tmp_path / "t.thm"
+    thm.write_text(text + "\n")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    key = cache_key(document(str(thm)).theorems[0], default_rule_files())
+    (cache / f"{key}.json").write_text(json.dumps({"version": CACHE_VERSION, "certificates": [cert],
+                                                    "result": {"status": "proved"}}))
+    code, out, err = run(capsys, "check", "--cache", str(cache), str(thm))
+    assert "from the cache" not in out and ": unknown" in out
+    assert "not defined" in err
