@@ -486,7 +486,7 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
                 current = nf(after, typed.symbols)
                 continue
             if "reflection" in st:
-                _check_reflection(st, before, after, current, side_shape, typed, n)
+                _check_reflection(st, before, after, current, side_shape, typed, facts, n)
                 current = nf(after, typed.symbols)
                 continue
             rule = rules.get(st["rule"])
@@ -601,9 +601,13 @@ def _check_lemma(st: dict, before: S.Expr, after: S.Expr, current: S.Expr, shape
         raise KernelError("replacing by the lemma does not give the step's result", n)
 
 
-def _check_reflection(st: dict, before: S.Expr, after: S.Expr, current: S.Expr, shape, typed, n: int) -> None:
+def _check_reflection(st: dict, before: S.Expr, after: S.Expr, current: S.Expr, shape, typed, known: "_Facts",
+                      n: int) -> None:
     """A step decided by the polynomial normal form: the kernel computes it for both terms
-    itself (proof by reflection) and accepts the step only if they are equal."""
+    itself (proof by reflection) and accepts the step only if they are equal. A step may be
+    multiplied through (its `subst` names `left` and `right`): then L before R and L after R
+    must have one normal form, L and R sums that are invertible where the theorem is — so
+    before = after."""
     from .normalform import VERSION, NormalForm
     if st["reflection"] != VERSION or st.get("rule") != NORMAL_FORM_STEP:
         raise KernelError(f"unknown normal form {st['reflection']!r}", n)
@@ -614,9 +618,25 @@ def _check_reflection(st: dict, before: S.Expr, after: S.Expr, current: S.Expr, 
     for fact in facts:
         if not fact_holds(fact, typed.symbols):
             raise KernelError(f"the fact {fact} is not declared", n)
-    if not NormalForm(typed.symbols, frozenset(facts)).equal(before, after):
-        raise KernelError("the two terms do not have one normal form"
-                          + (" (with the facts the step names)" if facts else ""), n)
+    form = NormalForm(typed.symbols, frozenset(facts))
+    through = {k: decode(v) for k, v in (st.get("subst") or {}).items()}
+    if not through:
+        if not form.equal(before, after):
+            raise KernelError("the two terms do not have one normal form"
+                              + (" (with the facts the step names)" if facts else ""), n)
+        return
+    if set(through) - {"left", "right"}:
+        raise KernelError("a normal-form step is multiplied through on the left or the right only", n)
+    rows, cols = shape
+    for side, m in through.items():
+        size = rows if side == "left" else cols
+        if m.op != S.ADD or not _well_typed([m], (size, size), typed.symbols):
+            raise KernelError(f"the {side} multiplier is not a square sum of the right size", n)
+        known.defined(m, n)
+        if not known.holds("invertible", m):
+            raise KernelError(f"the {side} multiplier {_text(m)} is not known to be invertible", n)
+    if not form.equal_through(before, after, through.get("left"), through.get("right")):
+        raise KernelError("multiplied through, the two terms do not have one normal form", n)
 
 
 def read_theorem(cert: dict):

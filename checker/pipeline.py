@@ -238,6 +238,9 @@ def _link_proof(found, lhs: S.Expr, rhs: S.Expr, k: int, show) -> list[dict]:
             d, v = st.subst["derivative"], st.subst["value"]
             pair = (d, v) if st.direction == "->" else (v, d)
             rule = f"{show(pair[0])} = {show(pair[1])} (proved by its identification)"
+        if st.rule == NORMAL_FORM_STEP and st.subst:     # multiplied through by sums (kernel.py)
+            rule += ", both sides multiplied by " + " and ".join(
+                f"{show(m)} on the {side}" for side, m in st.subst.items())
         after = S.numbers_first(st.after)
         if st.rule == NORMAL_FORM_STEP and rows and rows[-1]["term"] == show(after):
             continue    # a step between two ways of writing one thing (d(S) and dS): nothing to read

@@ -105,6 +105,13 @@ def search_link(typed: Typed, link: int, decls: dict[str, Decl], rule_files: lis
     decided = next(((start, goal, head, tail) for start, goal, head, tail in attempts
                     if normal_form and form.equal(start, goal)), None)
     eg = None
+    cleared = _cleared(attempts, form) if decided is None and normal_form else None
+    if cleared is not None:       # (A + B)⁻¹ cleared by multiplying through, as a person does
+        (start, goal, head, tail), through = cleared
+        steps = head + [Step(NORMAL_FORM_STEP, "->", through, start, goal, (), None,
+                             facts_used(start, goal, typed.symbols))] + tail
+        return _certified(steps, RunReport(StopReason.NORMAL_FORM), typed, link, decls, rule_files, lhs, rhs,
+                          varying, gradient)
     if decided is not None:
         start, goal, head, tail = decided
         report = RunReport(StopReason.NORMAL_FORM)
@@ -296,6 +303,27 @@ class _Meeting:
             return self.form.of(t)
         except NoNormalForm:
             return ("too big", t)
+
+
+def _cleared(attempts: list, form: NormalForm):
+    """An attempt whose two sides agree once multiplied through by a sum whose inverse
+    begins (or ends) a chain — `(Aᵀ A + λ I)⁻¹ Aᵀ = Aᵀ (A Aᵀ + λ I)⁻¹` times Aᵀ A + λ I on
+    the left and A Aᵀ + λ I on the right — and the multipliers ({"left": L, "right": R});
+    None if there is none. A few candidates each side: the normal form decides each."""
+    for attempt in attempts:
+        start, goal = attempt[0], attempt[1]
+        try:
+            lefts = (form.ends(start, True) + form.ends(goal, True))[:3]
+            rights = (form.ends(start, False) + form.ends(goal, False))[:3]
+        except NoNormalForm:
+            continue
+        tries = [(m, None) for m in lefts] + [(None, m) for m in rights] + \
+                [(a, b) for a in lefts for b in rights]
+        for left, right in tries:
+            if form.equal_through(start, goal, left, right):
+                through = {k: v for k, v in (("left", left), ("right", right)) if v is not None}
+                return attempt, through
+    return None
 
 
 #: the meeting of normal forms is looked for only while the e-graph is smaller than this

@@ -305,3 +305,25 @@ def test_a_planted_certificate_for_a_theorem_the_numeric_test_cannot_evaluate_is
     code, out, err = run(capsys, "check", "--cache", str(cache), str(thm))
     assert "from the cache" not in out and ": unknown" in out
     assert "not defined" in err
+
+
+# ---- a normal-form step multiplied through (issue 24): only by what is invertible ----------
+
+def _through(text: str, left_text: str) -> dict:
+    lhs, rhs = members(text)
+    (m,) = members(f"let A, B, C: n×n\ntheorem m: {left_text} = {left_text}")[:1]
+    st = step(lhs, rhs, subst={"left": m})
+    return certificate(text, [st])
+
+
+def test_multiplying_through_by_a_singular_sum_is_rejected():
+    """0 A = 0 B for every A, B: multiplying through by A − A (a zero) would prove A = B."""
+    with pytest.raises(KernelError, match="not known to be invertible"):
+        verify(_through("let A, B, C: n×n\ntheorem t: A = B", "A − A"))
+
+
+def test_multiplying_through_by_an_invertible_sum_is_accepted_only_where_it_cancels():
+    text = "let A, B, C: n×n\ntheorem t: (A + B)⁻¹ C = (A + B)⁻¹ C + 0"
+    verify(_through(text, "A + B"))
+    with pytest.raises(KernelError, match="multiplied through"):
+        verify(_through("let A, B, C: n×n\ntheorem t: (A + B)⁻¹ C = C (A + B)⁻¹", "A + B"))

@@ -40,6 +40,20 @@ def wp1(r):
     return actual, 2 * X @ dX
 
 
+def I(n):
+    return np.eye(n)
+
+
+def lam(r):
+    return abs(r.standard_normal()) + 0.5
+
+
+def i3(r):
+    A, u, v = invertible(r), vec(r), vec(r)
+    Ai = inv(A)
+    return inv(A + u @ v.T), Ai - Ai @ u @ v.T @ Ai / (1 + v.T @ Ai @ u)
+
+
 CHECKS = {
     "p-1": (P, lambda r: (lambda X: (fd_grad(lambda Z: tr(mp(Z, 3)), X), 3 * mp(X, 2).T))(invertible(r))),
     "p-2": (P, p2),
@@ -64,6 +78,16 @@ CHECKS = {
     "w-h1": (R, lambda r: (lambda a, B, b: (D(a) @ B @ D(b), (b @ a.T) * B))(vec(r), mat(r), vec(r))),
     "w-h2": (R, lambda r: (lambda a, B: (D(a) @ B, B @ D(a)))(vec(r), mat(r))),
     "w-h3": (R, lambda r: (lambda a, b: (D(a * b), D(a) + D(b)))(vec(r), vec(r))),
+    "i-1": (P, lambda r: (lambda G, l: (inv(G.T @ G + l * I(N)) @ G.T, G.T @ inv(G @ G.T + l * I(M))))(
+        mat(r, M, N), lam(r))),
+    "i-2": (P, lambda r: (lambda A, B: (inv(I(N) + A @ B) @ A, A @ inv(I(N) + B @ A)))(mat(r), mat(r))),
+    "i-3": (P, i3),
+    "i-4": (P, lambda r: (lambda A: (inv(I(N) + A), I(N) - inv(I(N) + A) @ A))(mat(r))),
+    "i-5": (P, lambda r: (lambda A, B: (inv(A + B) @ (A + B), I(N)))(mat(r), mat(r))),
+    "w-i1": (R, lambda r: (lambda G, l: (inv(G.T @ G + l * I(N)) @ G.T, inv(G.T @ G + l * I(N)) @ G.T @ G @ G.T))(
+        mat(r, M, N), lam(r))),
+    "w-i2": (R, lambda r: (lambda A, u, v: (inv(A + u @ v.T), inv(A) + inv(A) @ u @ v.T @ inv(A) / (1 + v.T @ inv(A) @ u)))(
+        invertible(r), vec(r), vec(r))),
 }
 
 
