@@ -4,7 +4,7 @@ Gradients by central differences; a differential d F(X) in the direction dX by c
 differences of F."""
 import numpy as np
 
-from refcheck import P, R, fd_dir, fd_grad, invertible, mat, run, vec
+from refcheck import H, P, R, fd_dir, fd_grad, invertible, mat, run, vec
 
 inv, tr, det, mp = np.linalg.inv, np.trace, np.linalg.det, np.linalg.matrix_power
 N, M = 4, 3
@@ -88,7 +88,27 @@ CHECKS = {
         mat(r, M, N), lam(r))),
     "w-i2": (R, lambda r: (lambda A, u, v: (inv(A + u @ v.T), inv(A) + inv(A) @ u @ v.T @ inv(A) / (1 + v.T @ inv(A) @ u)))(
         invertible(r), vec(r), vec(r))),
+    "k-1": (P, lambda r: (lambda A, Q: (det(np.kron(A, Q)), det(A) ** M * det(Q) ** N))(mat(r), mat(r, M, M))),
+    "w-k1": (R, lambda r: (lambda A, Q: (det(np.kron(A, Q)), det(A) ** N * det(Q) ** M))(mat(r), mat(r, M, M))),
+    "k-2": (P, lambda r: (lambda w, z: (np.kron(I(N), w) @ z, np.kron(z, w)))(vec(r, M), vec(r))),
+    "k-3": (P, lambda r: (lambda w, z: (jac(lambda t: vecm(w @ t.T), z), np.kron(I(N), w)))(vec(r, M), vec(r))),
+    "k-4": (P, lambda r: (lambda z: (jac(lambda t: vecm(t @ t.T), z), np.kron(z, I(N)) + np.kron(I(N), z)))(vec(r))),
+    "w-k2": (R, lambda r: (lambda w, z: (np.kron(I(N), w) @ z, np.kron(w, z)))(vec(r, M), vec(r))),
 }
+
+
+def vecm(X):
+    return X.reshape(-1, 1, order="F")
+
+
+def jac(f, x):
+    """∂f/∂xᵀ of a vector function of a vector, by central differences (column j: ∂f/∂xⱼ)."""
+    cols = []
+    for j in range(x.shape[0]):
+        e = np.zeros_like(x)
+        e[j] = H
+        cols.append(((f(x + e) - f(x - e)) / (2 * H))[:, 0])
+    return np.stack(cols, axis=1)
 
 
 if __name__ == "__main__":
