@@ -15,7 +15,7 @@ them, so `import checker` and the CLI start quickly.
 __version__ = "0.1.0"
 
 
-def prove(text: str, *, max_nodes: int = 20_000, max_iterations: int = 30, max_work: int = 1_500_000,
+def prove(text: str, *, max_nodes: int = 20_000, max_iterations: int = 30, max_work: int = 500_000,
           timeout: float = 60.0, seed: int = 0, draws: int = 6):
     """Settle the first theorem in `text`: a `Result` with `.status` ('proved', 'refuted',
     'unknown' or 'error'), `.proof`, `.counterexample` and `.certificate`. The limits are
@@ -28,7 +28,7 @@ def prove(text: str, *, max_nodes: int = 20_000, max_iterations: int = 30, max_w
 
 
 def grad(function: str, wrt: str, *, let: tuple[str, ...] = (), max_nodes: int = 20_000,
-         max_iterations: int = 30, max_work: int = 1_500_000, timeout: float = 60.0, _hessian: bool = False):
+         max_iterations: int = 30, max_work: int = 500_000, timeout: float = 60.0, _hessian: bool = False):
     """Derive ∂f/∂wrt of a scalar `function` (for a vector function, or with wrt `"vec(X)"`,
     the Jacobian ∂f/∂xᵀ), then prove and check the identity: a `Derived` with `.gradient`
     (the term found, None if none was found within the limits), `.kind` and `.result` (the
