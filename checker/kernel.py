@@ -344,11 +344,11 @@ class _Facts:
             self._know("nonzero", e)
             if op == "det":
                 self._know("invertible", e.args[0])
-        elif kind == "nonzero":
-            if op in (S.NEG, S.INV, S.POW, S.DIMPOW):
+        elif kind == "nonzero":       # of a scalar; of a matrix: of every entry
+            if op in (S.NEG, S.INV, S.POW, S.DIMPOW, S.T, S.RECIP):
                 self._know("nonzero", e.args[0])
-            elif op == S.MUL and all(self.shape(f) == (1, 1) for f in e.args):
-                for f in e.args:
+            elif op == S.MUL and sum(self.shape(f) != (1, 1) for f in e.args) <= 1:
+                for f in e.args:      # α A ≠ 0 entry by entry: α ≠ 0 and every entry of A
                     self._know("nonzero", f)
             elif op == "det":
                 self._know("invertible", e.args[0])
@@ -358,6 +358,8 @@ class _Facts:
         elif kind == "invertible":
             if op in (S.T, S.INV, S.NEG):
                 self._know("invertible", e.args[0])
+            elif op == "diag" and self.shape(e.args[0])[1] == 1:     # diag(a): every aᵢ ≠ 0
+                self._know("nonzero", e.args[0])
             elif op == S.MUL:
                 n = self.shape(e)[0]
                 if all(self.shape(f) == (n, n) for f in e.args):
@@ -384,6 +386,8 @@ class _Facts:
             return self._sign(kind, e, shape)
         if kind == "invertible" and e.op == S.IDENT:
             return True
+        if kind == "invertible" and e.op == "diag" and self.shape(e.args[0])[1] == 1:
+            return self.holds("nonzero", e.args[0])
         parts = derived(kind, e, self.shape)
         return parts is not None and all(self.holds(kind, x) for x in parts)
 
@@ -402,9 +406,9 @@ class _Facts:
             if kind == "nonzero" and any(self.shape(f) != (1, 1) for f in e.args):
                 return False
             return all(self.holds(kind, f) for f in e.args)
-        if op == S.NEG and kind == "nonzero":
+        if op in (S.NEG, S.RECIP) and kind == "nonzero":
             return self.holds(kind, e.args[0])
-        if op == S.ADD and kind != "nonzero":
+        if op in (S.ADD, S.INNER, "sum", "tr") and kind != "nonzero":   # sums of positive entries
             return all(self.holds(kind, t) for t in e.args)
         if op == "det" and kind == "nonzero":
             return self.holds("invertible", e.args[0])

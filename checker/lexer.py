@@ -52,7 +52,7 @@ def is_letter(ch: str) -> bool:
 FUNCS = {"tr": "tr", "Tr": "tr", "det": "det", "logdet": "logdet", "inv": "inv",
          "vec": "vec", "diag": "diag", "sum": "sum", "log": "log", "ln": "log",
          "exp": "exp", "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tanh": "tanh",
-         "sigmoid": "sigmoid", "norm": "norm"}
+         "sigmoid": "sigmoid", "norm": "norm", "softmax": "softmax", "logsumexp": "logsumexp"}
 FUNCS2 = {"kron": "kron", "hadamard": "hadamard", "grad": "grad", "hess": "hess"}
 RESERVED = set(FUNCS) | set(FUNCS2) | {"ones", "expect"}
 OUTCOMES = ("proved", "refuted", "unknown")
@@ -70,7 +70,7 @@ WORD_COMMANDS = {"operatorname", "mathrm", "text", "textrm", "rm", "textnormal"}
 SIMPLE_COMMANDS = {
     "frac": "FRAC", "dfrac": "FRAC", "tfrac": "FRAC", "partial": "PARTIAL",
     "cdot": "TIMES", "times": "TIMES", "ast": "TIMES", "otimes": "KRON",
-    "circ": "HAD", "odot": "HAD", "langle": "LANGLE", "rangle": "RANGLE",
+    "circ": "HAD", "odot": "HAD", "oslash": "OSLASH", "langle": "LANGLE", "rangle": "RANGLE",
     "mid": "BAR", "to": "ARROW", "rightarrow": "ARROW", "leftrightarrow": "DARROW",
     "{": "LBRACE", "}": "RBRACE", "prime": "TRANSPOSE",
 }
@@ -88,7 +88,7 @@ SINGLE = {
     "⋅": "TIMES", "×": "TIMES", ":": "COLON", "=": "EQ", ",": "COMMA", "(": "LPAR",
     ")": "RPAR", "[": "LBRACK", "]": "RBRACK", "{": "LBRACE", "}": "RBRACE",
     "⟨": "LANGLE", "⟩": "RANGLE", "〈": "LANGLE", "〉": "RANGLE", "<": "LANGLE",
-    ">": "RANGLE", "∣": "BAR", "|": "BAR", "⊗": "KRON", "∘": "HAD", "⊙": "HAD",
+    ">": "RANGLE", "∣": "BAR", "|": "BAR", "⊗": "KRON", "∘": "HAD", "⊙": "HAD", "⊘": "OSLASH",
     "'": "TRANSPOSE", "′": "TRANSPOSE", "ᵀ": "TRANSPOSE", "→": "ARROW", "↔": "DARROW",
     "∂": "PARTIAL", "𝟏": "ONES", "𝟙": "ONES",
 }
@@ -396,6 +396,9 @@ class Lexer:
             elif s.startswith(".*", self.i):
                 self.i += 2
                 self.emit("HAD", ".*", start)
+            elif s.startswith("./", self.i):
+                self.i += 2
+                self.emit("OSLASH", "./", start)
             elif is_letter(c):
                 self.lex_letters()
             elif c == "_":

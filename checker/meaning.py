@@ -206,6 +206,8 @@ def requirements(e: S.Expr, shape) -> list[tuple[str, S.Expr]]:
                 need("nonzero", arg)
         elif op == "log":
             need("positive", arg)
+        elif op == S.RECIP:
+            need("nonzero", arg)      # every entry
         elif op == "logdet":
             need("positive", S.func("det", arg))
         elif op == "sqrt":
@@ -236,9 +238,9 @@ def positive_because(e: S.Expr) -> tuple[S.Expr, ...] | None:
     """Terms whose positivity (of every entry) makes `e` positive: an entrywise product, a
     transpose or an entrywise square root is positive where its parts are; exp and sigmoid
     always are, and so is a positive number. None where the structure says nothing."""
-    if e.op in ("exp", "sigmoid") or (e.op == S.NUM and e.attr > 0):
+    if e.op in ("exp", "sigmoid", "softmax") or (e.op == S.NUM and e.attr > 0):
         return ()
-    if e.op in (S.HAD, S.T, "sqrt"):
+    if e.op in (S.HAD, S.T, "sqrt", S.RECIP):
         return e.args
     return None
 

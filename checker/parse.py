@@ -116,7 +116,7 @@ DESCRIBE = {
     "FUNC_CALL": "a function", "FUNC_BARE": "a function", "FUNC2": "a function",
     "D": "a differential", "PARTIAL": "'∂'", "NABLA": "'∇'", "NABLA2": "'∇²'", "DSLASH": "'/∂X'",
     "FRAC": "'\\frac'", "FRAC_PARTIAL": "'\\frac{\\partial'", "IDENT": "'I'",
-    "ONES": "'𝟏'", "EXPECT": "'expect'", "TRUSTED": "'trusted'", "OUTCOME": "proved, refuted or unknown",
+    "ONES": "'𝟏'", "EXPECT": "'expect'", "TRUSTED": "'trusted'", "OSLASH": "'⊘'", "OUTCOME": "proved, refuted or unknown",
     "IF": "'if'", "AND": "'and'", "COND": "a condition", "LET": "'let'",
     "THEOREM": "'theorem'", "RULE": "'rule'", "USE": "'use'", "NAME": "a name",
     "STRING": "a quoted path", "SCALARKW": "'scalar'", "DIM": "a dimension",
@@ -385,7 +385,18 @@ class Build(Transformer):
         return S.kron(_exprs(c), _span(meta))
 
     def had(self, meta, c):
-        return S.had(_exprs(c), _span(meta))
+        """x ∘ y ⊘ z: the factors after a ⊘ are reciprocals (`𝟏 ⊘ z` alone is recip(z))."""
+        factors, divide = [], False
+        for x in c:
+            if isinstance(x, Token):
+                divide = x.type == "OSLASH"
+            else:
+                factors.append(S.Expr(S.RECIP, (x,), None, x.span) if divide else x)
+        if factors[0].op == S.ONES and factors[1].op == S.RECIP:    # 𝟏 ⊘ y ∘ …: the 𝟏 is no factor
+            factors = factors[1:]
+        if len(factors) == 1:
+            return S.Expr(S.RECIP, factors[0].args, None, _span(meta))
+        return S.had(factors, _span(meta))
 
     # statements
     def chain(self, meta, c):

@@ -74,7 +74,7 @@ class Printer:
         op = e.op
         if op == S.ADD:
             return SUM
-        if op in (S.KRON, S.HAD):
+        if op in (S.KRON, S.HAD, S.RECIP):      # recip(x) is written 𝟏 ⊘ x
             return KH
         if op == S.MUL:
             return NEG if e.args[0].op == S.NUM and e.args[0].attr < 0 else PROD
@@ -142,6 +142,8 @@ class Printer:
             return self.postfix(e.args[0], self.power(e.attr))
         if op == S.DIMPOW:
             return self.postfix(e.args[0], self.dim_power(e.attr))
+        if op == S.RECIP:
+            return self.kh(S.Expr(S.HAD, (e,)))
         if op in S.UNARY_FUNCS:
             return self.call(op, e.args[0])
         if op == S.INNER:
@@ -193,8 +195,23 @@ class Printer:
         return True
 
     def kh(self, e: S.Expr) -> str:
-        sep = self.kron() if e.op == S.KRON else self.hadamard()
-        return sep.join(self.wrap(a, PROD) for a in e.args)
+        if e.op == S.KRON:
+            return self.kron().join(self.wrap(a, PROD) for a in e.args)
+        return self.hadamard_chain(e.args, self.hadamard(), self.oslash())
+
+    def hadamard_chain(self, factors, times: str, divide: str) -> str:
+        """a ∘ b ⊘ c: a reciprocal factor after ⊘ (a leading one as 𝟏 ⊘ c, which the parser
+        reads back as the reciprocal alone)."""
+        parts = []
+        for k, a in enumerate(factors):
+            if a.op == S.RECIP:
+                parts.append((self.ones() if k == 0 else "") + divide + self.wrap(a.args[0], PROD))
+            else:
+                parts.append((times if k else "") + self.wrap(a, PROD))
+        return "".join(parts)
+
+    def oslash(self) -> str:
+        return " ⊘ "
 
     def postfix(self, x: S.Expr, mark: str) -> str:
         if x.op == S.NUM and x.attr >= 0 and x.attr.denominator == 1:
@@ -246,8 +263,8 @@ class Printer:
         return f"∂{self._body(f)}/∂{wrt}"
 
     def _body(self, f: S.Expr) -> str:
-        return self.p(f) if f.op in (S.SYM, S.NORM, S.INNER) or f.op in S.UNARY_FUNCS \
-            else "(" + self.p(f) + ")"
+        bare = f.op in (S.SYM, S.NORM, S.INNER) or (f.op in S.UNARY_FUNCS and f.op != S.RECIP)
+        return self.p(f) if bare else "(" + self.p(f) + ")"
 
     def hessian(self, f: S.Expr, v: S.Expr) -> str:
         x = self.wrap(v, POST)
@@ -300,7 +317,7 @@ class AsciiPrinter(Printer):
 
     def kh(self, e: S.Expr) -> str:
         if e.op == S.HAD:
-            return " .* ".join(self.wrap(a, PROD) for a in e.args)
+            return self.hadamard_chain(e.args, " .* ", " ./ ")
         text = self.p(e.args[0])
         for a in e.args[1:]:
             text = f"kron({text}, {self.p(a)})"
@@ -389,6 +406,9 @@ class LatexPrinter(Printer):
 
     def hadamard(self) -> str:
         return " \\odot "
+
+    def oslash(self) -> str:
+        return " \\oslash "
 
     def explicit_times(self) -> str:
         return " \\cdot "

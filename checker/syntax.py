@@ -42,10 +42,12 @@ JAC = "jac"          # args (f, v): ∂f/∂vᵀ, the Jacobian (numerator layout
 HESS = "hess"        # args (f, v): ∂²f/∂v∂vᵀ, the Hessian of a scalar f; v a vector x or vec(X)
 
 #: functions of one argument, written name(arg)
-UNARY_FUNCS = ("tr", "det", "logdet", "vec", "diag", "sum",
-               "log", "exp", "sqrt", "sin", "cos", "tanh", "sigmoid")
-#: the functions that act entry by entry on vectors and matrices
-ELEMENTWISE = ("log", "exp", "sqrt", "sin", "cos", "tanh", "sigmoid")
+UNARY_FUNCS = ("tr", "det", "logdet", "vec", "diag", "sum", "softmax", "logsumexp",
+               "log", "exp", "sqrt", "sin", "cos", "tanh", "sigmoid", "recip")
+#: the functions that act entry by entry on vectors and matrices; `recip` is the entrywise
+#: reciprocal, written `𝟏 ⊘ x` (and `x ⊘ y` is `x ∘ recip(y)`)
+ELEMENTWISE = ("log", "exp", "sqrt", "sin", "cos", "tanh", "sigmoid", "recip")
+RECIP = "recip"
 
 Span = tuple[int, int, int, int]  # line, column, end line, end column (1-based)
 

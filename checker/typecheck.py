@@ -346,11 +346,19 @@ class _Inference:
             return (s[0], 1)
         if op == "sum":
             return SCALAR
+        if op in ("softmax", "logsumexp"):     # of a vector (a column)
+            try:
+                self.u.unify(s[1], 1)
+            except Mismatch:
+                self.fail(f"{op} takes a vector; {self.print(x)} is {self.show(s)}", x)
+            return s if op == "softmax" else SCALAR
         if op in S.ELEMENTWISE:
             if op == "log":
                 self.assume("positive", x)
             elif op == "sqrt":
                 self.assume("nonnegative", x)
+            elif op == S.RECIP:
+                self.assume("nonzero", x)
             return s
         if op == S.INNER:
             a, b = shapes
@@ -488,7 +496,7 @@ def shape_of(e: S.Expr, symbols: dict[str, SymbolInfo], cache: dict | None = Non
 
 def _shape_rule(e: S.Expr, shapes: list[Shape]) -> Shape:
     op = e.op
-    if op in (S.ADD, S.HAD, S.NEG, S.INV, S.POW, S.D) or op in S.ELEMENTWISE:
+    if op in (S.ADD, S.HAD, S.NEG, S.INV, S.POW, S.D, "softmax") or op in S.ELEMENTWISE:
         return shapes[0]
     if op == S.DIMPOW:
         return SCALAR
@@ -501,7 +509,7 @@ def _shape_rule(e: S.Expr, shapes: list[Shape]) -> Shape:
         return acc
     if op == S.T:
         return (shapes[0][1], shapes[0][0])
-    if op in ("tr", "det", "logdet", "sum", S.INNER, S.NORM):
+    if op in ("tr", "det", "logdet", "sum", "logsumexp", S.INNER, S.NORM):
         return SCALAR
     if op == "vec":
         return (make_prod([shapes[0][0], shapes[0][1]]), 1)

@@ -232,7 +232,7 @@ def test_check_prints_why_a_theorem_is_an_error(capsys, tmp_path):
     assert "an inverse needs a square matrix; X is 2×3" in out
 
 
-@pytest.mark.parametrize("name", ["softmax", "relu"])
+@pytest.mark.parametrize("name", ["softplus", "relu"])   # softmax is known since issue 24
 def test_an_unknown_function_is_named(capsys, name):
     """Before: "cannot multiply f (n×1) by o (m×1)"."""
     code, _, err = run(capsys, "prove", f"{name}(x) = x")

@@ -42,3 +42,20 @@ def test_examples_print_as_expected():
     assert to_unicode(parse_expr("A - (B - C)")) == "A − (B − C)"
     assert to_unicode(parse_expr("(A B)ᵀ")) == "(A B)ᵀ"
     assert to_latex(parse_expr("‖X‖_F²")) == r"\|X\|_F^{2}"
+
+
+def test_entrywise_division_softmax_and_logsumexp_in_three_notations():
+    """Issue 24, 4: x ⊘ y is x ∘ (𝟏 ⊘ y); 𝟏 ⊘ y alone is the reciprocal. Written by hand."""
+    from checker import syntax as S
+    x, y, z = S.sym("x"), S.sym("y"), S.sym("z")
+    recip = S.Expr(S.RECIP, (y,))
+    cases = [(S.had([x, recip]), "x ⊘ y", "x ./ y", r"x \oslash y"),
+             (recip, "𝟏 ⊘ y", "ones ./ y", r"\mathbf{1} \oslash y"),
+             (S.func("softmax", z), "softmax(z)", "softmax(z)", r"\operatorname{softmax}\left(z\right)"),
+             (S.func("logsumexp", z), "logsumexp(z)", "logsumexp(z)", r"\operatorname{logsumexp}\left(z\right)")]
+    for tree, uni, ascii_, latex in cases:
+        assert (to_unicode(tree), to_ascii(tree), to_latex(tree)) == (uni, ascii_, latex)
+        for text in (uni, ascii_, latex):
+            assert parse_expr(text) == tree, text
+    assert parse_expr(r"\mathbf{1} \oslash a \oslash b") == S.had([S.Expr(S.RECIP, (S.sym("a"),)),
+                                                                   S.Expr(S.RECIP, (S.sym("b"),))])

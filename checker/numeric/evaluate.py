@@ -373,6 +373,30 @@ class Evaluator:
             raise Domain("square root of a negative number")
         return self._elementwise(np.sqrt, lambda v, o: 0.5 / o, v, t)
 
+    def op_recip(self, e, vals, tans):
+        if np.any(np.abs(vals[0]) < 1e-12):
+            raise Domain("division by zero")
+        return self._elementwise(lambda v: 1 / v, lambda v, o: -o * o, vals[0], tans[0])
+
+    def op_softmax(self, e, vals, tans):
+        """s = exp(z) / Σ exp(z), shifted by max z (no overflow); ds = s ∘ dz − s (sᵀ dz)."""
+        z, t = vals[0], tans[0]
+        w = np.exp(z - np.max(z.real))
+        s = w / np.sum(w)
+        if t is None or t is UNKNOWN:
+            return s, t
+        return s, s * t - s * np.sum(s * t)
+
+    def op_logsumexp(self, e, vals, tans):
+        """log Σ exp(z) (shifted by max z); its differential is softmax(z)ᵀ dz."""
+        z, t = vals[0], tans[0]
+        m = np.max(z.real)
+        w = np.exp(z - m)
+        value = _scalar(m + np.log(np.sum(w)))
+        if t is None or t is UNKNOWN:
+            return value, t
+        return value, _scalar(np.sum(w / np.sum(w) * t))
+
     def op_sin(self, e, vals, tans):
         return self._elementwise(np.sin, lambda v, o: np.cos(v), vals[0], tans[0])
 

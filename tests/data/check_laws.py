@@ -94,7 +94,37 @@ CHECKS = {
     "k-3": (P, lambda r: (lambda w, z: (jac(lambda t: vecm(w @ t.T), z), np.kron(I(N), w)))(vec(r, M), vec(r))),
     "k-4": (P, lambda r: (lambda z: (jac(lambda t: vecm(t @ t.T), z), np.kron(z, I(N)) + np.kron(I(N), z)))(vec(r))),
     "w-k2": (R, lambda r: (lambda w, z: (np.kron(I(N), w) @ z, np.kron(w, z)))(vec(r, M), vec(r))),
+    "r-1": (P, lambda r: (lambda y: (y / y, np.ones_like(y)))(vec(r))),
+    "r-2": (P, lambda r: (lambda y: (np.exp(-np.log(y)) * y, np.ones_like(y)))(pos(r))),
+    "r-3": (P, lambda r: (lambda y, dy: (fd_dir(lambda u: 1 / u, y, dy), -(1 / y) * (1 / y) * dy))(vec(r), vec(r))),
+    "r-4": (P, lambda r: (lambda a, b: (inv(D(a)) @ b, b / a))(vec(r), vec(r))),
+    "r-5": (P, lambda r: (lambda y, dy: (fd_dir(np.log, y, dy), inv(D(y)) @ dy))(pos(r), vec(r))),
+    "r-6": (P, lambda r: (lambda A: (fd_grad(lambda Z: np.log(Z).sum(), A), 1 / A))(pos(r, N))),
+    "s-1": (P, lambda r: (lambda t: (softmax(t), np.exp(t) / (np.ones((N, N)) @ np.exp(t))))(vec(r))),
+    "s-2": (P, lambda r: (lambda t: (lse(t), np.log(np.exp(t).sum())))(vec(r))),
+    "s-3": (P, lambda r: (lambda t: (fd_grad(lse, t), softmax(t)))(vec(r))),
+    "s-4": (P, lambda r: (lambda t, y: (fd_grad(lambda u: lse(u) - (y.T @ u).item(), t), softmax(t) - y))(
+        vec(r), vec(r))),
+    "w-r1": (R, lambda r: (lambda a, b: (a / b, b / a))(vec(r), vec(r))),
+    "w-s1": (R, lambda r: (lambda t: (fd_grad(lse, t), np.exp(t)))(vec(r))),
+    "w-s2": (R, lambda r: (lambda t, dt: (fd_dir(softmax, t, dt), softmax(t) * dt))(vec(r), vec(r))),
+    "w-s3": (R, lambda r: (lambda t, y: (fd_grad(lambda u: -(y.T @ np.log(softmax(u))).item(), t),
+                                         softmax(t) - y))(vec(r), vec(r))),
 }
+
+
+def pos(r, m=1):
+    """Positive entries: a column (m = 1) or an N×m matrix."""
+    return np.abs(r.standard_normal((N, m))) + 0.5
+
+
+def softmax(t):
+    w = np.exp(t - t.max())
+    return w / w.sum()
+
+
+def lse(t):
+    return float(np.log(np.exp(t).sum()))
 
 
 def vecm(X):
