@@ -54,6 +54,12 @@ def i3(r):
     return inv(A + u @ v.T), Ai - Ai @ u @ v.T @ Ai / (1 + v.T @ Ai @ u)
 
 
+def i10(r):
+    A, U, C, V = invertible(r), mat(r, N, 2), invertible(r, 2), mat(r, 2, N)
+    Ai = inv(A)
+    return inv(A + U @ C @ V), Ai - Ai @ U @ inv(inv(C) + V @ Ai @ U) @ V @ Ai
+
+
 CHECKS = {
     "p-1": (P, lambda r: (lambda X: (fd_grad(lambda Z: tr(mp(Z, 3)), X), 3 * mp(X, 2).T))(invertible(r))),
     "p-2": (P, p2),
@@ -140,6 +146,9 @@ CHECKS = {
     "w-i3": (R, lambda r: (lambda A, B: (inv(A + B), inv(A) + inv(B)))(invertible(r), invertible(r))),
     "w-s4": (R, lambda r: (lambda A, a: (fd_grad(lambda u: lse(A @ u), a), softmax(A @ a)))(mat(r), vec(r))),
     "w-k3": (R, lambda r: (lambda A: (det(np.kron(A, I(M))), det(A) ** N))(mat(r))),
+    "i-10": (P, i10),
+    "i-11": (P, lambda r: (lambda A, u, v: (det(A + u @ v.T), (1 + v.T @ inv(A) @ u).item() * det(A)))(
+        invertible(r), vec(r), vec(r))),
 }
 
 
