@@ -384,7 +384,7 @@ class _Facts:
             return True
         if kind in ("nonzero", "positive", "nonnegative"):
             return self._sign(kind, e, shape)
-        if kind == "invertible" and e.op == S.IDENT:
+        if kind == "invertible" and e.op in (S.IDENT, S.COMM):     # K_{m,n}⁻¹ = K_{n,m}
             return True
         if kind == "invertible" and e.op == "diag" and self.shape(e.args[0])[1] == 1:
             return self.holds("nonzero", e.args[0])

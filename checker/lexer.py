@@ -95,7 +95,9 @@ SINGLE = {
 
 #: tokens after which a `‖` closes a norm rather than opening one
 ENDS_OPERAND = {"SYM", "NUMBER", "RPAR", "RBRACK", "RBRACE", "RANGLE", "NORM_CLOSE",
-                "TRANSPOSE", "INVERSE", "INVT", "POW", "ONES", "IDENT", "NORM_SUB"}
+                "TRANSPOSE", "INVERSE", "INVT", "POW", "ONES", "IDENT", "NORM_SUB", "COMM"}
+#: the commutation matrix K_{m,n} (two dimensions, a comma between them)
+COMMUTATION_RE = re.compile(r"K_\{\s*([A-Za-z][A-Za-z0-9]*|[0-9]+)\s*,\s*([A-Za-z][A-Za-z0-9]*|[0-9]+)\s*\}")
 
 DIGITS = "0123456789"
 NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
@@ -592,6 +594,16 @@ class Lexer:
         """A run of letters: declared names, reserved words, one-letter symbols."""
         start = self.i
         s = self.s
+        m = COMMUTATION_RE.match(s, start)
+        if m:
+            dims = []
+            for d in m.groups():
+                if d.isdigit() and (len(d) > 4 or not 0 < int(d) <= MAX_SIZE):
+                    self.fail(f"a size of K_{{m,n}} is a dimension name or 1 … {MAX_SIZE}", start, m.end())
+                dims.append(int(d) if d.isdigit() else d)
+            self.i = m.end()
+            self.emit("COMM", tuple(dims), start)
+            return
         for name in self.declared:
             if s.startswith(name, start):
                 end = start + len(name)

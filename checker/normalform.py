@@ -277,6 +277,8 @@ class NormalForm:
             if self.shape(x) != self.shape(y):
                 return None
             return self._monomial(S.Expr(S.INNER, (x, y)))
+        if a.op == S.COMM:
+            return self.commutation_pair(a, b)
         if a.op != S.KRON or len(a.args) != 2:
             return None
         p, q = a.args
@@ -295,6 +297,20 @@ class NormalForm:
             if self.shape(q)[1] != self.shape(m)[0] or self.shape(p)[1] != self.shape(m)[1]:
                 return None
             return self._monomial(S.func("vec", S.mul([q, m, S.transpose(p)])))
+        return None
+
+    def commutation_pair(self, k: S.Expr, b: S.Expr) -> tuple[Scalars, tuple] | None:
+        """K_{m,n} vec(A) = vec(Aᵀ) for an m×n A, and K_{p,m} (A ⊗ B) = (B ⊗ A) K_{q,n} for A m×n
+        and B p×q, so that commutation matrices travel right and cancel in pairs
+        (Magnus & Neudecker §3.7, theorems 3.9 and 3.10)."""
+        m, n = k.attr
+        if b.op == "vec" and self.shape(b.args[0]) == (m, n):
+            return self._monomial(S.func("vec", S.transpose(b.args[0])))
+        if b.op == S.KRON and len(b.args) == 2:
+            x, y = b.args
+            (rx, cx), (ry, cy) = self.shape(x), self.shape(y)
+            if (ry, rx) == (m, n):
+                return (), (S.Expr(S.KRON, (y, x)), S.Expr(S.COMM, (), (cy, cx)))
         return None
 
     def _monomial(self, e: S.Expr) -> tuple[Scalars, Chain] | None:
@@ -374,6 +390,8 @@ class NormalForm:
         op = a.op
         if op == S.T:
             return a.args[0]
+        if op == S.COMM:           # K_{m,n}ᵀ = K_{n,m} (a permutation: its transpose is its inverse)
+            return _commuted(a)
         if op == S.SYM:
             if self.has("symmetric", a.attr):
                 return a
@@ -406,6 +424,8 @@ class NormalForm:
         """The inverse of an atom; that of a transposed symbol is written X⁻ᵀ, `(X⁻¹)ᵀ`."""
         if a.op == S.INV:
             return a.args[0]
+        if a.op == S.COMM:         # K_{m,n}⁻¹ = K_{n,m}
+            return _commuted(a)
         if a.op == S.T and a.args[0].op == S.INV:      # (X⁻ᵀ)⁻¹ = Xᵀ
             return S.Expr(S.T, (a.args[0].args[0],))
         if a.op == S.SYM and self.has("orthogonal", a.attr):
@@ -740,9 +760,15 @@ def _mul_scalars(a: Scalars, b: Scalars) -> Scalars:
 
 
 def _cancels(a: S.Expr, b: S.Expr) -> bool:
-    """Whether the product a b is I: X X⁻¹, X⁻¹ X (X any atom), Xᵀ X⁻ᵀ or X⁻ᵀ Xᵀ."""
+    """Whether the product a b is I: X X⁻¹, X⁻¹ X (X any atom), Xᵀ X⁻ᵀ or X⁻ᵀ Xᵀ, K_{m,n} K_{n,m}."""
     return (a.op == S.INV and a.args[0] == b) or (b.op == S.INV and b.args[0] == a) or \
-        (a.op == S.T and b.op == S.T and _cancels(a.args[0], b.args[0]))
+        (a.op == S.T and b.op == S.T and _cancels(a.args[0], b.args[0])) or \
+        (a.op == S.COMM and b == _commuted(a))
+
+
+def _commuted(k: S.Expr) -> S.Expr:
+    """K_{n,m} for K_{m,n}."""
+    return S.Expr(S.COMM, (), (k.attr[1], k.attr[0]))
 
 
 def _sorted_atom(op: str, parts: tuple) -> S.Expr:

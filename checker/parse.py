@@ -116,14 +116,14 @@ DESCRIBE = {
     "FUNC_CALL": "a function", "FUNC_BARE": "a function", "FUNC2": "a function",
     "D": "a differential", "PARTIAL": "'∂'", "NABLA": "'∇'", "NABLA2": "'∇²'", "DSLASH": "'/∂X'",
     "FRAC": "'\\frac'", "FRAC_PARTIAL": "'\\frac{\\partial'", "IDENT": "'I'",
-    "ONES": "'𝟏'", "EXPECT": "'expect'", "TRUSTED": "'trusted'", "OSLASH": "'⊘'", "OUTCOME": "proved, refuted or unknown",
+    "ONES": "'𝟏'", "EXPECT": "'expect'", "TRUSTED": "'trusted'", "OSLASH": "'⊘'", "COMM": "K_{m,n}", "OUTCOME": "proved, refuted or unknown",
     "IF": "'if'", "AND": "'and'", "COND": "a condition", "LET": "'let'",
     "THEOREM": "'theorem'", "RULE": "'rule'", "USE": "'use'", "NAME": "a name",
     "STRING": "a quoted path", "SCALARKW": "'scalar'", "DIM": "a dimension",
     "PROP": "a property", "$END": "the end of the line", "LAYOUT": "'layout'",
     "LAYOUT_KIND": "numerator or denominator",
 }
-_STARTS_EXPR = {"SYM", "NUMBER", "IDENT", "ONES", "LPAR", "LBRACK", "LBRACE", "FUNC_CALL",
+_STARTS_EXPR = {"SYM", "NUMBER", "IDENT", "ONES", "COMM", "LPAR", "LBRACK", "LBRACE", "FUNC_CALL",
                 "FUNC2", "LANGLE", "NORM_OPEN", "D", "FRAC", "FRAC_PARTIAL", "FUNC_BARE",
                 "PARTIAL", "NABLA", "NABLA2", "MINUS"}
 _OPERATORS = {"PLUS", "MINUS", "TIMES", "SLASH", "COLON", "KRON", "HAD", "TRANSPOSE",
@@ -221,6 +221,9 @@ class Build(Transformer):
 
     def ones(self, meta, c):
         return S.ones()
+
+    def commutation(self, meta, c):
+        return S.Expr(S.COMM, (), c[0].value, _span(meta))
 
     def group(self, meta, c):
         return _exprs(c)[0]

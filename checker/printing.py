@@ -108,6 +108,8 @@ class Printer:
             return "0"
         if op == S.ONES:
             return self.ones()
+        if op == S.COMM:
+            return "K_{%s,%s}" % e.attr
         if op == S.ADD:
             out = [self.wrap(e.args[0], SUM + 1)]
             for t in e.args[1:]:

@@ -233,7 +233,8 @@ def _common_hadamard(parts: list[tuple[S.Expr, S.Expr]]) -> S.Expr:
 
 def read_off_vec_jacobian(df: S.Expr, x: str, form: NormalForm) -> S.Expr | None:
     """J with d vec(F) = J vec(dX), from the normal form of d vec(F) (only X varying): each
-    monomial is c s vec(P dX Q), whose J is c s (Qᵀ ⊗ P) (Magnus & Neudecker ch. 2, thm 2.2);
+    monomial is c s vec(P dX Q), whose J is c s (Qᵀ ⊗ P) (Magnus & Neudecker ch. 2, thm 2.2),
+    or c s vec(P dXᵀ Q), whose J is c s (Qᵀ ⊗ P) K_{m,n} for an m×n X (vec(dXᵀ) = K vec(dX));
     or None."""
     setup = _differential(df, x, form)
     if setup is None:
@@ -246,12 +247,15 @@ def read_off_vec_jacobian(df: S.Expr, x: str, form: NormalForm) -> S.Expr | None
         body = chain[0].args[0]
         factors = body.args if body.op == S.MUL else (body,)
         where = [i for i, f in enumerate(factors) if _holds(f, dx)]
-        if len(where) != 1 or factors[where[0]] != dx:
+        transposed = len(where) == 1 and factors[where[0]] == S.Expr(S.T, (dx,))
+        if len(where) != 1 or (factors[where[0]] != dx and not transposed):
             return None
         i = where[0]
-        left = S.mul(list(factors[:i])) if i else S.Expr(S.IDENT, (), (shape[0], shape[0]))
-        right = S.mul(list(factors[i + 1:])) if i + 1 < len(factors) else S.Expr(S.IDENT, (), (shape[1], shape[1]))
-        terms.append(_term(c, scalars, [S.Expr(S.KRON, (S.transpose(right), left))]))
+        rows, cols = (shape[1], shape[0]) if transposed else shape
+        left = S.mul(list(factors[:i])) if i else S.Expr(S.IDENT, (), (rows, rows))
+        right = S.mul(list(factors[i + 1:])) if i + 1 < len(factors) else S.Expr(S.IDENT, (), (cols, cols))
+        commute = [S.Expr(S.COMM, (), tuple(shape))] if transposed else []
+        terms.append(_term(c, scalars, [S.Expr(S.KRON, (S.transpose(right), left))] + commute))
     if not terms:     # d vec(F) = 0: F does not depend on X
         return S.Expr(S.ZERO, (), None)
     return _sum(terms, form)

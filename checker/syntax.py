@@ -48,6 +48,9 @@ UNARY_FUNCS = ("tr", "det", "logdet", "vec", "diag", "sum", "softmax", "logsumex
 #: reciprocal, written `𝟏 ⊘ x` (and `x ⊘ y` is `x ∘ recip(y)`)
 ELEMENTWISE = ("log", "exp", "sqrt", "sin", "cos", "tanh", "sigmoid", "recip")
 RECIP = "recip"
+#: the commutation matrix K_{m,n}: the mn×mn permutation with K_{m,n} vec(A) = vec(Aᵀ) for an
+#: m×n A (Magnus & Neudecker §3.7); attr: (m, n), the two dimensions
+COMM = "K"
 
 Span = tuple[int, int, int, int]  # line, column, end line, end column (1-based)
 

@@ -191,6 +191,9 @@ class _Inference:
             else:
                 shape = (Var.fresh(True), 1 if self.columns else Var.fresh(True))
             return S.replace_attr(e, shape), shape
+        if op == S.COMM:       # K_{m,n}: mn×mn
+            side = make_prod(list(e.attr))
+            return e, (side, side)
         kids = [self.infer(a) for a in e.args]
         args = tuple(k[0] for k in kids)
         shapes = [k[1] for k in kids]
@@ -439,6 +442,7 @@ class _Inference:
         shapes = [info.shape for info in symbols.values()]
         shapes += [node.attr for e in final for node in e.walk() if node.op in (S.IDENT, S.ZERO, S.ONES)]
         shapes += [(node.attr,) for e in final for node in e.walk() if node.op == S.DIMPOW]   # α^m
+        shapes += [node.attr for e in final for node in e.walk() if node.op == S.COMM]       # K_{m,n}
         dims: list[str] = []
         for shape in shapes:
             for d in shape:
@@ -486,6 +490,8 @@ def shape_of(e: S.Expr, symbols: dict[str, SymbolInfo], cache: dict | None = Non
         s = SCALAR
     elif op in (S.IDENT, S.ZERO, S.ONES):
         s = e.attr
+    elif op == S.COMM:
+        s = (make_prod(list(e.attr)), make_prod(list(e.attr)))
     else:
         shapes = [shape_of(a, symbols, cache) for a in e.args]
         s = _shape_rule(e, shapes)
@@ -500,6 +506,9 @@ def _shape_rule(e: S.Expr, shapes: list[Shape]) -> Shape:
         return shapes[0]
     if op == S.DIMPOW:
         return SCALAR
+    if op == S.COMM:
+        side = make_prod(list(e.attr))
+        return (side, side)
     if op == S.MUL:
         acc = shapes[0]
         for s in shapes[1:]:

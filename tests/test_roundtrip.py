@@ -59,3 +59,13 @@ def test_entrywise_division_softmax_and_logsumexp_in_three_notations():
             assert parse_expr(text) == tree, text
     assert parse_expr(r"\mathbf{1} \oslash a \oslash b") == S.had([S.Expr(S.RECIP, (S.sym("a"),)),
                                                                    S.Expr(S.RECIP, (S.sym("b"),))])
+
+
+def test_the_commutation_matrix_in_three_notations():
+    """K_{m,n} is written alike in all three; a bare K stays a symbol (a user's own K)."""
+    from checker import syntax as S
+    k = S.Expr(S.COMM, (), ("m", "n"))
+    for printer in (to_unicode, to_ascii, to_latex):
+        assert printer(k) == "K_{m,n}"
+    assert parse_expr("K_{m,n}") == k and parse_expr("K_{ m , 3 }") == S.Expr(S.COMM, (), ("m", 3))
+    assert parse_expr("K") == S.sym("K")

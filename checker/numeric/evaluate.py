@@ -142,6 +142,13 @@ class Evaluator:
             return env.values[e.attr], env.directions.get(e.attr)
         if op == S.NUM:
             return _scalar(float(e.attr)), None
+        if op == S.COMM:             # K_{m,n} vec(A) = vec(Aᵀ): entry (i n + j, j m + i) is 1
+            m, n = (env.size(d) for d in e.attr)
+            k = np.zeros((m * n, m * n))
+            for i in range(m):
+                for j in range(n):
+                    k[i * n + j, j * m + i] = 1.0
+            return k, None
         if op in (S.IDENT, S.ZERO, S.ONES):
             r, c = env.size(e.attr[0]), env.size(e.attr[1])
             if op == S.IDENT:

@@ -149,7 +149,41 @@ CHECKS = {
     "i-10": (P, i10),
     "i-11": (P, lambda r: (lambda A, u, v: (det(A + u @ v.T), (1 + v.T @ inv(A) @ u).item() * det(A)))(
         invertible(r), vec(r), vec(r))),
+    "c-1": (P, lambda r: (lambda A: (K(M, N) @ vecm(A), vecm(A.T)))(mat(r, M, N))),
+    "c-2": (P, lambda r: (K(M, N).T, K(N, M))),
+    "c-3": (P, lambda r: (inv(K(M, N)), K(N, M))),
+    "c-4": (P, lambda r: (lambda A, B: (K(5, M) @ np.kron(A, B) @ K(N, 2), np.kron(B, A)))(mat(r, M, N), mat(r, 5, 2))),
+    "c-5": (P, lambda r: (lambda X: (jac(lambda v: vecm(v.reshape(M, N, order="F").T), vecm(X)), K(M, N)))(
+        mat(r, M, N))),
+    "c-6": (P, lambda r: (lambda S: (hess_vec(lambda Z: tr(Z @ Z), S), 2 * K(N, N)))(mat(r))),
+    "w-c1": (R, lambda r: (lambda X: (jac(lambda v: vecm(v.reshape(M, N, order="F").T), vecm(X)), K(N, M)))(
+        mat(r, M, N))),
+    "w-c2": (R, lambda r: (lambda A: (K(M, N) @ vecm(A), vecm(A)))(mat(r, M, N))),
 }
+
+
+def K(m, n):
+    """The commutation matrix: K vec(A) = vec(Aᵀ) for an m×n A, built from that property."""
+    out = np.zeros((m * n, m * n))
+    for j in range(m * n):
+        e = np.zeros((m * n, 1))
+        e[j] = 1
+        out[:, j] = vecm(e.reshape(m, n, order="F").T)[:, 0]
+    return out
+
+
+def hess_vec(f, X):
+    """∂²f/∂vec(X)∂vec(X)ᵀ by central differences of central differences."""
+    n = X.size
+    h = 1e-4
+    out = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            ei, ej = np.zeros(n), np.zeros(n)
+            ei[i], ej[j] = h, h
+            g = lambda a, b: f(X + (a + b).reshape(X.shape, order="F"))   # noqa: E731
+            out[i, j] = (g(ei, ej) - g(ei, -ej) - g(-ei, ej) + g(-ei, -ej)) / (4 * h * h)
+    return out
 
 
 def pos(r, m=1):
