@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .kernel import (FORMAT, NORMAL_FORM, NORMAL_FORM_STEP, KernelError, encode, file_hash, load_rules,
+from .kernel import (FORMAT, NORMAL_FORM, NORMAL_FORM_STEP, POWER_RULE, KernelError, encode, file_hash, load_rules,
                      same_theorem, verify)
 from .normalform import VERSION as POLY_VERSION
 
@@ -60,7 +60,7 @@ def rules_named(steps: list[dict]) -> set[str]:
     for st in steps:
         if "lemma" in st and isinstance(st["lemma"], dict):
             out |= rules_named(st["lemma"].get("steps", []))
-        elif "reflection" not in st:
+        elif "reflection" not in st and st.get("rule") != POWER_RULE:    # laws the kernel knows
             out.add(st["rule"])
     return out
 

@@ -21,7 +21,7 @@ from . import syntax as S
 from .egraph import EGraph
 from .egraph.pattern import is_scalar_var
 from .egraph.rewrite import Facts, Rewrite, Step, successors
-from .kernel import NORMAL_FORM_STEP
+from .kernel import NORMAL_FORM_STEP, POWER_RULE, d_power
 
 #: differentiating gives up after this many steps
 MAX_STEPS = 60
@@ -86,6 +86,12 @@ def _power_written_out(e: S.Expr, symbols: dict) -> S.Expr | None:
     return S.Expr(S.MUL, (base,) * abs(e.attr.numerator))
 
 
+def _scalar_power(e: S.Expr, symbols: dict) -> bool:
+    """x^p of a scalar x with a fractional p (a whole p is written out: X X X)."""
+    from .typecheck import shape_of
+    return e.op == S.POW and e.attr.denominator != 1 and shape_of(e, symbols) == (1, 1)
+
+
 def differentiate(start: S.Expr, rewrites: list[Rewrite], symbols: dict,
                   facts: Callable[[EGraph], Facts]) -> tuple[list[Step], list[Step], S.Expr] | None:
     """Steps from `start` to a term where d(…) is applied to symbols only, the same steps
@@ -106,6 +112,14 @@ def differentiate(start: S.Expr, rewrites: list[Rewrite], symbols: dict,
                 rank = order[st.rule if st.direction == "->" else f"{st.rule} (←)"]
                 if best is None or rank < best[0]:
                     best = (rank, st, back)
+        if best is None and _scalar_power(site.args[0], symbols):
+            # d(xᵖ) = p xᵖ⁻¹ dx for any rational p: the power rule, a law the kernel knows
+            power = site.args[0]
+            after = S.replace_at(term, path, d_power(power.args[0], power.attr))
+            steps.append(Step(POWER_RULE, "->", {}, term, after, path, None))
+            backs.append(Step(POWER_RULE, "<-", {}, after, term, path, None))
+            term = after
+            continue
         if best is None:
             expanded = _power_written_out(site.args[0], symbols)
             if expanded is None:

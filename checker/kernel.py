@@ -39,6 +39,19 @@ from .typecheck import IllTyped, checked_shape, shape_of, type_rule
 NORMAL_FORM = "matproof-ac/2"
 #: the name of a step decided by the polynomial normal form (normalform.py), by reflection
 NORMAL_FORM_STEP = "expand and collect (normal form)"
+#: the name of the power rule for a scalar and any rational exponent, a law the kernel knows
+#: (no rule file can hold it: its exponent is a number, not a pattern)
+POWER_RULE = "power rule: d(xᵖ) = p xᵖ⁻¹ dx"
+
+
+def d_power(x: S.Expr, p: Fraction) -> S.Expr:
+    """p x^(p−1) dx, the differential of x^p for a scalar x (where both sides are defined)."""
+    factors = [S.num(p)]
+    if p - 1 == 1:
+        factors.append(x)
+    elif p != 1:
+        factors.append(S.Expr(S.POW, (x,), Fraction(p - 1)))
+    return S.Expr(S.MUL, tuple(factors) + (S.Expr(S.D, (x,)),))
 FORMAT = "matproof-certificate/1"
 
 
@@ -491,6 +504,17 @@ def check_steps(lhs: S.Expr, rhs: S.Expr, steps: list[dict], rules: dict, typed,
                 continue
             if "reflection" in st:
                 _check_reflection(st, before, after, current, side_shape, typed, facts, n)
+                current = nf(after, typed.symbols)
+                continue
+            if st.get("rule") == POWER_RULE:
+                _follows(before, after, current, side_shape, typed, n)
+                site = _at(before, st["path"])
+                if site.op != S.D or site.args[0].op != S.POW or shape_of(site, typed.symbols) != (1, 1):
+                    raise KernelError("the power rule applies to d(xᵖ) of a scalar x", n)
+                power = site.args[0]
+                new = S.replace_at(before, st["path"], d_power(power.args[0], Fraction(power.attr)))
+                if nf(new, typed.symbols) != nf(after, typed.symbols):
+                    raise KernelError("the power rule does not give the step's result", n)
                 current = nf(after, typed.symbols)
                 continue
             rule = rules.get(st["rule"])

@@ -368,6 +368,22 @@ class NormalForm:
         body = best[0] if len(best) == 1 else S.Expr(S.MUL, best)
         return S.Expr("tr", (body,))
 
+    def gram(self, atom: S.Expr) -> bool:
+        """Whether a scalar atom is tr(Mᵀ M) = ‖M‖² ≥ 0 (a rotation of its chain is a chain
+        followed by its own transpose, reversed), so that (sᵉ)ᵏ = s^(ek)."""
+        if atom.op != "tr":
+            return False
+        body = atom.args[0]
+        chain = body.args if body.op == S.MUL else (body,)
+        if len(chain) % 2:
+            return False
+        half = len(chain) // 2
+        for r in range(len(chain)):
+            c = chain[r:] + chain[:r]
+            if c[half:] == tuple(self.transpose_atom(a) for a in reversed(c[:half])):
+                return True
+        return False
+
     # -- declared facts ------------------------------------------------------------------
     def has(self, kind: str, name: str) -> bool:
         """Whether symbol `name` is `kind` by its declaration (and that fact may be used);
@@ -542,6 +558,8 @@ class NormalForm:
                 return {(tuple((a, e * k) for a, e in sp), cp): c ** k.numerator}
             if c == 1 and len(sp) == 1 and sp[0][1] == 1:      # s^k for one atom s
                 return {(((sp[0][0], k),), cp): Fraction(1)}
+            if c == 1 and not cp and all(self.gram(a) for a, _ in sp):   # ((xᵀx)²)^½ = xᵀx: s ≥ 0
+                return {(tuple((a, e * k) for a, e in sp), ()): Fraction(1)}
         if k.denominator == 1 and k > 0:
             out: Poly = {ONE: Fraction(1)}
             for _ in range(k.numerator):

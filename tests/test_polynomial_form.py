@@ -86,7 +86,8 @@ def _no_normal_form(typed, *terms) -> bool:
     ("‖x‖^2 = xᵀ x", True),
     ("‖x‖ = (xᵀ x)^{1/2}", True),
     ("((xᵀ x)^{1/2})^2 = xᵀ x", True),
-    ("((xᵀ x)^2)^{1/2} = xᵀ x", False),      # true, but not by these laws: (s²)^½ = |s|
+    ("((xᵀ x)^2)^{1/2} = xᵀ x", True),       # (s²)^½ = |s| = s, for s = ‖x‖² ≥ 0 (issue 24)
+    ("((aᵀ x)^2)^{1/2} = aᵀ x", False),      # |aᵀ x|: not by these laws, and false
     ("tr(X) tr(X X) = tr(X X) tr(X)", True),
     ("x (yᵀ z) wᵀ = (yᵀ z) x wᵀ", True),
     ("(A ∘ B)ᵀ = Bᵀ ∘ Aᵀ", True),

@@ -327,3 +327,27 @@ def test_multiplying_through_by_an_invertible_sum_is_accepted_only_where_it_canc
     verify(_through(text, "A + B"))
     with pytest.raises(KernelError, match="multiplied through"):
         verify(_through("let A, B, C: n×n\ntheorem t: (A + B)⁻¹ C = C (A + B)⁻¹", "A + B"))
+
+
+# ---- the power rule (issue 24): a law the kernel knows, checked like any step -------------
+
+def test_a_forged_power_rule_step_is_rejected():
+    from checker.kernel import POWER_RULE
+    text = "theorem t: d(α^{2/3}) = (2/3) α^{-2/3} dα"       # the exponent is wrong: −1/3
+    lhs, rhs = members(text)
+    st = step(lhs, rhs, POWER_RULE)
+    with pytest.raises(KernelError, match="power rule does not give"):
+        verify(certificate(text, [st]))
+    good = "theorem t: d(α^{2/3}) = (2/3) α^{-1/3} dα"
+    lhs, rhs = members(good)
+    st = step(lhs, rhs, POWER_RULE)
+    verify(certificate(good, [st]))
+
+
+def test_the_power_rule_is_for_scalars_only():
+    from checker.kernel import POWER_RULE
+    text = "let X: n×n\ntheorem t: d(X^2) = 2 X dX"           # false: dX X + X dX
+    lhs, rhs = members(text)
+    st = step(lhs, rhs, POWER_RULE)
+    with pytest.raises(KernelError, match="scalar"):
+        verify(certificate(text, [st]))

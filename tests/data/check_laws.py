@@ -4,7 +4,7 @@ Gradients by central differences; a differential d F(X) in the direction dX by c
 differences of F."""
 import numpy as np
 
-from refcheck import H, P, R, fd_dir, fd_grad, invertible, mat, run, vec
+from refcheck import H, P, R, fd_dir, fd_grad, invertible, mat, run, spd, vec
 
 inv, tr, det, mp = np.linalg.inv, np.trace, np.linalg.det, np.linalg.matrix_power
 N, M = 4, 3
@@ -159,6 +159,16 @@ CHECKS = {
     "w-c1": (R, lambda r: (lambda X: (jac(lambda v: vecm(v.reshape(M, N, order="F").T), vecm(X)), K(N, M)))(
         mat(r, M, N))),
     "w-c2": (R, lambda r: (lambda A: (K(M, N) @ vecm(A), vecm(A)))(mat(r, M, N))),
+    "g-1": (P, lambda r: (lambda a, t: (fd_grad(lambda u: (a.T @ u).item() ** (1 / 3), t),
+                                        (a.T @ t).item() ** (-2 / 3) / 3 * a))(pos(r), pos(r))),
+    "g-2": (P, lambda r: (lambda a, da: (fd_dir(lambda u: u ** (2 / 3), a, da), 2 / 3 * a ** (-1 / 3) * da))(
+        abs(r.standard_normal()) + 0.5, r.standard_normal())),
+    "g-3": (P, lambda r: (lambda t: (((t.T @ t).item() ** 2) ** 0.5, (t.T @ t).item()))(vec(r))),
+    "g-4": (P, lambda r: (lambda A, t: (fd_grad(lambda u: (u.T @ A @ u).item() ** 0.25, t),
+                                        0.25 * (t.T @ A @ t).item() ** (-0.75) * (A + A.T) @ t))(spd(r), vec(r))),
+    "w-g1": (R, lambda r: (lambda a, t: (((a.T @ t).item() ** 2) ** 0.5, (a.T @ t).item()))(vec(r), vec(r))),
+    "w-g2": (R, lambda r: (lambda a, da: (fd_dir(lambda u: u ** (2 / 3), a, da), 2 / 3 * a ** (-2 / 3) * da))(
+        abs(r.standard_normal()) + 2.5, 1.0)),
 }
 
 
