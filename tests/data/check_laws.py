@@ -169,6 +169,17 @@ CHECKS = {
     "w-g1": (R, lambda r: (lambda a, t: (((a.T @ t).item() ** 2) ** 0.5, (a.T @ t).item()))(vec(r), vec(r))),
     "w-g2": (R, lambda r: (lambda a, da: (fd_dir(lambda u: u ** (2 / 3), a, da), 2 / 3 * a ** (-2 / 3) * da))(
         abs(r.standard_normal()) + 2.5, 1.0)),
+    "h-13": (P, lambda r: (lambda a, A, b: (fd_grad(lambda Z: (a.T @ np.tanh(Z) @ b).item(), A),
+                                            D(a) @ (1 - np.tanh(A) ** 2) @ D(b)))(vec(r), mat(r), vec(r))),
+    "h-14": (P, lambda r: (lambda a, A, b: (fd_grad(lambda Z: (a.T @ np.exp(Z) @ b).item(), A),
+                                            D(a) @ np.exp(A) @ D(b)))(vec(r), mat(r), vec(r))),
+    "h-15": (P, lambda r: (lambda A, B, t: (jac(lambda u: B @ np.tanh(A @ u), t).T,
+                                            A.T @ D(1 - np.tanh(A @ t) ** 2) @ B.T))(mat(r), mat(r), vec(r))),
+    "i-12": (P, lambda r: (lambda S, b, t: ((t.T @ S @ t + 2 * b.T @ t).item(),
+                                            ((t + inv(S) @ b).T @ S @ (t + inv(S) @ b) - b.T @ inv(S) @ b).item()))(
+        spd(r), vec(r), vec(r))),
+    "w-h4": (R, lambda r: (lambda A, B, t: (jac(lambda u: B @ np.tanh(A @ u), t).T,
+                                            D(1 - np.tanh(A @ t) ** 2) @ A.T @ B.T))(mat(r), mat(r), vec(r))),
 }
 
 
