@@ -286,6 +286,7 @@ class EGraph:
                     if trivial[k]:
                         continue
                     for inner in self.classes[k].nodes:
+                        self.work += 1          # every inner node looked at is work, as in matching
                         lifts = inner[0] == op or (op == S.MUL and inner[0] == S.NEG)
                         if not lifts or inner not in self.proofs.vertex_of or (node, j, inner) in self.flattened:
                             continue

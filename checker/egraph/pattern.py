@@ -163,6 +163,7 @@ def _match_terms(eg: EGraph, p: S.Expr, op: str, kids, sub: Subst, keys) -> Iter
     n, k = len(kids), len(p.args)
     if n == k:
         for perm in set(permutations(kids)):
+            eg.work += 1                # each order tried is work, however it ends
             yield from _match_list(eg, p.args, perm, sub, keys)
         return
     if n < k or math.perm(n, k - 1) > MAX_CHOICES:
@@ -173,6 +174,7 @@ def _match_terms(eg: EGraph, p: S.Expr, op: str, kids, sub: Subst, keys) -> Iter
         others = p.args[:r] + p.args[r + 1:]
         one_way = n > LONG_SUM and all(o.op == S.SYM for o in others)
         for chosen in [tuple(range(k - 1))] if one_way else permutations(range(n), k - 1):
+            eg.work += n                # each choice tried builds the rest: n terms looked at
             rest = Terms(op, tuple(kids[j] for j in range(n) if j not in chosen))
             s = _bind(eg, sub, rest_pat.attr, rest)
             if s is not None:

@@ -180,6 +180,9 @@ CHECKS = {
         spd(r), vec(r), vec(r))),
     "w-h4": (R, lambda r: (lambda A, B, t: (jac(lambda u: B @ np.tanh(A @ u), t).T,
                                             D(1 - np.tanh(A @ t) ** 2) @ A.T @ B.T))(mat(r), mat(r), vec(r))),
+    "s-9": (P, lambda r: (lambda X, W: (fd_grad(lambda V: np.log(np.exp(X @ V).sum(axis=1)).sum(), W),
+                                        X.T @ (np.exp(X @ W) / (np.exp(X @ W) @ np.ones((M, 1)) @ np.ones((1, M))))))(
+        mat(r, 5, N), mat(r, N, M))),
 }
 
 
