@@ -494,14 +494,18 @@ def shape_of(e: S.Expr, symbols: dict[str, SymbolInfo], cache: dict | None = Non
         s = (make_prod(list(e.attr)), make_prod(list(e.attr)))
     else:
         shapes = [shape_of(a, symbols, cache) for a in e.args]
-        s = _shape_rule(e, shapes)
+        s = shape_rule(e, shapes)
     if cache is not None:
         cache[e] = s
     return s
 
 
-def _shape_rule(e: S.Expr, shapes: list[Shape]) -> Shape:
+def shape_rule(e: S.Expr, shapes: list[Shape]) -> Shape:
+    """The shape of a node from its children's (already checked): the rule the e-graph and
+    the pattern matcher use for nodes they build."""
     op = e.op
+    if not shapes and e.args is not None and op in (S.MUL, S.ADD, S.HAD, S.KRON):
+        raise IllTyped(f"{op} of nothing")
     if op in (S.ADD, S.HAD, S.NEG, S.INV, S.POW, S.D, "softmax") or op in S.ELEMENTWISE:
         return shapes[0]
     if op == S.DIMPOW:
@@ -596,6 +600,6 @@ def checked_shape(e: S.Expr, symbols: dict[str, SymbolInfo], cache: dict | None 
         raise IllTyped("inverse of a non-square matrix")
     if op == S.GRAD and shapes[0] != SCALAR:
         raise IllTyped("derivative of a non-scalar")
-    out = _shape_rule(e, shapes) if e.args else shape_of(e, symbols)   # children already known
+    out = shape_rule(e, shapes) if e.args else shape_of(e, symbols)   # children already known
     cache[e] = out
     return out

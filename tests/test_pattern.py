@@ -163,3 +163,13 @@ def test_a_vector_variable_does_not_take_a_scalar():
     assert found      # the pattern fits (§7 lets a Latin variable match anything) …
     for sub, window in found:   # … but a vector stays a vector (§3)
         assert prepare(eg, rw, cid, sub, window, Facts()) is None
+
+
+def test_a_variable_is_never_bound_to_an_empty_run_of_factors():
+    """Issue 26: `pattern.binding_shape → typecheck._shape_rule` indexed an empty run of
+    factors (IndexError, exit 70 for a whole check). A variable never stands for nothing."""
+    from checker.egraph import EGraph
+    from checker.egraph.pattern import Terms, _bind, binding_shape
+    eg = EGraph({})
+    assert _bind(eg, {}, "A", ()) is None
+    assert binding_shape(eg, ()) is None and binding_shape(eg, Terms("add", ())) is None

@@ -27,7 +27,7 @@ from fractions import Fraction
 
 from .. import syntax as S
 from ..shapes import SCALAR, Shape
-from ..typecheck import IllTyped, SymbolInfo, _shape_rule, checked_shape
+from ..typecheck import IllTyped, SymbolInfo, checked_shape, shape_rule
 from .forest import ByCongruence, ByFlattening, ByFolding, Justification, ProofForest
 from .unionfind import UnionFind
 
@@ -118,7 +118,7 @@ class EGraph:
             return (1, 1)
         if op in (S.IDENT, S.ZERO, S.ONES):
             return attr
-        return _shape_rule(S.Expr(op, (), attr), [self.classes[self.find(k)].shape for k in kids])
+        return shape_rule(S.Expr(op, (), attr), [self.classes[self.find(k)].shape for k in kids])
 
     def _add_node(self, node: ENode, term: S.Expr) -> tuple[int, int]:
         """Add an e-node whose children are classes, `term` a concrete term it stands for;

@@ -91,19 +91,24 @@ def is_scalar_var(name: str) -> bool:
 
 
 def binding_shape(eg: EGraph, b: Binding):
-    """The shape of what a variable is bound to."""
+    """The shape of what a variable is bound to (None for nothing at all: an empty run)."""
     if isinstance(b, S.Expr):
         return b.attr
     if isinstance(b, int):
         return eg.classes[eg.find(b)].shape
+    if not b:
+        return None
     if isinstance(b, Terms):
         return eg.classes[eg.find(b[0])].shape
-    from ..typecheck import _shape_rule
-    return _shape_rule(S.Expr(S.MUL), [eg.classes[eg.find(k)].shape for k in b])
+    from ..typecheck import shape_rule
+    return shape_rule(S.Expr(S.MUL), [eg.classes[eg.find(k)].shape for k in b])
 
 
 def _bind(eg: EGraph, sub: Subst, name: str, b: Binding) -> Subst | None:
-    """`sub` with `name` bound to `b` (a class, or a run of two or more factor classes)."""
+    """`sub` with `name` bound to `b` (a class, or a run of two or more factor classes); None
+    where it cannot be: a variable never stands for nothing (an empty run of factors)."""
+    if isinstance(b, tuple) and not b:
+        return None
     old = sub.get(name)
     if old is not None:
         find = eg.uf.find
