@@ -375,7 +375,8 @@ def cmd_lint(args) -> int:
         if not p.is_file():
             raise MatproofError(f"no such file: {p}", filename=str(p))
     rules = [r for p in paths for r in parse_file(p).rules]
-    report = lint_rules(rules)
+    from .trust import shipped_names
+    report = lint_rules(rules, shipped=shipped_names())
     usage = coverage(rules, paths, args.coverage) if args.coverage else None
     counts = {k: sum(f.kind == k for f in report.findings) for k in ("error", "unsound", "unverified", "warning")}
     if _fmt(args) == "json":

@@ -648,7 +648,7 @@ class Lexer:
             else:
                 self.function(word, start)
             return
-        if word is None and self.statement != "rule":
+        if word is None:      # in a rule too: softplus(A) is not s·o·f·t·p·l·u·s·A
             self.refuse_unknown_function(start)
         c = s[start]
         self.i += 1

@@ -60,20 +60,35 @@ def shape_key(rule: Rule) -> tuple:
     return (lhs, rhs, rule.bidirectional, conds)
 
 
-def lint_rules(rules: list[Rule], seeds: int = 5) -> LintReport:
+def lint_rules(rules: list[Rule], seeds: int = 5, shipped: dict[str, str] | None = None) -> LintReport:
+    """The findings for `rules`; `shipped` (a rule name → its file) are the names a rule of
+    another file may not take: the kernel finds a proof's rules by name."""
+    from .egraph.pattern import is_scalar_var
     from .numeric import numeric_test
     from .typecheck import type_rule
     report = LintReport(rules=len(rules))
     seen: dict[tuple, Rule] = {}
+    named: dict[str, Rule] = {}
     one_way: dict[str, Rule] = {}
     for r in rules:
         def find(kind: str, message: str, cx=None, r=r) -> None:
             report.findings.append(Finding(r.name, r.line, r.filename, kind, message, cx))
+        if r.name in named:
+            find("error", f"the name is used twice (line {named[r.name].line} of {named[r.name].filename} "
+                 "too): a proof names its rules, and the second would shadow the first")
+        named.setdefault(r.name, r)
+        if shipped and r.name in shipped and str(Path(r.filename).resolve()) != shipped[r.name]:
+            find("error", f"the name is that of a rule matproof ships ({Path(shipped[r.name]).name}): "
+                 "choose another")
         try:
             typed = type_rule(r)
         except MatproofError as e:
             find("error", e.message)
             continue
+        for name, info in typed.symbols.items():
+            if info.shape == (1, 1) and not is_scalar_var(name) and not info.declared:
+                find("warning", f"{name} is typed 1×1 here, so the rule applies to scalars only; "
+                     f"if {name} is meant for vectors or matrices, declare its shape (let {name}: n)")
         if not r.rhs.symbols() <= r.lhs.symbols() and not (r.bidirectional and r.lhs.symbols() <= r.rhs.symbols()):
             find("error", "its right side has variables its left side does not bind; it can never be applied")
         elif r.bidirectional and not r.lhs.symbols() <= r.rhs.symbols():

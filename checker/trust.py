@@ -42,7 +42,7 @@ def refusal(path: Path) -> str:
             _VERDICTS[sha] = f"it does not parse: {e.message}"
             return _VERDICTS[sha]
         why = ""
-        for f in lint_rules(rules).findings:
+        for f in lint_rules(rules, shipped=shipped_names()).findings:
             if f.kind == "unsound":
                 cx = f.counterexample or {}
                 why = (f"rule {f.rule} ({f.file}:{f.line}) is unsound: its two sides differ on a random "
@@ -54,6 +54,13 @@ def refusal(path: Path) -> str:
                 break
         _VERDICTS[sha] = why
     return _VERDICTS[sha]
+
+
+def shipped_names() -> dict[str, str]:
+    """Every shipped rule's name and the file it is in (resolved)."""
+    from .parse import parse_file
+    from .resources import shipped_rule_files
+    return {r.name: str(p.resolve()) for p in shipped_rule_files() for r in parse_file(p).rules}
 
 
 def require_sound(paths: list[Path], shipped: list[Path] | None = None) -> None:

@@ -341,7 +341,12 @@ class _Inference:
         if op == "vec":
             return (make_prod([s[0], s[1]]), 1)
         if op == "diag":
-            if self.u.is_one(s[1]) or (isinstance(self.u.resolve(s[1]), Var)
+            # diag(a) of a column, diag(X) of a square matrix; where the shape is open, the
+            # name decides as the matcher does (§3): an uppercase X, or an argument known
+            # square (diag(diag(a))), is a matrix
+            square = (x.op == S.SYM and not is_greek(x.attr[0]) and x.attr[0].isupper()) or \
+                self.u.resolve(s[0]) is self.u.resolve(s[1])
+            if self.u.is_one(s[1]) or (not square and isinstance(self.u.resolve(s[1]), Var)
                                        and self.u.resolve(s[1]).flexible):
                 self.u.unify(s[1], 1)
                 return (s[0], s[0])

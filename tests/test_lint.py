@@ -3,7 +3,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from checker.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
 
 RULES = """\
 rule good: tr(A B) <-> tr(B A)
@@ -58,3 +66,47 @@ def test_coverage_says_which_theorems_use_which_rule(capsys, tmp_path):
     report = json.loads(capsys.readouterr().out)
     assert code == 0
     assert report["coverage"] == {"cyc": ["rot"], "never-used": []}
+
+
+# ---- issue 26: rule authors' bugs ------------------------------------------------------
+
+@pytest.mark.parametrize("rule, shapes", [
+    ("rule r: diag(diag(a)) -> a", {"a": ("n", 1)}),                          # before: a was 1×1
+    ("rule r: tr(diag(a) X) <-> aᵀ diag(X)", {"a": ("n", 1), "X": ("n", "n")}),   # before: both 1×1
+])
+def test_rule_variables_are_typed_as_the_matcher_matches_them(rule, shapes):
+    from checker.parse import parse_text
+    from checker.typecheck import type_rule
+    typed = type_rule(parse_text(rule).rules[0])
+    assert {k: v.shape for k, v in typed.symbols.items()} == shapes
+
+
+def test_an_unknown_function_in_a_rule_is_named(capsys, tmp_path):
+    """Before: softplus(A) was s·o·f·t·p·l·u·s·A, and lint answered "unsound"."""
+    f = tmp_path / "r.rules"
+    f.write_text("rule r: softplus(A) -> A\n")
+    code, _, err = run(capsys, "rules", "lint", str(f))
+    assert code == 2 and "unknown function softplus" in err
+
+
+def test_a_rule_named_like_a_shipped_one_or_twice_is_an_error(capsys, tmp_path):
+    """Before: `rule transpose-transpose: diag(a)ᵀ -> diag(a)` in a used file made
+    `(Xᵀ)ᵀ = X` unknown ("kernel rejected … KeyError: 'a'"): the kernel finds rules by name."""
+    f = tmp_path / "r.rules"
+    f.write_text("rule transpose-transpose: diag(a)ᵀ -> diag(a)\nrule mine: x ∘ y -> y ∘ x\n"
+                 "rule mine: tr(A) -> tr(Aᵀ)\n")
+    code, out, _ = run(capsys, "rules", "lint", str(f))
+    assert code == 1
+    assert "transpose-transpose: the name is that of a rule matproof ships (algebra.rules)" in out
+    assert "rule mine: the name is used twice" in out
+    thm = tmp_path / "t.thm"
+    thm.write_text(f'use "{f}"\ntheorem t: (Xᵀ)ᵀ = X\n')
+    code, out, _ = run(capsys, "check", "--no-cache", str(thm))
+    assert code == 1 and "is not used" in out and "KeyError" not in out
+
+
+def test_lint_warns_of_a_variable_typed_as_a_scalar(capsys, tmp_path):
+    f = tmp_path / "r.rules"
+    f.write_text("rule s: tr(b) -> b\n")       # b = tr(b) holds only for a 1×1 b
+    code, out, _ = run(capsys, "rules", "lint", str(f))
+    assert "rule s: b is typed 1×1 here" in out
