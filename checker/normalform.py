@@ -249,6 +249,11 @@ class NormalForm:
                     del atoms[i:i + 2]
                     changed = True
                     break
+                run = _cancelled_run(atoms, i)
+                if run:      # (Aᵀ A)⁻¹ Aᵀ A = I: the inverse of a product beside that product
+                    del atoms[i:i + run]
+                    changed = True
+                    break
                 merged = self.kron_pair(atoms[i], atoms[i + 1])
                 if merged is not None:
                     more, replacement = merged
@@ -782,6 +787,22 @@ def _cancels(a: S.Expr, b: S.Expr) -> bool:
     return (a.op == S.INV and a.args[0] == b) or (b.op == S.INV and b.args[0] == a) or \
         (a.op == S.T and b.op == S.T and _cancels(a.args[0], b.args[0])) or \
         (a.op == S.COMM and b == _commuted(a))
+
+
+def _cancelled_run(atoms: list, i: int) -> int:
+    """How many atoms from i make I: M⁻¹ followed by the factors of the product M, or those
+    factors followed by M⁻¹ (M a product that is not split into inverses: Aᵀ A of a tall A);
+    0 if none do."""
+    a = atoms[i]
+    if a.op == S.INV and a.args[0].op == S.MUL:
+        body = list(a.args[0].args)
+        if atoms[i + 1:i + 1 + len(body)] == body:
+            return 1 + len(body)
+    for k in range(2, len(atoms) - i):
+        b = atoms[i + k]
+        if b.op == S.INV and b.args[0].op == S.MUL and list(b.args[0].args) == atoms[i:i + k]:
+            return k + 1
+    return 0
 
 
 def _commuted(k: S.Expr) -> S.Expr:

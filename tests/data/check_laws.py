@@ -183,6 +183,9 @@ CHECKS = {
     "s-9": (P, lambda r: (lambda X, W: (fd_grad(lambda V: np.log(np.exp(X @ V).sum(axis=1)).sum(), W),
                                         X.T @ (np.exp(X @ W) / (np.exp(X @ W) @ np.ones((M, 1)) @ np.ones((1, M))))))(
         mat(r, 5, N), mat(r, N, M))),
+    "i-13": (P, lambda r: (lambda G: (inv(G.T @ G) @ G.T @ G, I(N)))(mat(r, 6, N))),
+    "i-14": (P, lambda r: (lambda G: (G @ inv(G.T @ G) @ G.T @ G, G))(mat(r, 6, N))),
+    "w-i4": (R, lambda r: (lambda G: (G @ inv(G.T @ G) @ G.T, I(6)))(mat(r, 6, N))),
 }
 
 
