@@ -126,7 +126,12 @@ def lint_rules(rules: list[Rule], seeds: int = 5, shipped: dict[str, str] | None
             undecided = undecided or result.reason
         else:
             undecided = "" if decided else undecided
-            if undecided and r.trusted:
+            missing = None if impossible else _domain_gap(typed, r)
+            if missing is not None:
+                cond = " and ".join(f"positive({v})" for v in missing)
+                find("unsound", f"its right side is not defined where its left side is (with "
+                     f"{', '.join(missing)} < 0); if it holds for positive values, add `if {cond}`")
+            elif undecided and r.trusted:
                 find("warning", f"the numeric test cannot decide it ({undecided}); used because it is "
                      "marked trusted")
             elif undecided:     # inconclusive is not sound
@@ -139,6 +144,48 @@ def lint_rules(rules: list[Rule], seeds: int = 5, shipped: dict[str, str] | None
                                        f"the one-way rules {names} only loop back to where they "
                                        "started; write one rule with <->"))
     return report
+
+
+def _domain_gap(typed, rule: Rule) -> list[str] | None:
+    """Variables whose negative values leave the rule's right side undefined where its left
+    side is defined (`sqrt(A ∘ B) -> sqrt(A) ∘ sqrt(B)` with A, B < 0): the numeric test only
+    draws where both sides are defined, so it cannot see this. Tries each sign pattern of the
+    variables under a log, a root or a fractional power (at most 4 of them); None if no
+    pattern shows a gap. (A rule read backwards is checked the same way, sides swapped.)"""
+    import itertools
+
+    import numpy as np
+
+    from .numeric.evaluate import Domain, Evaluator, Unsupported
+    from .numeric.instances import draw_instance
+    partial = sorted({m.attr for side in typed.exprs for n in side.walk()
+                      if n.op in ("log", "sqrt", "logdet") or (n.op == S.POW and n.attr.denominator != 1)
+                      for m in n.walk() if m.op == S.SYM and m.attr in typed.symbols
+                      and "positive" not in typed.symbols[m.attr].props})
+    if not partial or len(partial) > 4:
+        return None
+    pairs = [(0, 1)] + ([(1, 0)] if rule.bidirectional else [])
+    for negative in itertools.chain.from_iterable(itertools.combinations(partial, k)
+                                                  for k in range(1, len(partial) + 1)):
+        for seed in range(3):
+            env = draw_instance(typed.symbols, typed.dims, set(), np.random.default_rng([seed, 7]),
+                                positive=frozenset(partial))
+            for v in negative:
+                env.values[v] = -env.values[v]
+            for a, b in pairs:
+                try:
+                    with np.errstate(all="ignore"):
+                        Evaluator(env).value(typed.exprs[a])
+                except (Domain, Unsupported):
+                    continue
+                try:
+                    with np.errstate(all="ignore"):
+                        Evaluator(env).value(typed.exprs[b])
+                except Domain:
+                    return list(negative)
+                except Unsupported:
+                    continue
+    return None
 
 
 def _differentiates(rule: Rule) -> bool:

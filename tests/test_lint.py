@@ -110,3 +110,18 @@ def test_lint_warns_of_a_variable_typed_as_a_scalar(capsys, tmp_path):
     f.write_text("rule s: tr(b) -> b\n")       # b = tr(b) holds only for a 1×1 b
     code, out, _ = run(capsys, "rules", "lint", str(f))
     assert "rule s: b is typed 1×1 here" in out
+
+
+def test_lint_finds_a_right_side_undefined_where_the_left_is_and_suggests_the_condition(capsys, tmp_path):
+    """Before: `sqrt(A ∘ B) -> sqrt(A) ∘ sqrt(B)` passed lint (its numeric test draws only
+    where both sides are defined), then a theorem reported an unsound rule set that lint
+    would not name. With the condition it is sound, and lint says nothing."""
+    f = tmp_path / "r.rules"
+    f.write_text("rule split: sqrt(A ∘ B) -> sqrt(A) ∘ sqrt(B)\n"
+                 "rule split-pos: sqrt(A ∘ B) -> sqrt(A) ∘ sqrt(B)  if positive(A) and positive(B)\n"
+                 "rule square-root: sqrt(A) ∘ sqrt(A) -> A\n")
+    code, out, _ = run(capsys, "rules", "lint", str(f))
+    assert code == 1
+    assert "rule split: its right side is not defined where its left side is (with A, B < 0)" in out
+    assert "add `if positive(A) and positive(B)`" in out
+    assert "rule split-pos" not in out and "rule square-root" not in out
