@@ -96,7 +96,13 @@ def lint_rules(rules: list[Rule], seeds: int = 5, shipped: dict[str, str] | None
         if r.lhs.op == S.SYM and not r.conditions:
             find("warning", "its left side is a bare variable: it matches every class of the e-graph")
         impossible = False
+        sides = r.lhs.symbols() | r.rhs.symbols()
         for kind, arg in r.conditions:
+            strangers = sorted(arg.symbols() - sides)
+            if strangers:
+                find("error", f"its condition {kind}(…) names {', '.join(strangers)}, which neither side has: "
+                     "it can never be checked")
+                impossible = True
             if kind in SQUARE_CONDITIONS and arg.op == S.SYM and arg.attr in typed.symbols:
                 rows, cols = typed.symbols[arg.attr].shape
                 if rows != cols:
@@ -119,6 +125,10 @@ def lint_rules(rules: list[Rule], seeds: int = 5, shipped: dict[str, str] | None
                            if x.status != "consistent"), None)
             if result is None:
                 decided = True
+                continue
+            if result.status == "refuted" and not _meets_conditions(r, typed, result.counterexample):
+                # a condition on a term (orthogonal(A B)) is not drawn: this draw does not count
+                undecided = undecided or "no random instance met the conditions of the rule"
                 continue
             if result.status == "refuted":
                 find("unsound", "the two sides differ on a random instance", result.counterexample.as_json())
@@ -144,6 +154,32 @@ def lint_rules(rules: list[Rule], seeds: int = 5, shipped: dict[str, str] | None
                                        f"the one-way rules {names} only loop back to where they "
                                        "started; write one rule with <->"))
     return report
+
+
+def _meets_conditions(rule: Rule, typed, cx) -> bool:
+    """Whether a counterexample's values meet the rule's conditions on terms (a condition on
+    a variable is drawn already): orthogonal(A B) is checked on the product's value."""
+    import numpy as np
+
+    from .numeric.evaluate import Env, Evaluator
+    env = Env(cx.sizes, cx.values, cx.directions)
+    for kind, arg in rule.conditions:
+        if arg.op == S.SYM or kind in ("constant", "scalar", "square"):
+            continue
+        try:
+            m = np.real(Evaluator(env).value(arg))
+        except Exception:         # noqa: BLE001 - a term the draw cannot evaluate meets nothing
+            return False
+        square = m.shape[0] == m.shape[1]
+        ok = {"orthogonal": lambda: square and np.allclose(m.T @ m, np.eye(len(m)), atol=1e-8),
+              "symmetric": lambda: square and np.allclose(m, m.T, atol=1e-8),
+              "spd": lambda: square and np.allclose(m, m.T, atol=1e-8) and np.all(np.linalg.eigvalsh(m) > 0),
+              "invertible": lambda: square and np.linalg.cond(m) < 1e8,
+              "diagonal": lambda: square and np.allclose(m, np.diag(np.diag(m)), atol=1e-8),
+              "positive": lambda: bool(np.all(m > 0))}.get(kind, lambda: True)()
+        if not ok:
+            return False
+    return True
 
 
 def _domain_gap(typed, rule: Rule) -> list[str] | None:

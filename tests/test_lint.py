@@ -125,3 +125,13 @@ def test_lint_finds_a_right_side_undefined_where_the_left_is_and_suggests_the_co
     assert "rule split: its right side is not defined where its left side is (with A, B < 0)" in out
     assert "add `if positive(A) and positive(B)`" in out
     assert "rule split-pos" not in out and "rule square-root" not in out
+
+
+def test_a_condition_on_a_term_is_not_a_false_unsound_and_a_stray_one_is_an_error(capsys, tmp_path):
+    """Before: `if orthogonal(A B)` got a false "unsound" (the draws ignored the condition),
+    and `if spd(C)` with C in neither side was accepted silently."""
+    f = tmp_path / "r.rules"
+    f.write_text("rule orth: (A B)ᵀ (A B) -> I  if orthogonal(A B)\nrule stray: A -> Aᵀ  if spd(C)\n")
+    code, out, _ = run(capsys, "rules", "lint", str(f))
+    assert "rule orth" in out and "unsound: rule orth" not in out and "no random instance met" in out
+    assert "error: rule stray: its condition spd(…) names C, which neither side has" in out
