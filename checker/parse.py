@@ -389,13 +389,14 @@ class Build(Transformer):
 
     def had(self, meta, c):
         """x ∘ y ⊘ z: the factors after a ⊘ are reciprocals (`𝟏 ⊘ z` alone is recip(z))."""
-        factors, divide = [], False
+        factors, divide, first_sep = [], False, None
         for x in c:
             if isinstance(x, Token):
                 divide = x.type == "OSLASH"
+                first_sep = x.type if first_sep is None else first_sep
             else:
                 factors.append(S.Expr(S.RECIP, (x,), None, x.span) if divide else x)
-        if factors[0].op == S.ONES and factors[1].op == S.RECIP:    # 𝟏 ⊘ y ∘ …: the 𝟏 is no factor
+        if factors[0].op == S.ONES and first_sep == "OSLASH":    # 𝟏 ⊘ y ∘ …: the 𝟏 is no factor
             factors = factors[1:]
         if len(factors) == 1:
             return S.Expr(S.RECIP, factors[0].args, None, _span(meta))

@@ -206,7 +206,9 @@ class Printer:
         reads back as the reciprocal alone)."""
         parts = []
         for k, a in enumerate(factors):
-            if a.op == S.RECIP:
+            if a.op == S.RECIP and k == 1 and factors[0].op == S.ONES:   # 𝟏 ∘ (𝟏 ⊘ y), not 𝟏 ⊘ y
+                parts.append(times + "(" + self.ones() + divide + self.wrap(a.args[0], PROD) + ")")
+            elif a.op == S.RECIP:
                 parts.append((self.ones() if k == 0 else "") + divide + self.wrap(a.args[0], PROD))
             else:
                 parts.append((times if k else "") + self.wrap(a, PROD))
