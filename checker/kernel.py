@@ -260,8 +260,18 @@ def _instance(p: S.Expr, subst: dict[str, S.Expr], shape, keys: dict[int, str] |
 # ---- rules ---------------------------------------------------------------------
 
 def file_hash(path: Path) -> str:
+    """The hash a certificate names a rule file by: of its statements (text_hash)."""
     from .safefiles import read_bytes
-    return hashlib.sha256(read_bytes(path)).hexdigest()
+    return text_hash(read_bytes(path).decode("utf-8", errors="replace"))
+
+
+def text_hash(text: str) -> str:
+    """SHA-256 of a rule file's statements, one a line, each with its spaces collapsed:
+    comments, blank lines and layout do not count, so editing a comment of a trusted file
+    invalidates no certificate; any change to a rule, a `let` or a `use` does."""
+    from .parse import logical_lines
+    canonical = "\n".join(" ".join(logical.split()) for _, logical, _, _ in logical_lines(text) if logical.strip())
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def load_rules(files: list[dict], names: set[str] | None = None) -> dict:
@@ -277,7 +287,7 @@ def load_rules(files: list[dict], names: set[str] | None = None) -> dict:
             raise KernelError(f"rule file {p} is missing")
         from .safefiles import read_bytes
         data = read_bytes(p)
-        sha = hashlib.sha256(data).hexdigest()
+        sha = text_hash(data.decode("utf-8", errors="replace"))
         if sha != f["sha256"]:
             raise KernelError(f"rule file {p} has changed since the certificate was made")
         if names is None:

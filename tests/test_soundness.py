@@ -351,3 +351,21 @@ def test_the_power_rule_is_for_scalars_only():
     st = step(lhs, rhs, POWER_RULE)
     with pytest.raises(KernelError, match="scalar"):
         verify(certificate(text, [st]))
+
+
+def test_a_comment_edited_in_a_trusted_rule_file_invalidates_no_certificate(capsys, tmp_path):
+    """Issue 26: certificates named rule files by the hash of their bytes, so a comment-only
+    edit invalidated every one. Now the hash is of the statements; a rule changed still
+    invalidates them."""
+    rules = tmp_path / "mine.rules"
+    rules.write_text("rule swap: tr(A B) -> tr(B A)   # cyclic\n")
+    thm = tmp_path / "t.thm"
+    thm.write_text(f'use "{rules}"\ntheorem t: tr(A B) = tr(B A)\n')
+    cert = tmp_path / "c.json"
+    assert run(capsys, "prove", "--certificate", str(cert), str(thm))[0] == 0
+    rules.write_text("# my rules, now documented\n\nrule swap:   tr(A B) -> tr(B A)   # the cyclic law [Cookbook 16]\n")
+    code, out, err = run(capsys, "verify", "--trust-rules", str(rules), str(cert))
+    assert code == 0 and "accepted" in out, err
+    rules.write_text("rule swap: tr(A B) -> tr(Bᵀ Aᵀ)\n")
+    code, out, err = run(capsys, "verify", "--trust-rules", str(rules), str(cert))
+    assert code == 1
