@@ -461,8 +461,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def paranoid(p):
         p.add_argument("--paranoid", action="store_true",
-                       help="search for a proof of each refuted theorem even with the shipped rules "
-                            "only (a proof would expose an unsound rule)")
+                       help="search for a proof of each refuted theorem (a proof would expose an "
+                            "unsound rule; rule files matproof does not ship are linted before use)")
 
     def search_limits(p, nodes: bool = True):
         p.add_argument("--max-work", type=_positive_int, default=Limits.work, metavar="UNITS",

@@ -106,8 +106,8 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
     """Settle one theorem: numeric test, then proof search link by link, then the kernel.
 
     A refuted theorem is searched for a proof (which would expose an unsound rule) only
-    where one could be found: with rule files matproof does not ship, or when `paranoid`.
-    The shipped rules are guarded by `rules lint` and their own numeric tests."""
+    when `paranoid`: the shipped rules are guarded by their own numeric tests, and a rule
+    file matproof does not ship is linted before it is used (trust.py), once per content."""
     if draws < 1:
         raise ValueError("draws must be at least 1: the numeric test guards every claim")
     t0 = time.perf_counter()
@@ -124,7 +124,6 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
     res.assumptions = [a.text(show) for a in typed.assumptions   # what a declaration says is no assumption
                        if not declared(a.kind, a.expr, typed.symbols)]
     from .limits import Limits
-    from .resources import shipped_rule_files
     from .rules import default_rule_files
     from .search import search_link
     limits = limits or Limits()
@@ -140,8 +139,7 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
     from .numeric import numeric_test
     numeric = numeric_test(typed, seed=seed, draws=draws)
     if numeric.status == "refuted":
-        _refuted(res, numeric.counterexample, typed, thm, rule_files, limits, show,
-                 search and (paranoid or any(p.resolve() not in shipped_rule_files() for p in rule_files)))
+        _refuted(res, numeric.counterexample, typed, thm, rule_files, limits, show, search and paranoid)
         res.seconds = time.perf_counter() - t0
         return res
     numeric_note = (f"agrees on {numeric.draws} random instances" if numeric.status == "consistent"

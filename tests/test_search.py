@@ -228,12 +228,13 @@ def test_a_rule_file_lint_finds_unsound_is_refused_before_any_proof(tmp_path):
 
 
 def test_a_proof_of_a_refuted_identity_names_the_unsound_rule_set(tmp_path, monkeypatch):
-    """The guard behind lint: an unsound rule that lint let through (here by pretending lint
-    found nothing) still cannot prove a refuted theorem."""
+    """The guard behind lint, with --paranoid: an unsound rule that lint let through (here by
+    pretending lint found nothing) still cannot prove a refuted theorem."""
     import checker.trust
     monkeypatch.setattr(checker.trust, "refusal", lambda path: "")
     _, thm = theorem_using(tmp_path, "rule unsound: (A B)ᵀ -> Aᵀ Bᵀ\n", "(A B)ᵀ = Aᵀ Bᵀ")
-    res = prove_theorem(thm)
+    assert prove_theorem(thm).status == "refuted"      # without --paranoid: no search for a refuted one
+    res = prove_theorem(thm, paranoid=True)
     assert res.status == "error" and res.reason.startswith("the rule set is unsound")
     assert "the rules unsound (rule files: " in res.reason and "mine.rules" in res.reason
     assert res.counterexample is not None
