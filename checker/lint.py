@@ -28,9 +28,11 @@ class Finding:
     kind: str            # error, unsound, unverified, warning
     message: str
     counterexample: dict | None = None
+    column: int = 0         # where a shape error is, when there is a place to point at
 
     def text(self) -> str:
-        return f"{self.file}:{self.line}: {self.kind}: rule {self.rule}: {self.message}"
+        where = f"{self.line}:{self.column}" if self.column else f"{self.line}"
+        return f"{self.file}:{where}: {self.kind}: rule {self.rule}: {self.message}"
 
 
 @dataclass
@@ -71,8 +73,8 @@ def lint_rules(rules: list[Rule], seeds: int = 5, shipped: dict[str, str] | None
     named: dict[str, Rule] = {}
     one_way: dict[str, Rule] = {}
     for r in rules:
-        def find(kind: str, message: str, cx=None, r=r) -> None:
-            report.findings.append(Finding(r.name, r.line, r.filename, kind, message, cx))
+        def find(kind: str, message: str, cx=None, r=r, line: int = 0, column: int = 0) -> None:
+            report.findings.append(Finding(r.name, line or r.line, r.filename, kind, message, cx, column))
         if r.name in named:
             find("error", f"the name is used twice (line {named[r.name].line} of {named[r.name].filename} "
                  "too): a proof names its rules, and the second would shadow the first")
@@ -83,7 +85,7 @@ def lint_rules(rules: list[Rule], seeds: int = 5, shipped: dict[str, str] | None
         try:
             typed = type_rule(r)
         except MatproofError as e:
-            find("error", e.message)
+            find("error", e.message, line=e.line, column=e.column)
             continue
         for name, info in typed.symbols.items():
             if info.shape == (1, 1) and not is_scalar_var(name) and not info.declared:

@@ -135,3 +135,11 @@ def test_a_condition_on_a_term_is_not_a_false_unsound_and_a_stray_one_is_an_erro
     code, out, _ = run(capsys, "rules", "lint", str(f))
     assert "rule orth" in out and "unsound: rule orth" not in out and "no random instance met" in out
     assert "error: rule stray: its condition spd(…) names C, which neither side has" in out
+
+
+def test_a_shape_error_in_a_rule_has_its_column(capsys, tmp_path):
+    """Before: `r.rules:2: error: …`, a line and no column."""
+    f = tmp_path / "r.rules"
+    f.write_text("let X: n×m\nrule bad: tr(X) -> X\n")
+    code, out, _ = run(capsys, "rules", "lint", str(f))
+    assert code == 1 and "r.rules:2:14: error: rule bad: the trace needs a square matrix" in out
