@@ -143,3 +143,18 @@ def test_a_shape_error_in_a_rule_has_its_column(capsys, tmp_path):
     f.write_text("let X: n×m\nrule bad: tr(X) -> X\n")
     code, out, _ = run(capsys, "rules", "lint", str(f))
     assert code == 1 and "r.rules:2:14: error: rule bad: the trace needs a square matrix" in out
+
+
+def test_rule_lines_in_a_theorem_file_are_loaded_and_linted(capsys, tmp_path):
+    """Issue 26: `rule` lines in a .thm file (LANGUAGE.md §2 shows them) were ignored. Now
+    they hold for the theorems after them, and are linted like a used rule file."""
+    good = tmp_path / "py.thm"
+    good.write_text("theorem before: sin(X) ∘ sin(X) + cos(X) ∘ cos(X) = 𝟏   expect unknown\n"
+                    "rule pythagoras: sin(A) ∘ sin(A) + cos(A) ∘ cos(A) -> 𝟏\n"
+                    "theorem t: sin(X) ∘ sin(X) + cos(X) ∘ cos(X) = 𝟏\n")
+    code, out, _ = run(capsys, "check", "--no-cache", str(good))
+    assert code == 0 and "before: unknown" in out and "t: proved" in out
+    bad = tmp_path / "bad.thm"
+    bad.write_text("rule swap: A B -> B A\ntheorem t: A B = B A\n")
+    code, out, _ = run(capsys, "check", "--no-cache", str(bad))
+    assert code == 1 and "rule swap" in out and "is unsound" in out
