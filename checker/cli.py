@@ -374,9 +374,12 @@ def cmd_lint(args) -> int:
     for p in paths:
         if not p.is_file():
             raise MatproofError(f"no such file: {p}", filename=str(p))
-    rules = [r for p in paths for r in parse_file(p).rules]
+    docs = [parse_file(p) for p in paths]
+    rules = [r for d in docs for r in d.rules]
     from .trust import shipped_names
     report = lint_rules(rules, shipped=shipped_names())
+    from .lint import check_examples
+    report.findings += check_examples([t for d in docs for t in d.theorems])
     usage = coverage(rules, paths, args.coverage) if args.coverage else None
     counts = {k: sum(f.kind == k for f in report.findings) for k in ("error", "unsound", "unverified", "warning")}
     if _fmt(args) == "json":

@@ -228,9 +228,10 @@ class Lexer:
             self.i = m.end()
             self.lex_let()
             return self.out
-        if word in ("theorem", "rule"):
-            self.statement = word
-            self.emit(word.upper(), word, self.i, m.end())
+        if word in ("theorem", "rule", "example"):
+            # `example NAME: identity` in a rule file is a theorem its own rules must prove
+            self.statement = "theorem" if word == "example" else word
+            self.emit("THEOREM" if word == "example" else word.upper(), word, self.i, m.end())
             self.i = m.end()
             self.skip_space()
             n = NAME_RE.match(self.s, self.i)

@@ -32,7 +32,8 @@ class Finding:
 
     def text(self) -> str:
         where = f"{self.line}:{self.column}" if self.column else f"{self.line}"
-        return f"{self.file}:{where}: {self.kind}: rule {self.rule}: {self.message}"
+        what = self.rule if self.rule.startswith("example ") else f"rule {self.rule}"
+        return f"{self.file}:{where}: {self.kind}: {what}: {self.message}"
 
 
 @dataclass
@@ -156,6 +157,19 @@ def lint_rules(rules: list[Rule], seeds: int = 5, shipped: dict[str, str] | None
                                        f"the one-way rules {names} only loop back to where they "
                                        "started; write one rule with <->"))
     return report
+
+
+def check_examples(examples: list) -> list[Finding]:
+    """`example NAME: identity` lines of rule files, each settled with the rules of its file
+    (and those before it): a finding for each that does not end as it expects."""
+    from .pipeline import prove_theorem
+    out = []
+    for ex in examples:
+        res = prove_theorem(ex)
+        if res.status != ex.expect:
+            out.append(Finding(f"example {ex.name}", ex.line, ex.filename, "error",
+                               f"the example is {res.status}, expected {ex.expect}: {res.reason}"))
+    return out
 
 
 def _meets_conditions(rule: Rule, typed, cx) -> bool:

@@ -617,7 +617,7 @@ def parse_text(text: str, filename: str = "<input>", decls: Declarations | None 
             doc.rules.append(Rule(name, lhs, rhs, both, conds, current, first, source, filename,
                                   span_lines, trusted))
             here = Path(filename)
-            if filename != "<input>" and here.suffix == ".thm" and here.is_file() \
+            if filename != "<input>" and here.suffix in (".thm", ".rules") and here.is_file() \
                     and str(here.resolve()) not in uses:
                 uses.append(str(here.resolve()))   # the file's own rules, for the theorems after them
         elif kind == "layout":

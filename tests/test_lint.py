@@ -158,3 +158,16 @@ def test_rule_lines_in_a_theorem_file_are_loaded_and_linted(capsys, tmp_path):
     bad.write_text("rule swap: A B -> B A\ntheorem t: A B = B A\n")
     code, out, _ = run(capsys, "check", "--no-cache", str(bad))
     assert code == 1 and "rule swap" in out and "is unsound" in out
+
+
+def test_examples_in_a_rule_file_are_checked_by_lint_and_check(capsys, tmp_path):
+    f = tmp_path / "ex.rules"
+    f.write_text("rule pythagoras: sin(A) ∘ sin(A) + cos(A) ∘ cos(A) -> 𝟏\n"
+                 "example unit: sin(X) ∘ sin(X) + cos(X) ∘ cos(X) = 𝟏\n"
+                 "example nope: sin(X) ∘ sin(X) = 𝟏\n"
+                 "example wrong: sin(X) = cos(X)   expect refuted\n")
+    code, out, _ = run(capsys, "rules", "lint", str(f))
+    assert code == 1 and "ex.rules:3: error: example nope: the example is refuted, expected proved" in out
+    assert "example unit" not in out and "example wrong" not in out
+    code, out, _ = run(capsys, "check", "--no-cache", str(f))
+    assert code == 1 and "unit: proved" in out and "wrong: refuted" in out and "nope: refuted (expected proved)" in out
