@@ -378,7 +378,10 @@ def cmd_lint(args) -> int:
     rules = [r for d in docs for r in d.rules]
     from .trust import shipped_names
     report = lint_rules(rules, shipped=shipped_names())
-    from .lint import check_examples
+    from .lint import check_examples, derivable
+    from .resources import shipped_rule_files
+    shipped = {p.resolve() for p in shipped_rule_files()}
+    report.findings += derivable([r for r in rules if Path(r.filename).resolve() not in shipped])
     report.findings += check_examples([t for d in docs for t in d.theorems])
     usage = coverage(rules, paths, args.coverage) if args.coverage else None
     counts = {k: sum(f.kind == k for f in report.findings) for k in ("error", "unsound", "unverified", "warning")}

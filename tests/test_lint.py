@@ -171,3 +171,14 @@ def test_examples_in_a_rule_file_are_checked_by_lint_and_check(capsys, tmp_path)
     assert "example unit" not in out and "example wrong" not in out
     code, out, _ = run(capsys, "check", "--no-cache", str(f))
     assert code == 1 and "unit: proved" in out and "wrong: refuted" in out and "nope: refuted (expected proved)" in out
+
+
+def test_lint_says_which_rules_the_shipped_ones_already_derive(capsys, tmp_path):
+    """Issue 26: a rule the shipped rules and the normal form prove adds nothing; lint says
+    so, with how, without the author naming the shipped files."""
+    f = tmp_path / "r.rules"
+    f.write_text("rule my-tt: (Xᵀ)ᵀ -> X\nrule pythagoras: sin(A) ∘ sin(A) + cos(A) ∘ cos(A) -> 𝟏\n")
+    code, out, _ = run(capsys, "rules", "lint", str(f))
+    assert code == 0
+    assert "rule my-tt: derivable from the shipped rules and the normal form (by transpose-transpose)" in out
+    assert "pythagoras: derivable" not in out
