@@ -407,6 +407,31 @@ def cmd_lint(args) -> int:
     return 1 if report.failed else 0
 
 
+def cmd_impact(args) -> int:
+    """What a rule file changes for a corpus (checker/impact.py)."""
+    from pathlib import Path
+    from .impact import impact
+    from .printing import dumps
+    f = Path(args.file)
+    if not f.is_file():
+        raise MatproofError(f"no such file: {f}", filename=str(f))
+    corpus = args.corpus or ["."]
+    found = impact(f, corpus)
+    if _fmt(args) == "json":
+        print(dumps(found.__dict__))
+        return 0
+    print(f"{found.theorems} theorems of {', '.join(corpus)}, with and without {f}:")
+    print(f"  newly proved ({len(found.gained)}): {', '.join(found.gained) or 'none'}")
+    print(f"  no longer proved ({len(found.lost)}): {', '.join(found.lost) or 'none'}")
+    for name, b, a in found.changed:
+        print(f"  {name}: {b} → {a}")
+    print(f"  search work: {found.work[0]} → {found.work[1]} units")
+    for name, b, a in found.costlier[:10]:
+        print(f"    {name}: {b} → {a}")
+    print(f"  rules of {f.name} no proof used ({len(found.unused)}): {', '.join(found.unused) or 'none'}")
+    return 0
+
+
 def cmd_grad(args, hessian: bool = False) -> int:
     from . import syntax as S
     from .printing import PRINTERS, dumps
@@ -530,6 +555,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="unicode")
     p.add_argument("--json", action="store_true", help="short for --format json")
     p.set_defaults(run=cmd_lint)
+
+    p = rsub.add_parser("impact", help="what a rule file changes for a corpus: proofs gained and lost, work")
+    p.add_argument("file", metavar="FILE.rules")
+    p.add_argument("corpus", nargs="*", metavar="CORPUS",
+                   help=".thm files or folders (default: the current folder)")
+    p.add_argument("--format", choices=FORMATS, default="unicode")
+    p.add_argument("--json", action="store_true", help="short for --format json")
+    p.set_defaults(run=cmd_impact)
 
     for name, what, run in (("grad", "derive ∂f/∂X (a gradient; for a vector f, or in vec(X), the Jacobian "
                                       "∂f/∂xᵀ), prove it, and check it numerically", cmd_grad),

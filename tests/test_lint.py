@@ -184,3 +184,16 @@ def test_lint_says_which_rules_the_shipped_ones_already_derive(capsys, tmp_path)
     assert code == 0
     assert "rule my-tt: derivable from the shipped rules and the normal form (by transpose-transpose)" in out
     assert "pythagoras: derivable" not in out
+
+
+def test_impact_lists_proofs_gained_and_the_rules_no_proof_used(capsys, tmp_path):
+    f = tmp_path / "imp.rules"
+    f.write_text("rule pythagoras: sin(A) ∘ sin(A) + cos(A) ∘ cos(A) -> 𝟏\nrule spare: tanh(A) ∘ 𝟏 -> tanh(A)\n")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "c.thm").write_text("theorem a: sin(X) ∘ sin(X) + cos(X) ∘ cos(X) = 𝟏   expect unknown\n"
+                                  "theorem b: tr(A B) = tr(B A)\n")
+    code, out, _ = run(capsys, "rules", "impact", str(f), str(corpus))
+    assert code == 0
+    assert "newly proved (1): c.thm:a" in out and "no longer proved (0): none" in out
+    assert "no proof used (1): spare" in out and "search work:" in out
