@@ -432,6 +432,27 @@ def cmd_impact(args) -> int:
     return 0
 
 
+def cmd_discover(args) -> int:
+    """Candidate rules over a few operators (checker/discover.py), each linted."""
+    import time
+    from .discover import BINARY, UNARY, discover
+    from .rules import default_rule_files
+    ops = [o.strip() for o in args.ops.split(",") if o.strip()]
+    unknown = [o for o in ops if o not in UNARY and o not in BINARY]
+    if unknown:
+        raise MatproofError(f"unknown operator {unknown[0]!r}", filename="matproof rules discover",
+                            hint="operators: " + " ".join(sorted(set(UNARY) | set(BINARY))))
+    t0 = time.perf_counter()
+    found = discover(ops, args.size, default_rule_files() if args.known == "shipped" else [], args.most)
+    print("let a, b: n\nlet X: n×n")
+    for c in found:
+        print(f"{c.text}    # size {c.size}; lint: {c.lint}")
+    print(f"# {len(found)} candidates over {', '.join(ops)} up to size {args.size}, "
+          f"not proved by the normal form{' or the shipped rules' if args.known == 'shipped' else ''} "
+          f"({time.perf_counter() - t0:.1f} s)")
+    return 0
+
+
 def cmd_grad(args, hessian: bool = False) -> int:
     from . import syntax as S
     from .printing import PRINTERS, dumps
@@ -563,6 +584,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="unicode")
     p.add_argument("--json", action="store_true", help="short for --format json")
     p.set_defaults(run=cmd_impact)
+
+    p = rsub.add_parser("discover", help="candidate rules over a few operators, found by their values")
+    p.add_argument("--ops", required=True, help="operators, comma-separated, e.g. '∘,diag,ᵀ' "
+                   "(the matrix product is always among them)")
+    p.add_argument("--size", type=_positive_int, default=6, help="the largest term, in nodes (default 6)")
+    p.add_argument("--known", choices=("shipped", "none"), default="shipped",
+                   help="drop what the shipped rules prove (default), or only what the normal form does")
+    p.add_argument("--most", type=_positive_int, default=20, help="how many candidates to print")
+    p.set_defaults(run=cmd_discover)
 
     for name, what, run in (("grad", "derive ∂f/∂X (a gradient; for a vector f, or in vec(X), the Jacobian "
                                       "∂f/∂xᵀ), prove it, and check it numerically", cmd_grad),

@@ -197,3 +197,21 @@ def test_impact_lists_proofs_gained_and_the_rules_no_proof_used(capsys, tmp_path
     assert code == 0
     assert "newly proved (1): c.thm:a" in out and "no longer proved (0): none" in out
     assert "no proof used (1): spare" in out and "search work:" in out
+
+
+def test_discover_finds_the_hadamard_diag_laws(capsys):
+    """Issue 26: enumerating terms over ∘, diag and ᵀ and grouping them by their values must
+    find diag(a) X diag(b) = (a bᵀ) ∘ X and diag(a ∘ b) = diag(a) diag(b) (with --known none:
+    the shipped rules know them since issue 24)."""
+    code, out, _ = run(capsys, "rules", "discover", "--ops", "∘,diag,ᵀ", "--size", "7", "--known", "none",
+                       "--most", "400")
+    assert code == 0
+    assert ": diag(a) diag(b) -> diag(a ∘ b)" in out
+    assert ": (diag(a) X) diag(b) -> X ∘ a bᵀ" in out
+    assert "unsound" not in out
+
+
+def test_discover_leaves_out_what_the_shipped_rules_prove(capsys):
+    code, out, _ = run(capsys, "rules", "discover", "--ops", "tr,ᵀ,diag,sum", "--size", "5")
+    assert code == 0 and ": sum(diag(X)) -> tr(X)" in out
+    assert "diag(a) diag(b)" not in out
