@@ -31,6 +31,7 @@ def impact(rule_file: Path, corpus: list[str]) -> Impact:
     from .check import collect, run_all
     from .limits import Limits
     from .parse import parse_file
+    from .pipeline import rule_name
     from .rules import default_rule_files
     _, jobs, _ = collect(corpus)
     base = tuple(str(p) for p in default_rule_files())
@@ -50,7 +51,7 @@ def impact(rule_file: Path, corpus: list[str]) -> Impact:
         wb, wa = _work(b), _work(a)
         if wa > wb:
             out.costlier.append((name, wb, wa))
-        used |= {step["rule"].removesuffix(" ←") for step in a.get("proof") or []}
+        used |= {rule_name(step["rule"]) for step in a.get("proof") or []}
     out.work = (sum(map(_work, before)), sum(map(_work, after)))
     out.costlier.sort(key=lambda row: row[1] - row[2])
     out.unused = sorted(names - used)

@@ -332,11 +332,12 @@ def coverage(rules: list[Rule], files: list[Path], corpus: list[str]) -> dict[st
     (a rule no proof uses maps to [])."""
     from .check import collect, run_all
     from .limits import Limits
+    from .pipeline import rule_name
     _, jobs, _ = collect(corpus)
     used: dict[str, list[str]] = {r.name: [] for r in rules}
     for result in run_all(jobs, 1, Limits(), None, tuple(str(f) for f in files)):
         for step in result.get("proof") or []:
-            name = step["rule"].removesuffix(" ←")
+            name = rule_name(step["rule"])
             if name in used and result["name"] not in used[name]:
                 used[name].append(result["name"])
     return used

@@ -166,7 +166,7 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
                 res.closest = [show(found.closest[0]), show(found.closest[1])]
             res.seconds = time.perf_counter() - t0
             return res
-        proof += _link_proof(found, typed.exprs[k], typed.exprs[k + 1], k, show)
+        proof += _link_proof(found, typed.exprs[k], typed.exprs[k + 1], k, show, _rule_places(rule_files))
         certificates.append(found.certificate)
     proof.append({"rule": "end", "term": show(typed.exprs[-1]), "latex": to_latex(typed.exprs[-1])})
     res.status = "proved"
@@ -220,10 +220,33 @@ IDENTIFICATIONS = {"gradient": "gradient identification: ∂f/∂X = G ⇔ d f =
                    "hessian": "Hessian identification: ∂²f/∂x∂xᵀ = H ⇔ d(d f) = dxᵀ H dx, H = Hᵀ"}
 
 
-def _link_proof(found, lhs: S.Expr, rhs: S.Expr, k: int, show) -> list[dict]:
+def _rule_places(rule_files: list[Path]) -> dict[str, str]:
+    """`hadamard.rules:3 diag-sandwich` for each rule of a file matproof does not ship, so a
+    proof says whose rule it used (a shipped rule is named by its name alone)."""
+    from .parse import parse_file
+    from .resources import shipped_rule_files
+    shipped = {p.resolve() for p in shipped_rule_files()}
+    out: dict[str, str] = {}
+    for p in rule_files:
+        if p.resolve() not in shipped:
+            try:
+                out.update((r.name, f"{p.name}:{r.line} {r.name}") for r in parse_file(p).rules)
+            except MatproofError:
+                continue
+    return out
+
+
+def rule_name(label: str) -> str:
+    """The rule's name in a proof row's label (`py.thm:1 pythagoras ←, X is spd (declared)`)."""
+    return label.split(",")[0].removesuffix(" ←").split(" ")[-1]
+
+
+def _link_proof(found, lhs: S.Expr, rhs: S.Expr, k: int, show, places: dict[str, str] | None = None
+                ) -> list[dict]:
     """The rows of the displayed proof for one link: its start, the identification of a
-    gradient (both ways), and every step."""
+    gradient (both ways), and every step; a rule of a user's file is named with its place."""
     rows: list[dict] = []
+    places = places or {}
 
     def add(rule: str, term: S.Expr) -> None:
         rows.append({"rule": rule, "term": show(term), "latex": to_latex(term)})
@@ -231,7 +254,8 @@ def _link_proof(found, lhs: S.Expr, rhs: S.Expr, k: int, show) -> list[dict]:
     if found.identification:
         add(IDENTIFICATIONS[found.identification], found.start)
     for st in found.steps:
-        rule = st.rule if st.direction == "->" else f"{st.rule} ←"
+        name = places.get(st.rule, st.rule)
+        rule = name if st.direction == "->" else f"{name} ←"
         if st.lemma is not None:     # a derivative inside the link, replaced by its value
             d, v = st.subst["derivative"], st.subst["value"]
             pair = (d, v) if st.direction == "->" else (v, d)

@@ -215,3 +215,12 @@ def test_discover_leaves_out_what_the_shipped_rules_prove(capsys):
     code, out, _ = run(capsys, "rules", "discover", "--ops", "tr,ᵀ,diag,sum", "--size", "5")
     assert code == 0 and ": sum(diag(X)) -> tr(X)" in out
     assert "diag(a) diag(b)" not in out
+
+
+def test_a_proof_names_a_users_rule_with_its_place(capsys, tmp_path):
+    """Issue 26: a rule matproof does not ship is named `file:line name` in a proof."""
+    f = tmp_path / "py.thm"
+    f.write_text("rule pythagoras: sin(A) ∘ sin(A) + cos(A) ∘ cos(A) -> 𝟏\n"
+                 "theorem t: sin(X) ∘ sin(X) + cos(X) ∘ cos(X) = 𝟏\n")
+    code, out, _ = run(capsys, "prove", str(f))
+    assert code == 0 and "by py.thm:1 pythagoras" in out
