@@ -44,9 +44,10 @@ def refusal(path: Path) -> str:
         why = ""
         for f in lint_rules(rules, shipped=shipped_names()).findings:
             if f.kind == "unsound":
-                cx = f.counterexample or {}
-                why = (f"rule {f.rule} ({f.file}:{f.line}) is unsound: its two sides differ on a random "
-                       f"instance (sizes {cx.get('sizes')}, left {cx.get('lhs')}, right {cx.get('rhs')})")
+                cx = f.counterexample
+                why = (f"rule {f.rule} ({f.file}:{f.line}) is unsound: " + (
+                       f"its two sides differ on a random instance (sizes {cx.get('sizes')}, left "
+                       f"{cx.get('lhs')}, right {cx.get('rhs')})" if cx else f.message))
                 break
             if f.kind in ("unverified", "error"):
                 what = "not known to be sound" if f.kind == "unverified" else "in error"
