@@ -12,7 +12,7 @@ The Python API::
 Heavy modules (numpy, sympy) are imported only by the functions that use
 them, so `import checker` and the CLI start quickly.
 """
-__version__ = "0.1.0"
+from .version import __version__  # noqa: F401  (the package's version, re-exported)
 
 
 def prove(text: str, *, max_nodes: int = 20_000, max_iterations: int = 30, max_work: int = 500_000,

@@ -11,7 +11,7 @@ import math
 import os
 import sys
 
-from . import __version__
+from .version import __version__
 from .errors import MatproofError
 
 FORMATS = ("unicode", "ascii", "latex", "json")
@@ -367,7 +367,8 @@ def _shard(text: str) -> str:
 
 def cmd_lint(args) -> int:
     from pathlib import Path
-    from .lint import coverage, lint_rules
+    from .lint import lint_rules
+    from .workbench import coverage
     from .parse import parse_file
     from .printing import dumps
     paths = [Path(p) for p in args.files]
@@ -378,7 +379,7 @@ def cmd_lint(args) -> int:
     rules = [r for d in docs for r in d.rules]
     from .trust import shipped_names
     report = lint_rules(rules, shipped=shipped_names())
-    from .lint import check_examples, derivable
+    from .workbench import check_examples, derivable
     from .resources import shipped_rule_files
     shipped = {p.resolve() for p in shipped_rule_files()}
     report.findings += derivable([r for r in rules if Path(r.filename).resolve() not in shipped])

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from .version import __version__
 from . import syntax as S
 from .egraph.rewrite import Rewrite
 from .kernel import decode, decode_dim, encode, encode_dim, file_hash

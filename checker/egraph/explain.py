@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from .. import syntax as S
 from .egraph import EGraph
-from .forest import ByCongruence, ByFlattening, ByFolding, ByRule, NoPath, ProofForest
-from .rewrite import RuleStep, Step
+from .forest import ByCongruence, ByFlattening, ByFolding, ByRule, NoPath, ProofForest, RuleStep
+from .rewrite import Step
 
 
 class ExplainError(Exception):

@@ -20,21 +20,38 @@ paths there give shorter proofs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union
+from typing import Union
 
 from .. import syntax as S
 
-if TYPE_CHECKING:
-    from .rewrite import RuleStep
-
 ENode = tuple  # (op, attr, tuple[int, ...])
+
+
+@dataclass(frozen=True)
+class RuleStep:
+    """One rule application on concrete terms: `before` → `after`, the rule at the root
+    (or, for a product, at factors `window_before` of `before` / `window_after` of `after`)."""
+
+    rule: str
+    direction: str
+    subst: dict
+    before: S.Expr
+    after: S.Expr
+    window_before: tuple[int, int] | None
+    window_after: tuple[int, int] | None
+
+    def reversed(self) -> "RuleStep":
+        """The same step read from its result back to where it started."""
+        flip = "<-" if self.direction == "->" else "->"
+        return RuleStep(self.rule, flip, self.subst, self.after, self.before,
+                        self.window_after, self.window_before)
 
 
 @dataclass(frozen=True)
 class ByRule:
     """A rule applied at the root of the two vertices' terms (or at a window of factors)."""
 
-    step: "RuleStep"
+    step: RuleStep
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from ..meaning import derived, is_constant
 from ..shapes import SCALAR, bind_dims, fill_dims
 from ..typecheck import IllTyped, checked_shape
 from .egraph import EGraph
-from .forest import ByRule
+from .forest import ByRule, RuleStep
 from .pattern import Binding, Subst, Terms, Window, binding_shape, constant_keys, match_root
 
 @dataclass(frozen=True)
@@ -54,26 +54,6 @@ class Step:
     window: tuple[int, int] | None
     facts: tuple[str, ...] = ()     # the declared facts a normal-form step relies on
     lemma: dict | None = None       # a derivative replaced by its value: that equation's certificate
-
-
-@dataclass(frozen=True)
-class RuleStep:
-    """One rule application on concrete terms: `before` → `after`, the rule at the root
-    (or, for a product, at factors `window_before` of `before` / `window_after` of `after`)."""
-
-    rule: str
-    direction: str
-    subst: dict
-    before: S.Expr
-    after: S.Expr
-    window_before: tuple[int, int] | None
-    window_after: tuple[int, int] | None
-
-    def reversed(self) -> "RuleStep":
-        """The same step read from its result back to where it started."""
-        flip = "<-" if self.direction == "->" else "->"
-        return RuleStep(self.rule, flip, self.subst, self.after, self.before,
-                        self.window_after, self.window_before)
 
 
 @dataclass
