@@ -616,8 +616,16 @@ class NormalForm:
         left of each term is an atom (∘, which commutes, with its factors sorted; 𝟏 is its
         unit)."""
         shape = self.shape(e)
+        args = list(e.args)
+        if op == S.HAD:    # x ∘ (𝟏 ⊘ x) = 𝟏 before x, a sum perhaps, is multiplied out
+            negative, kept = self._reciprocals_cancelled(args)
+            if len(kept) < len(args) + sum(a.op in (S.HAD, S.NEG) for a in args) or negative:
+                if not kept:
+                    kept = [S.Expr(S.ONES, (), shape)]
+                body = self.product_atom(op, S.Expr(S.HAD, tuple(kept))) if len(kept) > 1 else self.poly(kept[0])
+                return {m: -c for m, c in body.items()} if negative else body
         terms: list[tuple[Fraction, Scalars, tuple]] = [(Fraction(1), (), ())]
-        for a in e.args:
+        for a in args:
             nxt = []
             for c, sp, parts in terms:
                 for (sq, cq), d in self.poly(a).items():
@@ -632,6 +640,7 @@ class NormalForm:
                 flat = []
                 for p in parts:
                     flat.extend(p.args if p.op == S.HAD else (p,))
+                flat = _without_reciprocal_pairs(flat)     # x ∘ (𝟏 ⊘ x) = 𝟏 where 1/x is defined
                 parts = tuple(p for p in flat if p.op != S.ONES) or (S.Expr(S.ONES, (), shape),)
                 atom = parts[0] if len(parts) == 1 else _sorted_atom(S.HAD, parts)
             elif all(p.op == S.IDENT for p in parts):     # I ⊗ I is the identity of the product size
@@ -647,6 +656,33 @@ class NormalForm:
             m = self.times({(sp, ()): Fraction(1)}, inner)
             _add_into(out, {k: c * v for k, v in m.items()})
         return out
+
+    def _reciprocals_cancelled(self, args: list) -> tuple[bool, list]:
+        """The factors of a ∘ product (nested ∘ and negations taken apart: whether an odd
+        number of them was negated) without the pairs x, 𝟏 ⊘ x, x compared by normal form:
+        their product is 𝟏 wherever 𝟏 ⊘ x is defined."""
+        flat: list[S.Expr] = []
+        negative = False
+        todo = list(args)
+        while todo:
+            a = todo.pop(0)
+            if a.op == S.NEG:
+                negative = not negative
+                todo.insert(0, a.args[0])
+            elif a.op == S.HAD:
+                todo[0:0] = list(a.args)
+            else:
+                flat.append(a)
+        keys = [self.of(a.args[0] if a.op == S.RECIP else a) for a in flat]
+        out = list(range(len(flat)))
+        for i, a in enumerate(flat):
+            if a.op != S.RECIP or i not in out:
+                continue
+            j = next((j for j in out if j != i and flat[j].op != S.RECIP and keys[j] == keys[i]), None)
+            if j is not None:
+                out.remove(i)
+                out.remove(j)
+        return negative, [flat[k] for k in out]
 
     # -- back to a term -----------------------------------------------------------------
     def to_expr(self, p: Poly, shape) -> S.Expr:
@@ -787,6 +823,17 @@ def _cancels(a: S.Expr, b: S.Expr) -> bool:
     return (a.op == S.INV and a.args[0] == b) or (b.op == S.INV and b.args[0] == a) or \
         (a.op == S.T and b.op == S.T and _cancels(a.args[0], b.args[0])) or \
         (a.op == S.COMM and b == _commuted(a))
+
+
+def _without_reciprocal_pairs(factors: list) -> list:
+    """The factors of a ∘ product with each x beside its own 𝟏 ⊘ x taken out (their product
+    is 𝟏 wherever 𝟏 ⊘ x is defined, which the term's domain says it is)."""
+    out = list(factors)
+    for f in factors:
+        if f.op == S.RECIP and f in out and f.args[0] in out:
+            out.remove(f)
+            out.remove(f.args[0])
+    return out
 
 
 def _cancelled_run(atoms: list, i: int) -> int:

@@ -186,6 +186,9 @@ CHECKS = {
     "i-13": (P, lambda r: (lambda G: (inv(G.T @ G) @ G.T @ G, I(N)))(mat(r, 6, N))),
     "i-14": (P, lambda r: (lambda G: (G @ inv(G.T @ G) @ G.T @ G, G))(mat(r, 6, N))),
     "w-i4": (R, lambda r: (lambda G: (G @ inv(G.T @ G) @ G.T, I(6)))(mat(r, 6, N))),
+    "r-11": (P, lambda r: (lambda t, dt: (fd_dir(lambda u: np.log(1 / (1 + np.exp(-u))), t, dt),
+                                          (1 - 1 / (1 + np.exp(-t))) * dt))(vec(r), vec(r))),
+    "r-12": (P, lambda r: (lambda t: ((1 - t) / (1 - t), np.ones_like(t)))(vec(r))),
 }
 
 
