@@ -262,7 +262,21 @@ def _instance(p: S.Expr, subst: dict[str, S.Expr], shape, keys: dict[int, str] |
 def file_hash(path: Path) -> str:
     """The hash a certificate names a rule file by: of its statements (text_hash)."""
     from .safefiles import read_bytes
-    return text_hash(read_bytes(path).decode("utf-8", errors="replace"))
+    return bytes_hash(read_bytes(path))
+
+
+def bytes_hash(data: bytes) -> str:
+    """text_hash of a file's bytes, remembered by the bytes' own SHA-256 (every theorem asks
+    for the hashes of every rule file; reading the statements again each time was most of
+    the cost of a proof decided by the normal form)."""
+    raw = hashlib.sha256(data).hexdigest()
+    hit = _STATEMENT_HASHES.get(raw)
+    if hit is None:
+        hit = _STATEMENT_HASHES[raw] = text_hash(data.decode("utf-8", errors="replace"))
+    return hit
+
+
+_STATEMENT_HASHES: dict[str, str] = {}
 
 
 def text_hash(text: str) -> str:
@@ -287,7 +301,7 @@ def load_rules(files: list[dict], names: set[str] | None = None) -> dict:
             raise KernelError(f"rule file {p} is missing")
         from .safefiles import read_bytes
         data = read_bytes(p)
-        sha = text_hash(data.decode("utf-8", errors="replace"))
+        sha = bytes_hash(data)
         if sha != f["sha256"]:
             raise KernelError(f"rule file {p} has changed since the certificate was made")
         if names is None:

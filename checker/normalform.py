@@ -617,7 +617,7 @@ class NormalForm:
         unit)."""
         shape = self.shape(e)
         args = list(e.args)
-        if op == S.HAD:    # x ∘ (𝟏 ⊘ x) = 𝟏 before x, a sum perhaps, is multiplied out
+        if op == S.HAD and _holds_reciprocal(args):    # x ∘ (𝟏 ⊘ x) = 𝟏 before x is multiplied out
             negative, kept = self._reciprocals_cancelled(args)
             if len(kept) < len(args) + sum(a.op in (S.HAD, S.NEG) for a in args) or negative:
                 if not kept:
@@ -823,6 +823,18 @@ def _cancels(a: S.Expr, b: S.Expr) -> bool:
     return (a.op == S.INV and a.args[0] == b) or (b.op == S.INV and b.args[0] == a) or \
         (a.op == S.T and b.op == S.T and _cancels(a.args[0], b.args[0])) or \
         (a.op == S.COMM and b == _commuted(a))
+
+
+def _holds_reciprocal(args) -> bool:
+    """Whether a ∘ product has a 𝟏 ⊘ x among its factors (through nested ∘ and negations)."""
+    todo = list(args)
+    while todo:
+        a = todo.pop()
+        if a.op == S.RECIP:
+            return True
+        if a.op in (S.HAD, S.NEG):
+            todo.extend(a.args)
+    return False
 
 
 def _without_reciprocal_pairs(factors: list) -> list:

@@ -6,6 +6,7 @@ checkout they sit beside `checker/`. Look in the package first.
 """
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -28,8 +29,14 @@ def rules_dir() -> Path:
 
 
 def shipped_rule_files() -> list[Path]:
-    """Every rule file matproof ships, opt-in ones (rules/extra/) included."""
-    return sorted(rules_dir().rglob("*.rules"))
+    """Every rule file matproof ships, opt-in ones (rules/extra/) included (looked up once
+    per process: every theorem asks)."""
+    return list(_shipped())
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> tuple[Path, ...]:
+    return tuple(sorted(rules_dir().rglob("*.rules")))
 
 
 def cache_dir() -> Path:
