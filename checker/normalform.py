@@ -265,7 +265,7 @@ class NormalForm:
         while i < len(atoms):
             n = self._scalar_run(atoms, i)
             if n:
-                scalars = _mul_scalars(scalars, ((self.trace_atom(tuple(atoms[i:i + n])), Fraction(1)),))
+                scalars = _mul_scalars(scalars, self.trace_scalars(tuple(atoms[i:i + n])))
                 del atoms[i:i + n]
                 i = 0
             else:
@@ -348,7 +348,7 @@ class NormalForm:
                 scal, cp = self.chain(cp[1:-1])
                 sp = _mul_scalars(sp, scal)
             if cp:
-                more = ((self.trace_atom(cp), Fraction(1)),)
+                more = self.trace_scalars(cp)
             elif shape == (1, 1):
                 more = ()
             elif isinstance(shape[0], int):
@@ -359,6 +359,20 @@ class NormalForm:
             key = (_mul_scalars(sp, more), ())
             out[key] = out.get(key, 0) + c
         return {m: c for m, c in out.items() if c != 0}
+
+    def trace_scalars(self, chain: Chain) -> Scalars:
+        """tr of a chain as scalar factors: 𝟏ᵀ (u ∘ v) = uᵀ v for columns u and v (the sum of
+        an entrywise product is an inner product), else the trace atom."""
+        if len(chain) == 2:
+            row, had = chain if chain[0].op == S.ONES else chain[::-1]
+            if row.op == S.ONES and row.attr[0] == 1 and had.op == S.HAD and self.shape(had)[1] == 1:
+                u, rest = had.args[0], had.args[1:]
+                v = rest[0] if len(rest) == 1 else S.Expr(S.HAD, rest)
+                m = self._monomial(S.mul([S.transpose(u), v]))
+                if m is not None:
+                    scal, ch = m
+                    return _mul_scalars(scal, ((self.trace_atom(ch), Fraction(1)),)) if ch else scal
+        return ((self.trace_atom(chain), Fraction(1)),)
 
     def trace_atom(self, chain: Chain) -> S.Expr:
         """tr of a chain, by the least (in repr order) of its rotations and of those of its

@@ -189,7 +189,19 @@ CHECKS = {
     "r-11": (P, lambda r: (lambda t, dt: (fd_dir(lambda u: np.log(1 / (1 + np.exp(-u))), t, dt),
                                           (1 - 1 / (1 + np.exp(-t))) * dt))(vec(r), vec(r))),
     "r-12": (P, lambda r: (lambda t: ((1 - t) / (1 - t), np.ones_like(t)))(vec(r))),
+    "s-10": (P, lambda r: (lambda X, y, w: (fd_grad(lambda u: ce(X, y, u), w), X.T @ (sig(X @ w) - y)))(
+        mat(r, 5, N), (r.random((5, 1)) < 0.5).astype(float), vec(r))),
+    "h-16": (P, lambda r: (lambda a, b: (np.ones((1, N)) @ (a * b), a.T @ b))(vec(r), vec(r))),
 }
+
+
+def sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def ce(X, y, w):
+    p = sig(X @ w)
+    return (-(y.T @ np.log(p)) - ((1 - y).T @ np.log(1 - p))).item()
 
 
 def K(m, n):
