@@ -47,7 +47,7 @@ def measure(lhs, rhs) -> dict:
     """Search for a proof of lhs = rhs (typed afresh) with generous limits; what it took."""
     from checker.limits import Limits
     from checker.rules import default_rule_files, rewrites_for
-    from checker.search import search_link
+    from checker.strategy import search_link
     from checker.typecheck import infer
     typed = infer([lhs, rhs])
     rewrites_for(default_rule_files())   # loading the rules is not part of the search

@@ -127,7 +127,7 @@ def worker_count(requested: int, jobs: int) -> int:
 def cache_key(thm, rule_files: list[Path]) -> str:
     from .kernel import file_hash
     from .printing import to_ascii
-    from .search import decl_line
+    from .statements import decl_line
     text = "\n".join([decl_line(d) for d in sorted(thm.decls.values(), key=lambda d: d.name)]
                      + [" = ".join(to_ascii(e) for e in thm.sides)]
                      + ([f"layout {thm.layout}"] if getattr(thm, "layout", "numerator") != "numerator" else []))

@@ -58,7 +58,7 @@ def _symmetric_gradient(typed, grad: S.Expr, show) -> str | None:
     from .limits import Limits
     from .readoff import symmetric_part
     from .rules import default_rule_files
-    from .search import derive_gradient
+    from .strategy import derive_gradient
     f, x = grad.args
     plain = {n: replace(i, props=i.props - {"symmetric", "spd", "diagonal"}) for n, i in typed.symbols.items()}
     t = replace(typed, symbols=plain)

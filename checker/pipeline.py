@@ -125,7 +125,7 @@ def prove_theorem(thm: Theorem, *, seed: int = 0, draws: int = 6, printer: str =
                        if not declared(a.kind, a.expr, typed.symbols)]
     from .limits import Limits
     from .rules import default_rule_files
-    from .search import search_link
+    from .strategy import search_link
     limits = limits or Limits()
     if rule_files is None:
         rule_files = default_rule_files() + [Path(u) for u in thm.uses]
@@ -185,7 +185,7 @@ def _refuted(res: Result, counterexample, typed, thm: Theorem, rule_files: list[
     """A refuted theorem: the failing link, and, with `guard`, a short search for a proof of
     it, which would expose an unsound rule (the result is then an error naming them)."""
     from .resources import shipped_rule_files
-    from .search import search_link
+    from .strategy import search_link
     res.status = "refuted"
     res.counterexample = counterexample
     k = counterexample.link
@@ -336,7 +336,7 @@ def grad(text: str, wrt: str, *, decls: Declarations | None = None, limits: Limi
     from .parse import parse_expr
     from .printing import to_ascii
     from .rules import default_rule_files
-    from .search import derive
+    from .strategy import derive
     from .typecheck import infer
     decls = decls or {}
     limits = limits or Limits()

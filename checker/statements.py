@@ -91,3 +91,9 @@ class Document:
     uses: list[Use] = field(default_factory=list)
     decls: Declarations = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
+
+
+def decl_line(d: Decl) -> str:
+    """The `let` line that declares `d` again (certificates and cache keys re-print them)."""
+    props = " ".join(sorted(d.props))
+    return f"let {d.name}: {d.shape_text()} {props}".rstrip()

@@ -23,7 +23,7 @@ def derivable(rules: list[Rule]) -> list[Finding]:
     from .pipeline import prove_theorem
     from .printing import to_unicode
     from .rules import default_rule_files
-    from .search import decl_line
+    from .statements import decl_line
     from .typecheck import declarations_of, type_rule
     out = []
     small = Limits(work=50_000, iterations=8, nodes=5_000)

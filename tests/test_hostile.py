@@ -85,7 +85,7 @@ def _certificate_with_an_unsound_rule(tmp_path):
     from checker import certificate
     from checker.limits import Limits
     from checker.parse import parse_file
-    from checker.search import search_link
+    from checker.strategy import search_link
     from checker.typecheck import type_theorem
     bad = tmp_path / "bad.rules"
     bad.write_text("rule bad: tr(A B C) -> tr(B A C)\n")

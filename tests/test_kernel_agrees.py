@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from checker import syntax as S
 from checker.limits import Limits
 from checker.rules import default_rule_files
-from checker.search import search_link
+from checker.strategy import search_link
 from checker.typecheck import infer
 
 from strategies import expr

@@ -12,7 +12,7 @@ from checker.kernel import KernelError, nf, verify
 from checker.parse import parse_file, parse_text
 from checker.pipeline import prove_theorem
 from checker.rules import default_rule_files
-from checker.search import search_link
+from checker.strategy import search_link
 from checker.typecheck import type_theorem
 
 from conftest import DATA

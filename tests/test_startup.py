@@ -10,7 +10,7 @@ from checker import rules as R
 from checker.limits import Limits
 from checker.parse import parse_file, parse_text
 from checker.pipeline import prove_theorem
-from checker.search import search_link
+from checker.strategy import search_link
 from checker.typecheck import type_theorem
 
 HEAVY = {"numpy", "networkx", "sympy"}
@@ -50,7 +50,7 @@ def test_no_guard_search_for_a_refuted_theorem_with_the_shipped_rules(monkeypatc
     def search_link(*args, **kwargs):
         calls.append(args)
         return type("NotFound", (), {"proved": False})()
-    monkeypatch.setattr("checker.search.search_link", search_link)
+    monkeypatch.setattr("checker.strategy.search_link", search_link)
     (thm,) = parse_text("tr(A B C) = tr(B A C)").theorems
     assert prove_theorem(thm).status == "refuted" and calls == []
     assert prove_theorem(thm, paranoid=True).status == "refuted" and len(calls) == 1
