@@ -33,15 +33,18 @@ GREEK = {
     "varsigma": "ς", "tau": "τ", "upsilon": "υ", "phi": "φ", "varphi": "ϕ",
     "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ",
     "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ",
-    "Upsilon": "Υ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+    "Upsilon": "Υ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω", "ell": "ℓ",
 }
+#: accents on a name: `\hat{w}` is the symbol w_hat (a vector, as w is), `\tilde X` is X_tilde
+DECORATIONS = {"hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": "tilde", "bar": "bar",
+               "overline": "bar", "check": "check", "dot": "dot", "breve": "breve"}
 GREEK_NAME = {v: k for k, v in GREEK.items() if not k.startswith("var")}
 GREEK_NAME.update({"ϑ": "vartheta", "ϖ": "varpi", "ϱ": "varrho", "ς": "varsigma", "ϕ": "varphi"})
 
 
 def is_greek(ch: str) -> bool:
     return len(ch) == 1 and ("\u0391" <= ch <= "\u03a9" or "\u03b1" <= ch <= "\u03c9"
-            or ch in "ϑϖϱςϕϵ")
+            or ch in "ϑϖϱςϕϵℓ")     # ℓ (a loss) is a lowercase letter like the Greek ones
 
 
 def is_letter(ch: str) -> bool:
@@ -526,6 +529,9 @@ class Lexer:
         if name in GREEK:
             self.symbol(GREEK[name], start)
             return
+        if name in DECORATIONS:
+            self.decorated(DECORATIONS[name], start)
+            return
         if name in STYLE_COMMANDS:
             self.skip_space()
             if self.peek() == "{":
@@ -565,10 +571,44 @@ class Lexer:
                 self.i = m.end()
                 self.emit("FRAC_PARTIAL", "\\frac{\\partial", start)
                 return
+            m = re.compile(r"\s*([0-9])([0-9])(?![0-9])").match(self.s, self.i)
+            if m:        # \frac12, \tfrac12: two one-digit arguments without braces
+                self.i = m.end()
+                self.emit("FRAC", "\\frac", start)
+                for g in (1, 2):
+                    self.emit("LBRACE", "{", m.start(g))
+                    self.emit("NUMBER", self.number(m.group(g), m.start(g)), m.start(g), m.end(g))
+                    self.emit("RBRACE", "}", m.end(g))
+                return
         if name in SIMPLE_COMMANDS:
             self.emit(SIMPLE_COMMANDS[name], "\\" + name, start)
             return
         self.fail(f"unknown LaTeX command '\\{name}'", start, k, LATEX_HINTS.get(name))
+
+    def decorated(self, accent: str, start: int) -> None:
+        """`\\hat{w}`, `\\hat w`, `\\tilde{\\Sigma}`: the symbol named for the letter and its
+        accent (w_hat), so that ŵ and w are two symbols of one kind."""
+        self.skip_space()
+        if self.peek() == "{":
+            inside, k = self.read_group(self.i)
+        else:
+            k = self.i + 1
+            inside = self.s[self.i:k]
+            if inside == "\\":
+                name, k = self.read_command(self.i)
+                inside = "\\" + name
+        base = inside.strip()
+        for style in STYLE_COMMANDS:          # \hat{\mathbf{w}}
+            m = re.fullmatch(r"\\" + style + r"\s*\{(.*)\}", base)
+            if m:
+                base = m.group(1).strip()
+        if base.startswith("\\") and base[1:] in GREEK:
+            base = GREEK[base[1:]]
+        if len(base) != 1 or not is_letter(base):
+            self.fail(f"an accent (\\{accent}) on a single letter is read as a name; here it is on '{base}'",
+                      start, k)
+        self.i = k
+        self.emit("SYM", f"{base}_{accent}", start)
 
     def function(self, word: str, start: int) -> None:
         nxt = self.next_significant(self.i)
@@ -706,6 +746,10 @@ class Lexer:
         elif c == "\\":
             name, self.i = self.read_command(self.i)
             content = "\\" + name
+            if name in STYLE_COMMANDS | {"mathrm", "text"} and self.next_significant(self.i) == "{":
+                self.skip_space()            # ^\mathsf{T}: the style's argument is the superscript
+                group, self.i = self.read_group(self.i)
+                content += "{" + group + "}"
         elif c == "-":
             j = self.i + 1
             if self.peek(1) == "\\":
@@ -730,7 +774,9 @@ class Lexer:
         self.classify_superscript(content, start)
 
     def classify_superscript(self, content: str, start: int) -> None:
-        text = re.sub(r"\s+", "", content)
+        text = re.sub(r"\\[!,;:](?![A-Za-z])", "", content)             # ^{\!\top}: spacing
+        text = re.sub(r"\\(?:mathsf|mathrm|text|mathit)\s*\{?\s*([A-Za-z])\s*\}?", r"\1", text)   # ^{\mathsf T}
+        text = re.sub(r"\s+", "", text)
         text = text.replace("−", "-")
         if text in TRANSPOSE_MARKS:
             self.emit("TRANSPOSE", "ᵀ", start)

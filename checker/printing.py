@@ -349,6 +349,9 @@ class LatexPrinter(Printer):
     minus = "-"
 
     def symbol(self, name: str) -> str:
+        base, _, accent = name.partition("_")
+        if accent in ("hat", "tilde", "bar", "check", "dot", "breve") and len(base) == 1:
+            return f"\\{accent}{{{greek_as_command(base).strip()}}}"      # w_hat is \hat{w}
         return greek_as_command(super().symbol(name))
 
     def number(self, q: Fraction) -> str:

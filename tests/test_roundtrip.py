@@ -1,6 +1,7 @@
 """Printing then parsing gives back an equal tree, in all three notations."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings, HealthCheck
 from hypothesis import strategies as st
 
@@ -69,3 +70,15 @@ def test_the_commutation_matrix_in_three_notations():
         assert printer(k) == "K_{m,n}"
     assert parse_expr("K_{m,n}") == k and parse_expr("K_{ m , 3 }") == S.Expr(S.COMM, (), ("m", 3))
     assert parse_expr("K") == S.sym("K")
+
+
+@pytest.mark.parametrize("latex, reads_as", [
+    (r"\hat{w}^\top x", "w_{hat}ᵀ x"),           # issue 25: accents make names (before: unknown command)
+    (r"\hat w + \tilde{w} + \bar w", "w_{hat} + w_{tilde} + w_{bar}"),
+    (r"\hat{\mathbf{w}}", "w_{hat}"),
+    (r"\ell x", "ℓ x"),                          # ℓ, a scalar like the Greek letters
+    (r"\tfrac12 x + \frac12 y", "1/2 x + 1/2 y"),
+    (r"(AB)^{\mathsf T} + B^\mathsf{T} + A^{\!\top}", "(A B)ᵀ + Bᵀ + Aᵀ"),
+])
+def test_notations_of_papers(latex, reads_as):
+    assert parse_expr(latex) == parse_expr(reads_as)
