@@ -585,6 +585,33 @@ class Lexer:
             return
         self.fail(f"unknown LaTeX command '\\{name}'", start, k, LATEX_HINTS.get(name))
 
+    def exponential(self, start: int) -> bool:
+        """`e^{z}` (or `e^{-\\mathbf{z}}`, `e^x`) is exp(z), unless `e` is declared or the
+        superscript is a transpose, an inverse or a number (then e is a symbol like any)."""
+        s = self.s
+        if s[start] != "e" or "e" in self.declared_set or not s.startswith("^", start + 1):
+            return False
+        j = start + 2
+        if j < len(s) and s[j] == "{":
+            body, k = self.read_group(j)
+        elif j < len(s) and is_letter(s[j]):
+            body, k = s[j], j + 1
+        else:
+            return False
+        plain = re.sub(r"\s+", "", body)
+        if plain in TRANSPOSE_MARKS or RATIONAL_RE.match(plain) or plain.lstrip("-") in TRANSPOSE_MARKS \
+                or plain in ("-1", "{-1}"):
+            return False
+        self.emit("FUNC_CALL", "exp", start)
+        self.emit("LPAR", "(", start)
+        sub = Lexer(body, lambda o: self.where(start), self.declared_set, self.error)
+        sub.lex_expression()
+        for t in sub.out:
+            self.emit(t.type, t.value, start)
+        self.i = k
+        self.emit("RPAR", ")", start)
+        return True
+
     def decorated(self, accent: str, start: int) -> None:
         """`\\hat{w}`, `\\hat w`, `\\tilde{\\Sigma}`: the symbol named for the letter and its
         accent (w_hat), so that ŵ and w are two symbols of one kind."""
@@ -635,6 +662,8 @@ class Lexer:
         """A run of letters: declared names, reserved words, one-letter symbols."""
         start = self.i
         s = self.s
+        if self.exponential(start):
+            return
         m = COMMUTATION_RE.match(s, start)
         if m:
             dims = []

@@ -79,6 +79,8 @@ def test_the_commutation_matrix_in_three_notations():
     (r"\ell x", "ℓ x"),                          # ℓ, a scalar like the Greek letters
     (r"\tfrac12 x + \frac12 y", "1/2 x + 1/2 y"),
     (r"(AB)^{\mathsf T} + B^\mathsf{T} + A^{\!\top}", "(A B)ᵀ + Bᵀ + Aᵀ"),
+    (r"e^{\mathbf{z}} + e^{-x} + e^x", "exp(z) + exp(−x) + exp(x)"),   # e to a power is exp
+    (r"e^\top x + e^{2}", "eᵀ x + e²"),                                  # e is a symbol otherwise
 ])
 def test_notations_of_papers(latex, reads_as):
     assert parse_expr(latex) == parse_expr(reads_as)
