@@ -109,7 +109,7 @@ class NormalForm:
         return shape_of(e, self.symbols, self.shapes)
 
     # -- multiplying through by a sum whose inverse stands at an end ---------------------
-    def inverse_atom(self, m: S.Expr) -> S.Expr:
+    def sum_inverse_atom(self, m: S.Expr) -> S.Expr:
         """The atom that stands for m⁻¹ in a chain, m a sum (as `inverse` makes it)."""
         return S.Expr(S.INV, (self.to_expr(self.poly(m), self.shape(m)),))
 
@@ -126,7 +126,7 @@ class NormalForm:
     def through(self, p: Poly, m: S.Expr, left: bool) -> Poly:
         """m p (`left`) or p m, where a monomial beginning (ending) with m⁻¹ loses it and
         every other is multiplied by m: how a person clears an inverse of a sum."""
-        atom, mp = self.inverse_atom(m), self.poly(m)
+        atom, mp = self.sum_inverse_atom(m), self.poly(m)
         out: Poly = {}
         for (sp, cp), c in p.items():
             if cp and cp[0 if left else -1] == atom:
