@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import syntax as S
+from .numeric.evaluate import Domain, Env, Evaluator
 
 #: operators by the names the option takes
 UNARY = {"ᵀ": "T", "T": "T", "diag": "diag", "tr": "tr", "sum": "sum", "−": "neg", "-": "neg",
@@ -67,29 +68,13 @@ def _shape(op: str, shapes: list[tuple]) -> tuple | None:
 
 
 def _value(op: str, vals: list):
-    if op == "had":
-        return vals[0] * vals[1]
-    if op == "add":
-        return vals[0] + vals[1]
-    if op == "mul":
-        a, b = vals
-        return a * b if a.shape == (1, 1) or b.shape == (1, 1) else a @ b
-    v = vals[0]
-    if op == "T":
-        return v.T
-    if op == "diag":
-        return np.diagflat(v) if v.shape[1] == 1 else np.diag(v).reshape(-1, 1).copy()
-    if op == "tr":
-        return np.array([[np.trace(v)]])
-    if op == "sum":
-        return np.array([[v.sum()]])
-    if op == "inv":
-        return np.linalg.inv(v)
-    if op == "neg":
-        return -v
-    if op == "sigmoid":
-        return 1 / (1 + np.exp(-v))
-    return getattr(np, op)(v)        # exp, log, tanh, sqrt
+    """op over these values, by the numeric evaluator's own operators (one semantics for
+    what discovery proposes and what the numeric test then checks); None off the domain."""
+    try:
+        value, _ = getattr(Evaluator(Env({}, {})), f"op_{op}")(None, vals, [None] * len(vals))
+    except (Domain, np.linalg.LinAlgError):
+        return None
+    return value
 
 
 def _term(op: str, kids: list[S.Expr]) -> S.Expr:
@@ -107,6 +92,8 @@ def _term(op: str, kids: list[S.Expr]) -> S.Expr:
 def _fingerprint(shape: tuple, values: list) -> tuple | None:
     """The values to 10 significant digits each (exact for whole numbers; for exp and the
     like, equal terms computed two ways agree far beyond that)."""
+    if any(v is None for v in values):
+        return None
     flat = np.concatenate([v.ravel() for v in values])
     if not np.all(np.isfinite(flat)) or np.any(np.abs(flat) > 1e12):
         return None
@@ -146,10 +133,7 @@ def enumerate_laws(ops: list[str], size: int, seed: int = 0) -> list[Candidate]:
                 if shape is None:
                     continue
                 with np.errstate(all="ignore"):
-                    try:
-                        values = [_value(op, [v]) for v in c.values]
-                    except np.linalg.LinAlgError:
-                        continue
+                    values = [_value(op, [v]) for v in c.values]
                 offer(_term(op, [c.term]), shape, k, values)
         for op in binary:
             for i in range(1, k - 1):
