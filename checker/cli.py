@@ -503,9 +503,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--layout", choices=("numerator", "denominator"), default="numerator",
                        help="what a bare ∂f/∂x of a vector f is: the Jacobian (numerator) or its "
                             "transpose; a `layout` line in a file overrides it from there on")
-        p.add_argument("--format", choices=FORMATS, default="unicode")
-        p.add_argument("--json", action="store_true", help="short for --format json")
+        output_format(p)
         rules_from(p)
+
+    def output_format(p, extra: tuple = (), help: str | None = None):
+        p.add_argument("--format", choices=FORMATS + extra, default="unicode", help=help)
+        p.add_argument("--json", action="store_true", help="short for --format json")
 
     def rules_from(p):
         p.add_argument("--allow-rules-from", action="append", metavar="DIR",
@@ -550,14 +553,12 @@ def build_parser() -> argparse.ArgumentParser:
                                      "LaTeX, Markdown and notebook files (folders searched) against its expect")
     p.add_argument("paths", nargs="+", metavar="PATH")
     rules_from(p)
-    p.add_argument("--format", choices=FORMATS + ("github",), default="unicode",
-                   help="github: GitHub Actions annotations at each wrong step")
+    output_format(p, ("github",), help="github: GitHub Actions annotations at each wrong step")
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report")
     p.add_argument("--layout", choices=("numerator", "denominator"), default="numerator",
                    help="what a bare ∂f/∂x of a vector f is, until a file's `layout` line says otherwise")
     p.add_argument("--opted-in", action="store_true",
                    help="read a document named only if it holds a matproof: directive (for hooks)")
-    p.add_argument("--json", action="store_true", help="short for --format json")
     search_limits(p, nodes=False)
     p.add_argument("-j", "--jobs", type=_positive_int, default=1, help="worker processes")
     p.add_argument("--shard", type=_shard, metavar="K/N", help="check only the K-th of N parts of the theorems")
@@ -574,16 +575,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE.rules")
     p.add_argument("--coverage", nargs="+", metavar="CORPUS",
                    help="prove the theorems of these .thm files or folders and say which rules they use")
-    p.add_argument("--format", choices=FORMATS, default="unicode")
-    p.add_argument("--json", action="store_true", help="short for --format json")
+    output_format(p)
     p.set_defaults(run=cmd_lint)
 
     p = rsub.add_parser("impact", help="what a rule file changes for a corpus: proofs gained and lost, work")
     p.add_argument("file", metavar="FILE.rules")
     p.add_argument("corpus", nargs="*", metavar="CORPUS",
                    help=".thm files or folders (default: the current folder)")
-    p.add_argument("--format", choices=FORMATS, default="unicode")
-    p.add_argument("--json", action="store_true", help="short for --format json")
+    output_format(p)
     p.set_defaults(run=cmd_impact)
 
     p = rsub.add_parser("discover", help="candidate rules over a few operators, found by their values")
