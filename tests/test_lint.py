@@ -108,9 +108,7 @@ def test_a_rule_named_like_a_shipped_one_or_twice_is_an_error(capsys, tmp_path):
 
 
 def test_lint_warns_of_a_variable_typed_as_a_scalar(capsys, tmp_path):
-    f = tmp_path / "r.rules"
-    f.write_text("rule s: tr(b) -> b\n")       # b = tr(b) holds only for a 1×1 b
-    code, out, _ = run(capsys, "rules", "lint", str(f))
+    code, out = lint(capsys, tmp_path, "rule s: tr(b) -> b\n")       # b = tr(b) holds only for a 1×1 b
     assert "rule s: b is typed 1×1 here" in out
 
 
@@ -118,11 +116,10 @@ def test_lint_finds_a_right_side_undefined_where_the_left_is_and_suggests_the_co
     """Before: `sqrt(A ∘ B) -> sqrt(A) ∘ sqrt(B)` passed lint (its numeric test draws only
     where both sides are defined), then a theorem reported an unsound rule set that lint
     would not name. With the condition it is sound, and lint says nothing."""
-    f = tmp_path / "r.rules"
-    f.write_text("rule split: sqrt(A ∘ B) -> sqrt(A) ∘ sqrt(B)\n"
-                 "rule split-pos: sqrt(A ∘ B) -> sqrt(A) ∘ sqrt(B)  if positive(A) and positive(B)\n"
-                 "rule square-root: sqrt(A) ∘ sqrt(A) -> A\n")
-    code, out, _ = run(capsys, "rules", "lint", str(f))
+    code, out = lint(capsys, tmp_path,
+                     "rule split: sqrt(A ∘ B) -> sqrt(A) ∘ sqrt(B)\n"
+                     "rule split-pos: sqrt(A ∘ B) -> sqrt(A) ∘ sqrt(B)  if positive(A) and positive(B)\n"
+                     "rule square-root: sqrt(A) ∘ sqrt(A) -> A\n")
     assert code == 1
     assert "rule split: its right side is not defined where its left side is (with A, B < 0)" in out
     assert "add `if positive(A) and positive(B)`" in out
@@ -132,19 +129,16 @@ def test_lint_finds_a_right_side_undefined_where_the_left_is_and_suggests_the_co
 def test_a_condition_on_a_term_is_not_a_false_unsound_and_a_stray_one_is_an_error(capsys, tmp_path):
     """Before: `if orthogonal(A B)` got a false "unsound" (the draws ignored the condition),
     and `if spd(C)` with C in neither side was accepted silently."""
-    f = tmp_path / "r.rules"
-    f.write_text("rule orth: (A B)ᵀ (A B) -> I  if orthogonal(A B)\nrule stray: A -> Aᵀ  if spd(C)\n")
-    code, out, _ = run(capsys, "rules", "lint", str(f))
+    code, out = lint(capsys, tmp_path,
+                     "rule orth: (A B)ᵀ (A B) -> I  if orthogonal(A B)\nrule stray: A -> Aᵀ  if spd(C)\n")
     assert "rule orth" in out and "unsound: rule orth" not in out and "no random instance met" in out
     assert "error: rule stray: its condition spd(…) names C, which neither side has" in out
 
 
 def test_a_shape_error_in_a_rule_has_its_column(capsys, tmp_path):
-    """Before: `r.rules:2: error: …`, a line and no column."""
-    f = tmp_path / "r.rules"
-    f.write_text("let X: n×m\nrule bad: tr(X) -> X\n")
-    code, out, _ = run(capsys, "rules", "lint", str(f))
-    assert code == 1 and "r.rules:2:14: error: rule bad: the trace needs a square matrix" in out
+    """Before: `mine.rules:2: error: …`, a line and no column."""
+    code, out = lint(capsys, tmp_path, "let X: n×m\nrule bad: tr(X) -> X\n")
+    assert code == 1 and "mine.rules:2:14: error: rule bad: the trace needs a square matrix" in out
 
 
 def test_rule_lines_in_a_theorem_file_are_loaded_and_linted(capsys, tmp_path):
