@@ -89,8 +89,10 @@ def write(path: str | Path, certs: list[dict]) -> None:
 
 def read(path: str | Path) -> list[dict]:
     """The certificates of a file; OSError or ValueError if it cannot be read as JSON,
-    KernelError if it is JSON of another kind."""
-    return unbundle(json.loads(Path(path).read_text(encoding="utf-8")))
+    KernelError if it is JSON of another kind. Read as any untrusted file is (a regular
+    file, size-capped: a FIFO or /dev/zero named as a certificate must not hang `verify`)."""
+    from .safefiles import read_text
+    return unbundle(json.loads(read_text(path)))
 
 
 # ---- which rule files a certificate may rely on ---------------------------------------

@@ -256,6 +256,20 @@ def test_a_named_fifo_is_bad_input_not_a_hang(tmp_path):
     assert done.returncode == 2 and "not a regular file" in done.stderr
 
 
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_a_certificate_that_is_a_special_file_is_bad_input_not_a_hang(tmp_path, special):
+    """Before: `verify` read a certificate with Path.read_text: a FIFO hung it, a symlink to
+    /dev/zero ate memory. A certificate is as untrusted as any file handed to matproof."""
+    import os
+    cert = tmp_path / "proof.json"
+    if special == "fifo":
+        os.mkfifo(cert)
+    else:
+        os.symlink(special, cert)
+    done = _matproof("verify", str(cert))
+    assert done.returncode == 2 and "not a regular file" in done.stderr
+
+
 def test_cache_entries_that_are_special_files_or_symlinks_are_misses(capsys, tmp_path):
     import os
     thm, cache, entry = _cached_once(capsys, tmp_path)
