@@ -68,7 +68,10 @@ IGNORED_COMMANDS = {
     "left", "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big", "bigg", "Bigg",
     "biggl", "biggr", "Biggl", "Biggr", "middle", "limits", "[", "]", "(", ")",
 }
-STYLE_COMMANDS = {"mathbf", "boldsymbol", "bm", "mathbb", "mathit", "mathsf", "mathcal", "mathnormal", "vec"}
+STYLE_COMMANDS = {"mathbf", "boldsymbol", "bm", "mathbb", "mathit", "mathsf", "mathcal", "mathnormal", "vec",
+                  "pmb", "boldsymbol", "mathbfit", "bold"}
+#: styles that make bold lowercase Greek a vector (μ_bold), as bold Latin is by default
+BOLD_STYLES = {"mathbf", "boldsymbol", "bm", "pmb", "mathbfit", "bold", "vec"}
 WORD_COMMANDS = {"operatorname", "mathrm", "text", "textrm", "rm", "textnormal"}
 SIMPLE_COMMANDS = {
     "frac": "FRAC", "dfrac": "FRAC", "tfrac": "FRAC", "partial": "PARTIAL",
@@ -77,6 +80,8 @@ SIMPLE_COMMANDS = {
     "mid": "BAR", "to": "ARROW", "rightarrow": "ARROW", "leftrightarrow": "DARROW",
     "{": "LBRACE", "}": "RBRACE", "prime": "TRANSPOSE",
 }
+#: functions whose power (\tanh^2 z) is that of their value, entry by entry
+ELEMENTWISE_FUNCS = {"log", "exp", "sin", "cos", "tanh", "sigmoid"}
 FUNC_COMMANDS = {"sqrt", "log", "ln", "exp", "det", "sin", "cos", "tanh", "tr", "Tr"}
 
 SUPERSCRIPT_DIGITS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5",
@@ -91,14 +96,15 @@ SINGLE = {
     "⋅": "TIMES", "×": "TIMES", ":": "COLON", "=": "EQ", ",": "COMMA", "(": "LPAR",
     ")": "RPAR", "[": "LBRACK", "]": "RBRACK", "{": "LBRACE", "}": "RBRACE",
     "⟨": "LANGLE", "⟩": "RANGLE", "〈": "LANGLE", "〉": "RANGLE", "<": "LANGLE",
-    ">": "RANGLE", "∣": "BAR", "|": "BAR", "⊗": "KRON", "∘": "HAD", "⊙": "HAD", "⊘": "OSLASH",
+    ">": "RANGLE", "∣": "BAR", "⊗": "KRON", "∘": "HAD", "⊙": "HAD", "⊘": "OSLASH",
     "'": "TRANSPOSE", "′": "TRANSPOSE", "ᵀ": "TRANSPOSE", "→": "ARROW", "↔": "DARROW",
     "∂": "PARTIAL", "𝟏": "ONES", "𝟙": "ONES",
 }
 
 #: tokens after which a `‖` closes a norm rather than opening one
 ENDS_OPERAND = {"SYM", "NUMBER", "RPAR", "RBRACK", "RBRACE", "RANGLE", "NORM_CLOSE",
-                "TRANSPOSE", "INVERSE", "INVT", "POW", "ONES", "IDENT", "NORM_SUB", "COMM"}
+                "TRANSPOSE", "INVERSE", "INVT", "POW", "ONES", "IDENT", "NORM_SUB", "COMM", "HADPOW",
+                "DET_CLOSE"}
 #: the commutation matrix K_{m,n} (two dimensions, a comma between them)
 COMMUTATION_RE = re.compile(r"K_\{\s*([A-Za-z][A-Za-z0-9]*|[0-9]+)\s*,\s*([A-Za-z][A-Za-z0-9]*|[0-9]+)\s*\}")
 
@@ -141,6 +147,8 @@ class Lexer:
         self.i = 0
         self.out: list[Token] = []
         self.norm_depth = 0
+        self.det_depth = 0      # |X| bars open
+        self.angle_depth = 0    # ⟨ open, where | separates the two sides
         self.statement = ""
 
     # -- helpers -----------------------------------------------------------
@@ -151,6 +159,8 @@ class Lexer:
         tok = Token(type_, value, start_pos=start, line=line, column=col,
                     end_line=eline, end_column=ecol + 1, end_pos=end)
         self.out.append(tok)
+        if type_ in ("LANGLE", "RANGLE"):
+            self.angle_depth += 1 if type_ == "LANGLE" else -1
 
     def number(self, text: str, start: int) -> Fraction:
         """A number's value, refusing more than MAX_DIGITS digits (a formula is not a place
@@ -281,10 +291,14 @@ class Lexer:
         c = self.peek()
         if c == "\\":
             name, k = self.read_command(self.i)
-            if name not in GREEK:
+            styled = self.styled_name(name, k) if name in STYLE_COMMANDS | set(DECORATIONS) else None
+            if styled is not None:
+                base, self.i = styled
+            elif name not in GREEK:
                 self.fail(f"'\\{name}' cannot be a name", start, k)
-            self.i = k
-            base = GREEK[name]
+            else:
+                self.i = k
+                base = GREEK[name]
         elif is_greek(c):
             self.i += 1
             base = c
@@ -384,6 +398,9 @@ class Lexer:
             elif c == "‖":
                 self.i += 1
                 self.norm_bar(start)
+            elif c == "|":
+                self.i += 1
+                self.det_bar(start)
             elif c == "/":
                 self.lex_slash()
             elif c == "∇":
@@ -426,6 +443,21 @@ class Lexer:
         else:
             self.norm_depth += 1
             self.emit("NORM_OPEN", "‖", start)
+
+    def det_bar(self, start: int, side: str = "") -> None:
+        """`|X|` (`\\left|X\\right|`, `\\lvert X\\rvert`) is det(X) of a matrix; inside ⟨a | b⟩ a
+        bar after an operand separates the two sides."""
+        prev = self.out[-1].type if self.out else None
+        if side == "close" or (side != "open" and self.det_depth > 0 and prev in ENDS_OPERAND):
+            if self.det_depth == 0:
+                self.fail("this '|' closes nothing", start)
+            self.det_depth -= 1
+            self.emit("DET_CLOSE", "|", start)
+        elif side != "open" and self.angle_depth > 0 and prev in ENDS_OPERAND:
+            self.emit("BAR", "|", start)
+        else:
+            self.det_depth += 1
+            self.emit("DET_OPEN", "|", start)
 
     def norm_subscript(self) -> None:
         start = self.i
@@ -517,6 +549,9 @@ class Lexer:
         if name in ("|", "Vert"):
             self.norm_bar(start)
             return
+        if name in ("vert", "lvert", "rvert"):
+            self.det_bar(start, {"lvert": "open", "rvert": "close"}.get(name, ""))
+            return
         if name == "lVert":
             self.norm_depth += 1
             self.emit("NORM_OPEN", "‖", start)
@@ -530,7 +565,7 @@ class Lexer:
             self.symbol(GREEK[name], start)
             return
         if name in DECORATIONS:
-            self.decorated(DECORATIONS[name], start)
+            self.decorated(name, start)
             return
         if name in STYLE_COMMANDS:
             self.skip_space()
@@ -539,6 +574,11 @@ class Lexer:
                 if inside.strip() == "1":
                     self.i = k2
                     self.emit("ONES", "𝟏", start)
+                    return
+            styled = self.styled_name(name, self.i)
+            if styled is not None:       # \mathbf{x}_i, \bm{\mu}: a name, with its subscript
+                base, self.i = styled
+                self.symbol(base, start)
             return
         if name in WORD_COMMANDS:
             self.skip_space()
@@ -612,30 +652,54 @@ class Lexer:
         self.emit("RPAR", ")", start)
         return True
 
-    def decorated(self, accent: str, start: int) -> None:
-        """`\\hat{w}`, `\\hat w`, `\\tilde{\\Sigma}`: the symbol named for the letter and its
-        accent (w_hat), so that ŵ and w are two symbols of one kind."""
-        self.skip_space()
-        if self.peek() == "{":
-            inside, k = self.read_group(self.i)
+    def styled_name(self, style: str, at: int) -> tuple[str, int] | None:
+        """The name a style or an accent at `at` (just after the command) makes, and where it
+        ends; None when its argument is not one letter. `\\mathbf{x}` is x; bold lowercase
+        Greek (`\\bm{\\mu}`, `\\boldsymbol\\delta`) is a vector, so it is a name of its own,
+        μ_bold; `\\hat{w}` is w_hat."""
+        j = at
+        while j < len(self.s) and self.s[j].isspace():
+            j += 1
+        if j >= len(self.s):
+            return None
+        if self.s[j] == "{":
+            inside, k = self.read_group(j)
+        elif self.s[j] == "\\":
+            name, k = self.read_command(j)
+            inside = "\\" + name
         else:
-            k = self.i + 1
-            inside = self.s[self.i:k]
-            if inside == "\\":
-                name, k = self.read_command(self.i)
-                inside = "\\" + name
+            inside, k = self.s[j], j + 1
         base = inside.strip()
-        for style in STYLE_COMMANDS:          # \hat{\mathbf{w}}
-            m = re.fullmatch(r"\\" + style + r"\s*\{(.*)\}", base)
-            if m:
-                base = m.group(1).strip()
+        if style in DECORATIONS:
+            for inner in STYLE_COMMANDS:          # \hat{\mathbf{w}}
+                m = re.fullmatch(r"\\" + inner + r"\s*\{(.*)\}", base)
+                if m:
+                    base = m.group(1).strip()
+        else:
+            m = re.fullmatch(r"\\([A-Za-z]+)\s*(\{.*\}|\\?[A-Za-z]+)", base)
+            if m and m.group(1) in DECORATIONS:   # \mathbf{\hat{x}}: the accent's name
+                sub = Lexer(base, lambda o: (0, 0), self.declared_set, self.error)
+                got = sub.styled_name(m.group(1), len(m.group(1)) + 1)
+                return (got[0], k) if got is not None and got[1] == len(base) else None
         if base.startswith("\\") and base[1:] in GREEK:
             base = GREEK[base[1:]]
         if len(base) != 1 or not is_letter(base):
-            self.fail(f"an accent (\\{accent}) on a single letter is read as a name; here it is on '{base}'",
-                      start, k)
-        self.i = k
-        self.emit("SYM", f"{base}_{accent}", start)
+            return None
+        if style in DECORATIONS:
+            return f"{base}_{DECORATIONS[style]}", k
+        if style in BOLD_STYLES and is_greek(base) and base.islower():
+            return f"{base}_bold", k
+        return base, k
+
+    def decorated(self, accent: str, start: int) -> None:
+        """`\\hat{w}`, `\\hat w`, `\\tilde{\\Sigma}`: the symbol named for the letter and its
+        accent (w_hat), so that ŵ and w are two symbols of one kind."""
+        got = self.styled_name(accent, self.i)
+        if got is None:
+            self.fail(f"an accent (\\{accent}) on a single letter is read as a name; here it is on "
+                      f"something else", start, self.i + 1)
+        name, self.i = got
+        self.emit("SYM", name, start)
 
     def function(self, word: str, start: int) -> None:
         nxt = self.next_significant(self.i)
@@ -643,8 +707,13 @@ class Lexer:
             self.emit("FUNC2", FUNCS2[word], start)
             return
         canonical = FUNCS[word]
+        power = ""
+        m = re.compile(r"\^\s*(?:([0-9])|\{\s*([0-9])\s*\})").match(self.s, self.i)
+        if m and canonical in ELEMENTWISE_FUNCS:    # \tanh^2(z): the square of tanh, entry by entry
+            power, self.i = "^" + (m.group(1) or m.group(2)), m.end()
+            nxt = self.next_significant(self.i)
         call = nxt in ("(", "\\left", "[") or (canonical == "sqrt" and nxt == "{")
-        self.emit("FUNC_CALL" if call else "FUNC_BARE", canonical, start)
+        self.emit("FUNC_CALL" if call else "FUNC_BARE", canonical + power, start)
 
     def reserved_at(self, j: int) -> str | None:
         """The longest reserved word that starts the letter run at `j`."""
@@ -747,11 +816,30 @@ class Lexer:
         """`d` before a symbol or a bracket is the differential; else the symbol d."""
         nxt = self.next_significant(after)
         greek_cmd = nxt.startswith("\\") and nxt[1:] in GREEK
-        style_cmd = nxt.startswith("\\") and nxt[1:] in STYLE_COMMANDS | {"left"}
+        # d\log\det X, \mathrm{d}\operatorname{tr}(AX): the differential of the function
+        style_cmd = nxt.startswith("\\") and nxt[1:] in STYLE_COMMANDS | set(DECORATIONS) | FUNC_COMMANDS | {
+            "left", "operatorname"}
         if nxt and (is_letter(nxt[0]) or nxt == "(" or greek_cmd or style_cmd):
-            self.emit("D", "d", start)
+            self.emit("DF" if self.function_follows(after) else "D", "d", start)
         else:
             self.symbol("d", start)
+
+    def function_follows(self, j: int) -> bool:
+        """Whether a function name (`\\log`, `\\operatorname{tr}`, `tr`) comes next, after
+        spacing: then `d` is the differential of its value (a token of its own, DF, so that
+        the grammar needs no second token of lookahead)."""
+        while j < len(self.s) and (self.s[j].isspace() or self.s[j] == "~"):
+            j += 1
+        if self.s.startswith("\\", j):
+            name, k = self.read_command(j)
+            if name in IGNORED_COMMANDS and name not in "[]()":
+                return self.function_follows(k)
+            if name in FUNC_COMMANDS:
+                return True
+            m = re.compile(r"\s*\{\s*([A-Za-z]+)\s*\}").match(self.s, k)
+            return name in WORD_COMMANDS and m is not None and m.group(1) in FUNCS
+        word = self.reserved_at(j) if j < len(self.s) else None
+        return word in FUNCS and not any(self.s.startswith(n, j) for n in self.declared)
 
     def symbol(self, letter: str, start: int) -> None:
         digits = ""
@@ -759,8 +847,10 @@ class Lexer:
             digits += self.peek()
             self.i += 1
         name = letter + digits + self.read_subscript()
-        if name == "I" and name not in self.declared_set:
-            self.emit("IDENT", "I", start)
+        if name not in self.declared_set and re.fullmatch(r"I(_[A-Za-z]+)?", name):
+            self.emit("IDENT", "I", start)      # I, and I_n, I_d: an identity (its size inferred)
+        elif name == "σ" and "σ" not in self.declared_set and self.next_significant(self.i) in ("(", "\\left"):
+            self.function("sigmoid", start)     # σ(Wx): the logistic sigmoid, unless σ is declared
         else:
             self.emit("SYM", name, start)
 
@@ -834,6 +924,13 @@ class Lexer:
                 value /= den
             value = self.exponent(value, start)
             self.emit("POW", -value if m.group(1) else value, start)
+            return
+        m = re.fullmatch(r"(?:\\circ|∘|\\odot)\{?(-?[0-9]+(?:/[0-9]+)?)\}?", text)
+        if m:                         # x^{\circ 2}: a Hadamard power
+            value = self.exponent(Fraction(m.group(1)), start)
+            if value not in (Fraction(1, 2), Fraction(-1, 2)) and (value.denominator != 1 or value == 0):
+                self.fail("a Hadamard power is an integer other than 0, or ±1/2", start, self.i)
+            self.emit("HADPOW", value, start)
             return
         if text in self.dims:         # the size of a declared dimension: det(α X) = α^n det(X)
             self.emit("POW", text, start)

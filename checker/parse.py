@@ -12,6 +12,7 @@ import functools
 import os
 import sys
 from dataclasses import dataclass
+from fractions import Fraction
 import re
 from pathlib import Path
 
@@ -25,6 +26,16 @@ from .lexer import Lexer
 from .meaning import with_implied
 from .resources import grammar_file
 from .statements import Decl, Declarations, Document, Rule, Theorem, Use
+
+
+def hadamard_power(x: S.Expr, k: Fraction, span) -> S.Expr:
+    """x^{∘k}: k copies of x multiplied entry by entry; ∘−1 is the entrywise reciprocal, ∘½
+    the entrywise square root."""
+    if k < 0:
+        return S.func(S.RECIP, hadamard_power(x, -k, None) if k != -1 else x, span)
+    if k == Fraction(1, 2):
+        return S.func("sqrt", x, span)
+    return x if k == 1 else S.had([x] * int(k), span)
 
 
 class _Tokens(LarkLexer):
@@ -122,11 +133,12 @@ DESCRIBE = {
     "THEOREM": "'theorem'", "RULE": "'rule'", "USE": "'use'", "NAME": "a name",
     "STRING": "a quoted path", "SCALARKW": "'scalar'", "DIM": "a dimension",
     "PROP": "a property", "$END": "the end of the line", "LAYOUT": "'layout'",
-    "LAYOUT_KIND": "numerator or denominator",
+    "LAYOUT_KIND": "numerator or denominator", "DF": "a differential", "HADPOW": "a Hadamard power",
+    "DET_OPEN": "'|'", "DET_CLOSE": "a closing '|'",
 }
 _STARTS_EXPR = {"SYM", "NUMBER", "IDENT", "ONES", "COMM", "LPAR", "LBRACK", "LBRACE", "FUNC_CALL",
                 "FUNC2", "LANGLE", "NORM_OPEN", "D", "FRAC", "FRAC_PARTIAL", "FUNC_BARE",
-                "PARTIAL", "NABLA", "NABLA2", "MINUS"}
+                "PARTIAL", "NABLA", "NABLA2", "MINUS", "DF", "DET_OPEN"}
 _OPERATORS = {"PLUS", "MINUS", "TIMES", "SLASH", "COLON", "KRON", "HAD", "TRANSPOSE",
               "INVERSE", "INVT", "POW", "DSLASH", "SYM", "NUMBER", "LPAR"}
 
@@ -233,7 +245,9 @@ class Build(Transformer):
         return self._apply(c[0], _exprs(c)[0], meta)
 
     def _apply(self, fn: Token, arg: S.Expr, meta) -> S.Expr:
-        name = fn.value
+        name, _, power = fn.value.partition("^")
+        if power:            # \tanh^2(z): the value's square, entry by entry
+            return hadamard_power(S.func(name, arg), Fraction(power), _span(meta))
         if name == "inv":
             return S.inverse(arg, _span(meta))
         if name == "norm":
@@ -308,6 +322,8 @@ class Build(Transformer):
                 x = S.inverse(x, span)
             elif tok.type == "INVT":
                 x = S.transpose(S.inverse(x), span)
+            elif tok.type == "HADPOW":
+                x = hadamard_power(x, tok.value, span)
             else:
                 x = S.power(x, tok.value, span)
         return x
@@ -350,6 +366,23 @@ class Build(Transformer):
 
     def bare_app(self, meta, c):
         return self._apply(c[0], c[1], meta)
+
+    def bare_app_then(self, meta, c):
+        """`\\det A \\det B`: det(A) times what follows."""
+        first = self._apply(c[0], c[1], meta)
+        return S.mul([first, c[-1]], _span(meta), flatten=False)
+
+    def d_bare_app(self, meta, c):
+        """`d\\log\\det X`: the differential of the function's value."""
+        return S.diff(self._apply(c[1], c[2], meta), _span(meta))
+
+    def dcall(self, meta, c):
+        """`d\\operatorname{tr}(A X)`: the differential of the call."""
+        return S.diff(self._apply(c[1], _exprs(c)[0], meta), _span(meta))
+
+    def bars_det(self, meta, c):
+        """`|X|`: det(X), marked so that the typer refuses a scalar (|α| is an absolute value)."""
+        return S.Expr("det", (_exprs(c)[0],), S.BARS, _span(meta))
 
     def partial_deriv(self, meta, c):
         (f,) = _exprs(c)

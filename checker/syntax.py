@@ -51,6 +51,9 @@ RECIP = "recip"
 #: the commutation matrix K_{m,n}: the mn×mn permutation with K_{m,n} vec(A) = vec(Aᵀ) for an
 #: m×n A (Magnus & Neudecker §3.7); attr: (m, n), the two dimensions
 COMM = "K"
+#: the attribute of a det written |X|, until the typer has checked that X is a matrix (|α| of
+#: a scalar is an absolute value, which the language does not have)
+BARS = "bars"
 
 Span = tuple[int, int, int, int]  # line, column, end line, end column (1-based)
 

@@ -71,8 +71,8 @@ class Typed:
 def default_kind(name: str) -> str:
     """'vector', 'matrix' or 'scalar' for an undeclared symbol, by its first letter."""
     c = name[0]
-    if is_greek(c):
-        return "scalar" if c.islower() else "matrix"
+    if is_greek(c):          # bold lowercase Greek (\bm{\mu}, μ_bold) is a vector, as bold x is
+        return ("vector" if name.endswith("_bold") else "scalar") if c.islower() else "matrix"
     return "vector" if c.islower() else "matrix"
 
 
@@ -87,6 +87,7 @@ class _Inference:
         self.symbols: dict[str, tuple[Shape, frozenset[str], bool]] = {}
         self.order: list[str] = []
         self.assumptions: list[Assumption] = []
+        self.bars: list[tuple[S.Expr, Shape]] = []     # dets written |X|: X must not be a scalar
         self.print = printer
 
     # -- errors ------------------------------------------------------------------
@@ -198,6 +199,9 @@ class _Inference:
         args = tuple(k[0] for k in kids)
         shapes = [k[1] for k in kids]
         node = S.Expr(e.op, args, e.attr, e.span)
+        if op == "det" and e.attr == S.BARS:
+            node = S.Expr(op, args, None, e.span)
+            self.bars.append((node, shapes[0]))
         if op in (S.GRAD, S.JAC, S.HESS):
             return self.derivative(node, shapes)
         return node, self.rule(node, shapes)
@@ -433,6 +437,10 @@ class _Inference:
             message, where = self.u.context
             text = message() if callable(message) else message
             self.fail(f"{text}: {self.unequal(m)}", where, self.product_hint(m))
+        for node, s in self.bars:
+            if self.u.resolve(s[0]) == 1 and self.u.resolve(s[1]) == 1:
+                self.fail(f"|{self.print(node.args[0])}| of a scalar is its absolute value, which matproof "
+                          "does not read; |X| of a square matrix is det(X)", node)
         if not self.pattern:   # in a rule, an open shape stays open: it matches any size
             self.settle_flexible([e for e, _ in typed])
         # Final, readable shapes: name dimensions in the order symbols appear.

@@ -5,9 +5,10 @@ import pytest
 from hypothesis import given, settings, HealthCheck
 from hypothesis import strategies as st
 
-from checker.parse import parse_expr
+from checker.errors import MatproofError
+from checker.parse import parse_expr, parse_text
 from checker.printing import to_ascii, to_latex, to_unicode
-from checker.typecheck import infer
+from checker.typecheck import infer, type_theorem
 
 from strategies import expr
 
@@ -81,6 +82,54 @@ def test_the_commutation_matrix_in_three_notations():
     (r"(AB)^{\mathsf T} + B^\mathsf{T} + A^{\!\top}", "(A B)ᵀ + Bᵀ + Aᵀ"),
     (r"e^{\mathbf{z}} + e^{-x} + e^x", "exp(z) + exp(−x) + exp(x)"),   # e to a power is exp
     (r"e^\top x + e^{2}", "eᵀ x + e²"),                                  # e is a symbol otherwise
+    # issue 25, second part: names under styles, differentials of functions, bars, powers
+    (r"\mathbf{x}_i^\top \mathbf{a}", "x_iᵀ a"),
+    (r"\boldsymbol{\Sigma}^{-1} \mathbf{x}", "Σ⁻¹ x"),
+    (r"\bm{\mu} + \boldsymbol\mu", "μ_{bold} + μ_{bold}"),
+    (r"\mathrm{d}\log\det X", "d(log(det(X)))"),
+    (r"d\operatorname{tr}(X) + \mathrm{d}\,\operatorname{tr}(A X)", "d(tr(X)) + d(tr(A X))"),
+    (r"d tr(X)", "d(tr(X))"),
+    (r"\det A \det B", "det(A) det(B)"),
+    (r"\log\det X", "log(det(X))"),
+    (r"\det A B", "det(A B)"),
+    (r"\log|X| + \left|X\right| + \lvert X \rvert", "log(det(X)) + det(X) + det(X)"),
+    (r"\langle a | b \rangle", "⟨a, b⟩"),
+    (r"\tanh^2(W x)", "tanh(W x) ∘ tanh(W x)"),
+    (r"x^{\circ 2} + x^{\circ 3}", "x ∘ x + x ∘ x ∘ x"),
+    (r"x^{\circ -1}", "𝟏 ⊘ x"),
+    (r"I_n A + \mathbf{I}_d B", "I A + I B"),
+    (r"\sigma(W x) + \sigma\left(z\right)", "sigmoid(W x) + sigmoid(z)"),
+    (r"\sigma^2 x + \sigma x", "σ² x + σ x"),                           # σ times: not a call
+    (r"\nabla_{\mathbf{x}} f", "∇_x f"),
 ])
 def test_notations_of_papers(latex, reads_as):
-    assert parse_expr(latex) == parse_expr(reads_as)
+    assert _unmarked(parse_expr(latex)) == parse_expr(reads_as)
+
+
+def _unmarked(e):
+    """The tree with |X| as plain det(X), which the typer makes it once X is checked a matrix."""
+    from checker import syntax as S
+    return S.Expr(e.op, tuple(_unmarked(a) for a in e.args), None if e.attr == S.BARS else e.attr)
+
+
+def test_bold_lowercase_greek_is_a_vector():
+    """\\bm{\\mu} is a vector, as bold x is; plain μ stays a scalar (issue 25)."""
+    doc = parse_text(r"theorem t: \bm{\mu}^\top A \bm{\mu} = \mu \mu")
+    typed = type_theorem(doc.theorems[0])
+    assert typed.symbols["μ_bold"].shape[1] == 1 and typed.symbols["μ_bold"].shape[0] != 1
+    assert typed.symbols["μ"].shape == (1, 1)
+    assert to_latex(parse_expr(r"\bm{\mu}")) == r"\boldsymbol{\mu}"
+
+
+def test_bars_of_a_scalar_are_refused():
+    """|X| is det(X) of a matrix; |aᵀb| would be an absolute value, which det is not."""
+    with pytest.raises(MatproofError, match="absolute value"):
+        type_theorem(parse_text("theorem t: |a^T b| = a^T b").theorems[0])
+    with pytest.raises(MatproofError, match="absolute value|square"):
+        type_theorem(parse_text("theorem t: |x| = x").theorems[0])
+
+
+def test_sigma_declared_is_a_scalar_again():
+    """`let σ: scalar` makes σ(x) a product again (a statistician's σ)."""
+    doc = parse_text("let σ: scalar\ntheorem t: \\sigma(x) = x \\sigma")
+    assert doc.theorems[0].sides[0] == parse_expr("σ x")
