@@ -15,14 +15,18 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(r: dict) -> list[str]:
-    """The workflow commands for one result (none if it is as expected)."""
+def annotation(r: dict, quiet_unread: bool = False) -> list[str]:
+    """The workflow commands for one result (none if it is as expected): an error where it
+    fails; for a document's formula matproof could not read a warning (none if
+    `quiet_unread`), and for one it could not decide a notice."""
+    from .check import is_failure
     from .documents.links import counterexample_only, failing
-    if r["status"] == r["expected"]:
+    if r["status"] == r["expected"] or (quiet_unread and r["status"] == "unread"):
         return []
+    level = "error" if is_failure(r) else "warning" if r["status"] == "unread" else "notice"
     title = f"matproof: {r['name']}"
     where = [(r.get("line", 0), r.get("column", 0), r.get("error_text") or r.get("reason", ""))]
-    if r["status"] != "error":
+    if r["status"] not in ("error", "unread"):
         bad = failing(r)
         if bad:
             where = [(k["line"], k["column"],
@@ -43,5 +47,5 @@ def annotation(r: dict) -> list[str]:
         if col:
             props.append(f"col={col}")
         props.append(f"title={_prop(title)}")
-        out.append(f"::error {','.join(props)}::{_data(message)}")
+        out.append(f"::{level} {','.join(props)}::{_data(message)}")
     return out

@@ -103,11 +103,38 @@ def collect(paths: list[str], opted_in: bool = False, layout: str = "numerator"
     for f in files:
         doc = document(str(f), layout)
         jobs += [Job(str(f), i, t.name, t.line, layout) for i, t in enumerate(doc.theorems)]
-        for e in getattr(doc, "problems", ()):
-            problems.append({"name": f"line {e.line}", "line": e.line, "column": e.column, "file": str(f),
-                             "status": "error", "expected": "proved", "seconds": 0.0,
-                             "reason": e.message, "error": e.as_json(), "error_text": e.render()})
+        for status, found in (("error", getattr(doc, "problems", ())), ("unread", getattr(doc, "unread", ()))):
+            for e in found:
+                e.kind = "not read" if status == "unread" else e.kind
+                problems.append({"name": f"line {e.line}", "line": e.line, "column": e.column, "file": str(f),
+                                 "status": status, "expected": "proved", "seconds": 0.0, "document": True,
+                                 "reason": e.message, "error": e.as_json(), "error_text": e.render()})
     return files, jobs, problems
+
+
+#: what a document's formula may be without failing the check: matproof could not read it,
+#: or could not decide it. The document is not shown wrong by either; both are said.
+NOT_FAILURES = ("unread", "unknown")
+
+
+def is_failure(r: dict) -> bool:
+    """Whether a result fails the check: not as expected, and not a document's formula that
+    matproof could not read or decide."""
+    if r["status"] == r["expected"]:
+        return False
+    return not (r.get("document") and r["expected"] == "proved" and r["status"] in NOT_FAILURES)
+
+
+def summary(results: list[dict], files: int) -> str:
+    """The last line of `check`: with documents, what became of their formulas."""
+    bad = sum(map(is_failure, results))
+    if not any(r.get("document") for r in results):
+        return f"{len(results)} theorems in {files} files: {len(results) - bad} as expected, {bad} not"
+    count = {s: sum(r["status"] == s for r in results) for s in ("proved", "refuted", "unknown", "error", "unread")}
+    errors = f", {count['error']} errors" if count["error"] else ""
+    return (f"{len(results)} formulas in {files} files: {count['proved']} proved, {count['refuted']} refuted, "
+            f"{count['unknown']} unknown{errors}, {count['unread']} not read; "
+            f"{len(results) - bad} as expected, {bad} not")
 
 
 def shard(jobs: list[Job], spec: str | None) -> list[Job]:
@@ -274,7 +301,7 @@ def run_all(jobs: list[Job], workers: int, limits, cache_dir: str | None,
 
 def junit(results: list[dict]) -> str:
     """JUnit XML: one test case per theorem, its proof or counterexample in the output."""
-    failures = sum(r["status"] != r["expected"] for r in results)
+    failures = sum(map(is_failure, results))
     seconds = sum(r["seconds"] for r in results)
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            f'<testsuite name="matproof" tests="{len(results)}" failures="{failures}" '
@@ -284,9 +311,13 @@ def junit(results: list[dict]) -> str:
         out.append(f'  <testcase classname={quoteattr(_xml_text(r["file"]))} name={name} '
                    f'time="{r["seconds"]:.3f}">')
         detail = _xml_text(_detail(r))
-        if r["status"] != r["expected"]:
+        if is_failure(r):
             message = quoteattr(_xml_text(f"{r['status']}, expected {r['expected']}: {r.get('reason', '')}"))
             out.append(f"    <failure message={message}>{escape(detail)}</failure>")
+        elif r["status"] != r["expected"]:      # a document's formula not read or not decided
+            message = quoteattr(_xml_text(f"{'not read' if r['status'] == 'unread' else r['status']}: "
+                                          f"{r.get('reason', '')}"))
+            out.append(f"    <skipped message={message}/>")
         out.append(f"    <system-out>{escape(detail)}</system-out>")
         out.append("  </testcase>")
     out.append("</testsuite>")

@@ -213,7 +213,7 @@ def cmd_verify(args) -> int:
 
 def cmd_check(args) -> int:
     """Every theorem of the files against its `expect`; exit 0 only if all match."""
-    from .check import collect, junit, run_all, shard, worker_count
+    from .check import collect, is_failure, junit, run_all, shard, summary, worker_count
     from .limits import Limits
     from .printing import dumps
     _check_output(args.junit, "--junit")
@@ -243,13 +243,13 @@ def cmd_check(args) -> int:
                      paranoid=args.paranoid):
         while waiting and place(waiting[0]) < place(r):
             results.append(waiting[0])
-            _show_check_result(waiting.pop(0), fmt)
+            _show_check_result(waiting.pop(0), fmt, args.quiet_unread)
         results.append(r)
         if r.get("warning"):
             print(f"warning: {r['warning']}", file=sys.stderr)
         if bar:
             print("\r\033[K", end="", file=sys.stderr)
-        _show_check_result(r, fmt)
+        _show_check_result(r, fmt, args.quiet_unread)
         if bar:
             done = len(results) * 30 // max(1, len(jobs) + len(problems))
             print(f"[{'#' * done}{'.' * (30 - done)}] {len(results)}/{len(jobs) + len(problems)}", end="",
@@ -258,8 +258,8 @@ def cmd_check(args) -> int:
         print("\r\033[K", end="", file=sys.stderr)
     for r in waiting:
         results.append(r)
-        _show_check_result(r, fmt)
-    bad = [r for r in results if r["status"] != r["expected"]]
+        _show_check_result(r, fmt, args.quiet_unread)
+    bad = [r for r in results if is_failure(r)]
     if args.junit:
         _write(args.junit, junit(results))
     if args.html:
@@ -268,29 +268,35 @@ def cmd_check(args) -> int:
     if fmt == "json":
         print(dumps({"theorems": results, "passed": len(results) - len(bad), "failed": len(bad)}))
     else:
-        print(f"{len(results)} theorems in {len(files)} files: {len(results) - len(bad)} as expected, "
-              f"{len(bad)} not")
+        print(summary(results, len(files)))
     return 1 if bad else 0
 
 
-def _show_check_result(r: dict, fmt: str) -> None:
+def _show_check_result(r: dict, fmt: str, quiet_unread: bool = False) -> None:
     """One result of `check` as it is printed: a line (compiler style, file:line:col, for a
     formula of a document), why it is not as expected, and where its wrong steps are."""
     if fmt == "json":
         return
     if fmt == "github":
         from .annotations import annotation
-        for line in annotation(r):
+        for line in annotation(r, quiet_unread):
             print(line, flush=True)
         return
+    from .check import is_failure
     ok = r["status"] == r["expected"]
-    mark = ("ok" if ok else "FAIL") if fmt == "ascii" else ("✓" if ok else "✗")
-    extra = "" if ok else f" (expected {r['expected']})"
+    said = not ok and not is_failure(r)         # a document's formula not read, or not decided
+    if said and quiet_unread and r["status"] == "unread":
+        return
+    mark = (("ok" if ok else "WARN" if said else "FAIL") if fmt == "ascii"
+            else ("✓" if ok else "?" if said else "✗"))
+    extra = "" if ok or said else f" (expected {r['expected']})"
+    if r["status"] == "unread":
+        r = {**r, "status": "not read"}
     cached = ", from the cache" if r.get("cached") else ""
     timing = f" [{r['seconds']:.2f}s{cached}]"
     if r.get("column"):       # a formula of a document
         print(f"{r['file']}:{r['line']}:{r['column']}: {mark} {r['name']}: {r['status']}{extra}"
-              f"{timing if r['status'] != 'error' else ''}", flush=True)
+              f"{timing if r['status'] not in ('error', 'not read') else ''}", flush=True)
     else:
         print(f"{mark} {r['file']}:{r['line']} {r['name']}: {r['status']}{extra}{timing}", flush=True)
     if ok:
@@ -559,6 +565,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="what a bare ∂f/∂x of a vector f is, until a file's `layout` line says otherwise")
     p.add_argument("--opted-in", action="store_true",
                    help="read a document named only if it holds a matproof: directive (for hooks)")
+    p.add_argument("--quiet-unread", action="store_true",
+                   help="say nothing of a document's formulas that matproof could not read (they are "
+                        "still counted)")
     search_limits(p, nodes=False)
     p.add_argument("-j", "--jobs", type=_positive_int, default=1, help="worker processes")
     p.add_argument("--shard", type=_shard, metavar="K/N", help="check only the K-th of N parts of the theorems")

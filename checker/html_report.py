@@ -13,10 +13,11 @@ STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }
 h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 2em; border-bottom: 1px solid #ccc; }
 .formula { margin: 1em 0; padding: .5em 1em; border-left: 4px solid #2a2; }
-.formula.bad { border-left-color: #c22; background: #fff5f5; }
+.formula.wrong { border-left-color: #c22; background: #fff5f5; }
+.formula.unread, .formula.unknown { border-left-color: #b80; background: #fffbf0; }
 .where { color: #666; font-size: .9em; font-family: monospace; }
 .link { margin: .3em 0 .3em 1em; } .mark { font-weight: bold; margin-right: .5em; }
-.proved { color: #2a2; } .refuted, .error { color: #c22; } .unknown { color: #b80; }
+.proved { color: #2a2; } .refuted, .error { color: #c22; } .unknown, .unread { color: #b80; }
 pre { background: #f6f6f6; padding: .5em; overflow-x: auto; }
 math { font-size: 1.1em; }
 """
@@ -69,32 +70,52 @@ def _sanitized(markup: str) -> str | None:
     return "".join(out) if emit(root) else None
 
 
+#: the groups of the page, in order: what fails first, then what was said, then what holds
+GROUPS = (("wrong", "Wrong"), ("unknown", "Not decided"), ("unread", "Not read"), ("right", "As expected"))
+
+
+def _group(r: dict) -> str:
+    from .check import is_failure
+    if is_failure(r):
+        return "wrong"
+    if r["status"] == r["expected"]:
+        return "right"
+    return "unread" if r["status"] == "unread" else "unknown"
+
+
 def page(results: list[dict], title: str = "matproof check") -> str:
-    """The whole page for the results of one run, grouped by file, in order."""
-    bad = sum(r["status"] != r["expected"] for r in results)
+    """The whole page for the results of one run: wrong, not decided, not read and as
+    expected, each group by file, in document order; each card names its file:line:col."""
+    from .check import summary
+    files = list(dict.fromkeys(r["file"] for r in results))
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
              f"<h1>{escape(title)}</h1>",
-             f"<p>{len(results)} formulas: {len(results) - bad} as expected, {bad} not.</p>"]
-    files: dict[str, list[dict]] = {}
-    for r in results:
-        files.setdefault(r["file"], []).append(r)
-    for file, rs in files.items():
-        parts.append(f"<h2>{escape(file)}</h2>")
-        parts += [_formula(r) for r in rs]
+             f"<p>{escape(summary(results, len(files)))}.</p>"]
+    for key, heading in GROUPS:
+        group = [r for r in results if _group(r) == key]
+        if not group:
+            continue
+        parts.append(f'<h2 id="{key}">{escape(heading)} ({len(group)})</h2>')
+        for file in files:
+            rs = [r for r in group if r["file"] == file]
+            if rs:
+                parts.append(f"<h3>{escape(file)}</h3>")
+                parts += [_formula(r) for r in rs]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
 
 def _formula(r: dict) -> str:
-    ok = r["status"] == r["expected"]
+    group = _group(r)
     where = f"{r['file']}:{r.get('line', 0)}:{r.get('column', 0)}"   # escaped below, every part
-    head = (f'<div class="formula{"" if ok else " bad"}" data-status="{escape(r["status"])}">'
+    shown = "not read" if r["status"] == "unread" else r["status"]
+    head = (f'<div class="formula {group}" data-status="{escape(r["status"])}">'
             f'<div class="where">{escape(where)} · {escape(str(r["name"]))} · '
-            f'<span class="{escape(r["status"])}">{escape(r["status"])}</span>'
+            f'<span class="{escape(r["status"])}">{escape(shown)}</span>'
             + ("" if r["expected"] == "proved" else f" (expected {escape(r['expected'])})") + "</div>")
     out = [head]
-    if r["status"] == "error" and not r.get("sides_latex"):
+    if r["status"] in ("error", "unread") and not r.get("sides_latex"):
         out.append(f"<pre>{escape(r.get('error_text') or r.get('reason', ''))}</pre></div>")
         return "\n".join(out)
     sides = r.get("sides_latex") or []

@@ -127,6 +127,25 @@ LATEX_HINTS = {
     "prod": "the language has no product over an index; write the factors out",
 }
 
+def balanced_group(text: str, at: int, opening: str = "{", closing: str = "}") -> tuple[str, int] | None:
+    """The text inside the group that opens at `at` and the offset after it; braces nest
+    inside (escaped ones, `\\{`, do not count), so `[{]}]` is one optional argument. None if
+    `at` holds no `opening` or the group is never closed."""
+    if at >= len(text) or text[at] != opening:
+        return None
+    depth, j = 0, at + 1
+    while j < len(text):
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == closing and depth == 0:
+            return text[at + 1:j], j + 1
+        depth += (c == "{") - (c == "}")
+        j += 1
+    return None
+
+
 class Lexer:
     """Tokenizes one logical line.
 
@@ -199,21 +218,10 @@ class Lexer:
 
     def read_group(self, at: int) -> tuple[str, int]:
         """The text inside a balanced `{...}` starting at `at`."""
-        assert self.s[at] == "{"
-        depth, j = 0, at
-        while j < len(self.s):
-            c = self.s[j]
-            if c == "\\":
-                j += 2
-                continue
-            if c == "{":
-                depth += 1
-            elif c == "}":
-                depth -= 1
-                if depth == 0:
-                    return self.s[at + 1:j], j + 1
-            j += 1
-        self.fail("this '{' is never closed", at, hint="add the matching '}'")
+        got = balanced_group(self.s, at)
+        if got is None:
+            self.fail("this '{' is never closed", at, hint="add the matching '}'")
+        return got
 
     def next_significant(self, j: int) -> str:
         """The next character from `j` that is not space or LaTeX spacing."""

@@ -40,20 +40,26 @@ class TheoremFile(pytest.File):
             doc = document(str(self.path))
         except MatproofError as e:
             raise self.CollectError(e.render()) from None
-        for e in getattr(doc, "problems", ()):
+        for e in getattr(doc, "problems", ()):          # a document's directives matproof refuses
             yield UnreadableFormula.from_parent(self, name=f"line {e.line}:{e.column}", error=e)
+        for e in getattr(doc, "unread", ()):            # its formulas matproof cannot read: skipped
+            yield UnreadableFormula.from_parent(self, name=f"line {e.line}:{e.column}", error=e, skip=True)
         for index, thm in enumerate(doc.theorems):
             yield TheoremItem.from_parent(self, name=thm.name, index=index, line=thm.line)
 
 
 class UnreadableFormula(pytest.Item):
-    """A formula of a document that does not parse: a failing item at its place."""
+    """A directive of a document that matproof refuses: a failing item at its place; or a
+    formula it cannot read (`skip`): a skipped item that says why (the document is not wrong)."""
 
-    def __init__(self, *, error, **kwargs):
+    def __init__(self, *, error, skip: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.error = error
+        self.skip = skip
 
     def runtest(self) -> None:
+        if self.skip:
+            pytest.skip(f"not read: {self.error.message} ({self.path.name}:{self.error.line}:{self.error.column})")
         raise self.error
 
     def repr_failure(self, excinfo, style=None):
@@ -80,9 +86,12 @@ class TheoremItem(pytest.Item):
         from .limits import Limits
         limits = Limits(work=int(self.config.getini("matproof_max_work")),
                         seconds=float(self.config.getini("matproof_timeout")))
+        from .check import is_failure
         result = run_job(Job(str(self.path), self.index, self.name, self.line), limits, None)
-        if result["status"] != result["expected"]:
+        if is_failure(result):
             raise TheoremMismatch(result)
+        if result["status"] != result["expected"]:     # a document's formula not decided
+            pytest.skip(f"{result['status']}: {result.get('reason', '')}")
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, TheoremMismatch):

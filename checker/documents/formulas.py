@@ -38,6 +38,13 @@ class Directive:
 
 
 @dataclass(frozen=True)
+class Preamble:
+    """Text outside the formulas that defines macros (`\\newcommand…`), in document order."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Math:
     """A display formula's body: source.text[start:start + len(body)]."""
 
@@ -80,16 +87,22 @@ class Reading:
 
     theorems: list[Theorem] = field(default_factory=list)
     origins: list[Origin] = field(default_factory=list)
-    problems: list[MatproofError] = field(default_factory=list)
+    problems: list[MatproofError] = field(default_factory=list)     # directives: the user's input to us
+    unread: list[MatproofError] = field(default_factory=list)       # formulas matproof could not read
     formulas: int = 0
 
 
 def read_events(path: str, events, layout: str = "numerator") -> Reading:
+    from .macros import MacroError, Macros
     out = Reading()
     decls: Declarations = {}
     expect, skip = None, False
     names: set[str] = set()
+    macros = Macros()
     for ev in events:
+        if isinstance(ev, Preamble):
+            macros.read(ev.text)
+            continue
         if isinstance(ev, Directive):
             try:
                 decls, expect, skip = _directive(path, ev, decls, expect, skip)
@@ -100,10 +113,18 @@ def read_events(path: str, events, layout: str = "numerator") -> Reading:
             skip = False
             continue
         out.formulas += 1
-        for chunk_start, chunk, label in chains(ev.body):
+        try:       # the document's macros: a KaTeX note defines them in a formula of its own
+            body, where = macros.expand(macros.read(ev.body))
+        except MacroError as e:
+            line, col = ev.source.position(ev.start + e.offset)
+            out.unread.append(MatproofError(str(e), line, col, None, ev.source.file_line(line), path))
+            expect = None
+            continue
+        for chunk_start, chunk, label in chains(body):
             if "=" not in chunk:
                 continue
-            _theorem(out, path, ev, chunk_start, chunk, label or ev.label, decls, expect, names, layout)
+            offsets = where[chunk_start:chunk_start + len(chunk)]
+            _theorem(out, path, ev, offsets, chunk, label or ev.label, decls, expect, names, layout)
         expect = None
     return out
 
@@ -129,11 +150,13 @@ def _directive(path: str, ev: Directive, decls: Declarations, expect, skip):
                         hint="directives: let NAME: SHAPE [PROPERTIES], expect proved|refuted|unknown, skip")
 
 
-def _theorem(out: Reading, path: str, ev: Math, chunk_start: int, chunk: str, label: str | None,
+def _theorem(out: Reading, path: str, ev: Math, offsets: list[int], chunk: str, label: str | None,
              decls: Declarations, expect: str | None, names: set[str], layout: str) -> None:
+    """Parse one chain; `offsets` holds, for each of its characters, the offset in the formula's
+    body it stands for (a macro's expansion stands at the macro)."""
     from ..parse import parse_text
-    src, base = ev.source, ev.start + chunk_start
-    places = tuple(src.position(base + i) for i in range(len(chunk)))
+    src = ev.source
+    places = tuple(src.position(ev.start + k) for k in offsets)
     first = next(i for i, c in enumerate(chunk) if not c.isspace())
     line, col = places[first]
     origin = Origin(path, line, col, places, src)
@@ -143,7 +166,7 @@ def _theorem(out: Reading, path: str, ev: Math, chunk_start: int, chunk: str, la
     try:
         doc = parse_text(text, path, decls, layout=layout)
     except MatproofError as e:
-        out.problems.append(origin.relocate(e))
+        out.unread.append(origin.relocate(e))
         return
     if not doc.theorems:
         return

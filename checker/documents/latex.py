@@ -3,7 +3,8 @@ pylatexenc's walker (environments `equation`, `align`, `gather`, `multline` and 
 others below, starred or not; `\\[…\\]` and `$$…$$`), in document order."""
 from __future__ import annotations
 
-from .formulas import Directive, Math
+from .formulas import Directive, Math, Preamble
+from .macros import DEFINERS, definition
 from .source import plain
 
 DISPLAY = {"equation", "align", "gather", "multline", "flalign", "eqnarray", "alignat", "math",
@@ -14,7 +15,7 @@ DIRECTIVE = "matproof:"
 
 def events(path: str, text: str):
     from pylatexenc.latexwalker import (LatexCommentNode, LatexEnvironmentNode, LatexGroupNode,
-                                        LatexMathNode, LatexWalker)
+                                        LatexMacroNode, LatexMathNode, LatexWalker)
     source = plain(text, path)
     nodes, _, _ = LatexWalker(text, tolerant_parsing=True).get_latex_nodes()
 
@@ -25,6 +26,9 @@ def events(path: str, text: str):
                 if body.startswith(DIRECTIVE):
                     yield Directive(body[len(DIRECTIVE):].strip(), source,
                                     n.pos + 1 + n.comment.index(DIRECTIVE) + len(DIRECTIVE))
+            elif isinstance(n, LatexMacroNode) and n.macroname in DEFINERS:
+                _, end = definition(text, n.pos)        # read from the text: pylatexenc knows no \def
+                yield Preamble(text[n.pos:end])
             elif isinstance(n, LatexEnvironmentNode) and n.environmentname in DISPLAY:
                 begin = text.index("}", n.pos) + 1
                 end = n.pos + n.len - len(f"\\end{{{n.environmentname}}}")

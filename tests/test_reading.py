@@ -1,0 +1,163 @@
+"""Reading derivations as people write them (issue 25): a document's own macros, "not read"
+said apart from "wrong", definitions, and the layouts of display formulas. Every place
+asserted was counted by hand in the text written here."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from checker.cli import main
+from checker.documents import read_document
+from checker.documents.macros import MacroError, Macros
+
+
+def check(capsys, *argv):
+    code = main(["check", "--no-cache", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ---- macros ----------------------------------------------------------------------------
+
+def _expanded(defs: str, body: str) -> str:
+    m = Macros()
+    m.read(defs)
+    return m.expand(body)[0]
+
+
+@pytest.mark.parametrize("defs, body, expanded", [
+    (r"\newcommand{\norm}[1]{\left\lVert#1\right\rVert}", r"\norm{Ax - b}^2", r"\left\lVert Ax - b\right\rVert^2"),
+    (r"\newcommand\R{\mathbb{R}}", r"x \in \R^n", r"x \in \mathbb{R}^n"),
+    (r"\DeclareMathOperator{\diag}{diag}", r"\diag(x)", r"\operatorname{diag}(x)"),
+    (r"\DeclareMathOperator*{\argmin}{arg\,min}", r"\argmin f", r"\operatorname{arg\,min}f"),
+    (r"\def\vx{\mathbf{x}}", r"A\vx = b", r"A\mathbf{x}= b"),
+    (r"\def\pair#1#2{\langle #1, #2\rangle}", r"\pair{a}{b}", r"\langle a, b\rangle"),
+    (r"\newcommand{\ip}[2][F]{\langle #2 \rangle_{#1}}", r"\ip{X} + \ip[2]{x}", r"\langle X \rangle_{F} + \langle x \rangle_{2}"),
+    (r"\newcommand{\T}{^\top}", r"A\T B", r"A^\top B"),
+    (r"\newcommand{\eps}{\epsilon}", r"\eps x", r"\epsilon x"),            # not \epsilonx
+    (r"\newcommand{\tr}{\operatorname{tr}}\renewcommand{\tr}{\mathrm{Tr}}", r"\tr A", r"\mathrm{Tr}A"),
+    (r"\newcommand{\vv}[1]{\mathbf{#1}}\newcommand{\vy}{\vv{y}}", r"\vy", r"\mathbf{y}"),   # nested
+    (r"\newcommand{\norm}[1]{\lVert#1\rVert}", r"\norm x", r"\lVert x\rVert"),   # an argument without braces
+])
+def test_macros_expand_as_tex_would(defs, body, expanded):
+    assert _expanded(defs, body) == expanded
+
+
+def test_providecommand_does_not_redefine():
+    assert _expanded(r"\newcommand{\a}{x}\providecommand{\a}{y}", r"\a") == "x"
+
+
+def test_expansion_keeps_the_place_of_each_character():
+    """Text a macro made stands at the macro's call; the body's own text at itself."""
+    m = Macros()
+    m.read(r"\newcommand{\vx}{\mathbf{x}}")
+    text, where = m.expand(r"A \vx + b")
+    assert text == r"A \mathbf{x}+ b"
+    assert where[0] == 0 and set(where[2:12]) == {2} and where[text.rindex("b")] == 8
+
+
+def test_a_macro_that_calls_itself_is_stopped():
+    m = Macros()
+    m.read(r"\def\loop{\loop x}")
+    with pytest.raises(MacroError, match="nested more than"):
+        m.expand(r"\loop")
+    m = Macros()
+    m.read(r"\def\a{\b\b}\def\b{\c\c}\def\c{\d\d}\def\d{\e\e}\def\e{\f\f}\def\f{\g\g}\def\g{xxxxxxxxxxxxxxxxxxxxxxxxx}"
+           r"\def\h{\a\a\a\a\a\a\a\a\a\a\a\a\a\a\a\a}")
+    with pytest.raises(MacroError, match="more than"):
+        m.expand(r"\h\h\h\h\h\h\h\h")
+
+
+def test_input_reads_no_file(tmp_path, capsys):
+    secret = tmp_path / "secret.tex"
+    secret.write_text(r"\newcommand{\S}{A}", encoding="utf-8")
+    doc = tmp_path / "paper.tex"
+    doc.write_text(f"\\input{{{secret}}}\n% matproof: let A: n×n\n\\begin{{equation}}\n\\S = A\n\\end{{equation}}\n",
+                   encoding="utf-8")
+    code, out, _ = check(capsys, str(doc))
+    assert code == 0 and "4:1: not read: unknown LaTeX command '\\S'" in out
+
+
+PAPER = r"""\documentclass{article}
+\usepackage{amsmath,bm}
+\newcommand{\norm}[1]{\left\lVert#1\right\rVert}
+\newcommand{\vx}{\bm{x}}
+\DeclareMathOperator{\Tr}{tr}
+% \newcommand{\vx}{WRONG}   a comment is no definition
+\begin{document}
+% matproof: let A: m×n
+\begin{equation}
+  \nabla_{\vx} \tfrac12\norm{A\vx - \bm{y}}^2 = A^\top(A\vx - \bm{y})
+\end{equation}
+\begin{equation}
+  \Tr(A^\top A) = \norm{A}_F^2 = \norm{A}_F
+\end{equation}
+\end{document}
+"""
+
+
+def test_a_papers_preamble_macros_are_read(capsys, tmp_path):
+    doc = tmp_path / "paper.tex"
+    doc.write_text(PAPER, encoding="utf-8")
+    code, out, _ = check(capsys, str(doc))
+    assert code == 1
+    assert f"{doc}:10:3: ✓ line 10: proved" in out
+    # the wrong link is told at its place in the file, where the macro call stands
+    assert re.search(rf"^  {re.escape(str(doc))}:13:34: step 2 is refuted", out, re.M), out
+
+
+def test_katex_macros_in_a_markdown_block(capsys, tmp_path):
+    doc = tmp_path / "notes.md"
+    doc.write_text("<!-- matproof: let X: n×n invertible -->\n"
+                   "$$\n\\newcommand{\\inv}[1]{#1^{-1}}\n\\def\\d{\\mathrm{d}}\n$$\n\n"
+                   "$$ \\d(\\inv{X}) = -\\inv{X}\\,\\d X\\,\\inv{X} $$\n", encoding="utf-8")
+    code, out, _ = check(capsys, str(doc))
+    assert code == 0 and f"{doc}:7:4: ✓ line 7: proved" in out, out
+
+
+# ---- not read is not wrong --------------------------------------------------------------
+
+NOTES = ("<!-- matproof: let A: n×n -->\n"
+         "$$ \\operatorname{tr}(A^T) = \\operatorname{tr}(A) $$\n\n"
+         "$$ \\operatorname{tr}(A) = \\sum_{i=1}^n A_{ii} $$\n\n"
+         "$$ (A^2)^T = A^T A $$\n")
+
+
+def test_not_read_is_a_warning_counted_apart(capsys, tmp_path):
+    doc = tmp_path / "notes.md"
+    doc.write_text(NOTES, encoding="utf-8")
+    code, out, _ = check(capsys, str(doc))
+    assert code == 1          # the wrong formula fails; the unread one does not
+    assert f"{doc}:4:27: ? line 4: not read" in out
+    assert f"{doc}:4:27: not read: unknown LaTeX command '\\sum'" in out      # at the token
+    assert out.strip().endswith("3 formulas in 1 files: 1 proved, 1 refuted, 0 unknown, 1 not read; "
+                                "2 as expected, 1 not")
+    code, out, _ = check(capsys, "--format", "github", str(doc))
+    lines = out.splitlines()
+    assert [x.split(" ", 1)[0] for x in lines[:-1]] == ["::warning", "::error"]
+    assert lines[0].startswith(f"::warning file={doc},line=4,col=27,")
+    code, out, _ = check(capsys, "--format", "github", "--quiet-unread", str(doc))
+    assert [x.split(" ", 1)[0] for x in out.splitlines()[:-1]] == ["::error"]
+    assert "1 not read" in out
+
+
+def test_only_unread_formulas_pass_the_check(capsys, tmp_path):
+    doc = tmp_path / "notes.md"
+    doc.write_text("$$ \\operatorname{tr}(A) = \\sum_i A_{ii} $$\n", encoding="utf-8")
+    code, out, _ = check(capsys, str(doc))
+    assert code == 0 and "0 proved, 0 refuted, 0 unknown, 1 not read" in out
+
+
+def test_a_document_formula_not_decided_is_a_notice(capsys, tmp_path):
+    doc = tmp_path / "notes.md"
+    doc.write_text("$$ A - A(A+B)^{-1}A = B - B(A+B)^{-1}B $$\n", encoding="utf-8")
+    code, out, _ = check(capsys, "--format", "github", "--max-work", "2000", str(doc))
+    assert code == 0 and out.startswith("::notice file=")
+
+
+def test_reading_counts_unread_formulas_apart_from_directive_errors(tmp_path):
+    text = "<!-- matproof: frobnicate -->\n$$ a = \\foo b $$\n"
+    reading = read_document(str(tmp_path / "n.md"), text)
+    assert [e.message for e in reading.problems] == ["unknown matproof directive: frobnicate"]
+    assert [(e.line, e.column) for e in reading.unread] == [(2, 8)]
