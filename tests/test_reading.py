@@ -161,3 +161,96 @@ def test_reading_counts_unread_formulas_apart_from_directive_errors(tmp_path):
     reading = read_document(str(tmp_path / "n.md"), text)
     assert [e.message for e in reading.problems] == ["unknown matproof directive: frobnicate"]
     assert [(e.line, e.column) for e in reading.unread] == [(2, 8)]
+
+
+# ---- layouts of displays ------------------------------------------------------------------
+
+def _chains(body: str) -> list[str]:
+    from checker.documents.formulas import chains
+    return [" ".join(chunk.split()) for _, chunk, _ in chains(body)]
+
+
+def test_two_columns_of_an_align_are_two_chains():
+    body = ("a^T b &= b^T a & \\operatorname{tr}(AB) &= \\operatorname{tr}(BA) \\\\\n"
+            "      &= b^T a & &= \\operatorname{tr}(B^T A^T)")
+    assert _chains(body) == ["a^T b = b^T a = b^T a",
+                             "\\operatorname{tr}(AB) = \\operatorname{tr}(BA) = \\operatorname{tr}(B^T A^T)"]
+
+
+@pytest.mark.parametrize("body, read", [
+    ("(AB)^T = B^T A^T, \\qquad (AB)^{-1} = B^{-1}A^{-1}.", ["(AB)^T = B^T A^T", "(AB)^{-1} = B^{-1}A^{-1}"]),
+    ("x = y \\quad\\Longrightarrow\\quad A x = A y", ["x = y", "A x = A y"]),
+    ("x = y \\implies A x = A y", ["x = y", "A x = A y"]),
+    ("x = y \\quad \\text{for all } z = w", ["x = y"]),                    # a remark
+    ("x = y, \\qquad x \\in \\mathbb{R}^n", ["x = y", "x \\in \\mathbb{R}^n"]),   # no `=`: not a theorem
+    ("a &= b \\\\ \\intertext{so that} c &= d \\\\ &= e", ["a = b", "c = d = e"]),
+])
+def test_separators_and_intertext(body, read):
+    assert _chains(body) == read
+
+
+def test_the_other_links_of_a_chain_are_checked_when_one_side_is_not_read(capsys, tmp_path):
+    doc = tmp_path / "n.md"
+    doc.write_text("<!-- matproof: let A, B: n×n -->\n"
+                   "$$ \\operatorname{tr}(AB) = \\sum_i (AB)_{ii} = \\operatorname{tr}(BA) = \\operatorname{tr}(A B^T) $$\n",
+                   encoding="utf-8")
+    code, out, _ = check(capsys, str(doc))
+    assert code == 1
+    assert f"{doc}:2:28: not read: unknown LaTeX command '\\sum'" in out
+    # tr(BA) = tr(A Bᵀ) is wrong: its step is at the fourth side's place
+    assert re.search(rf"^  {re.escape(str(doc))}:2:71: step 1 is refuted", out, re.M), out
+
+
+# ---- definitions --------------------------------------------------------------------------
+
+DERIVATION = r"""% matproof: let X: n×n invertible
+% matproof: let a, b: n
+\begin{align}
+  f(X) &= a^\top X^{-1} b \\
+  \mathrm{d}f &= -a^\top X^{-1}\,\mathrm{d}X\,X^{-1} b \\
+  \frac{\partial f}{\partial X} &= -X^{-\top} a b^\top X^{-\top}
+\end{align}
+\begin{equation}
+  \ell(w) := \tfrac12\|A w - y\|^2 = \tfrac12 (A w - y)^\top (A w - y)
+\end{equation}
+\begin{equation}
+  \nabla_w \ell(w) = A^\top A w
+\end{equation}
+\begin{equation}
+  \mathrm{d}g = 2 x^\top \mathrm{d}x
+\end{equation}
+% matproof: define g(x) = x^\top x
+\begin{equation}
+  \nabla_x g(x) = 2 x
+\end{equation}
+\begin{equation}
+  f(Y) = a^\top Y^{-1} b
+\end{equation}
+"""
+
+
+def test_a_definition_makes_later_formulas_mean_its_body(capsys, tmp_path):
+    doc = tmp_path / "d.tex"
+    doc.write_text(DERIVATION, encoding="utf-8")
+    reading = read_document(str(doc), DERIVATION)
+    shown = [" = ".join(str(s) for s in t.sides) for t in reading.theorems]
+    from checker.parse import parse_expr
+    # the align's rows: f(X) = … defines f; df and ∂f/∂X are rows of their own
+    assert reading.theorems[0].sides[0] == parse_expr("d(a^T X^{-1} b)"), shown
+    assert reading.theorems[1].sides[0] == parse_expr("∂(a^T X^{-1} b)/∂X"), shown
+    code, out, _ = check(capsys, str(doc))
+    assert code == 1
+    assert f"{doc}:5:3: ✓" in out and f"{doc}:6:3: ✓" in out
+    assert f"{doc}:9:14: ✓" in out                 # the body's own identity, after :=
+    assert re.search(rf"^  {re.escape(str(doc))}:12:22: step 1 is refuted", out, re.M)   # ∇ℓ ≠ AᵀAw
+    assert f"{doc}:15:3: not read: g is not defined here" in out          # before its definition
+    assert f"{doc}:19:3: ✓" in out                                         # after `define`
+    # f(Y) = … with another argument: f's body with Y put for X, so a true identity
+    assert f"{doc}:22:3: ✓" in out
+
+
+def test_a_definition_that_cannot_be_read_is_an_error(capsys, tmp_path):
+    doc = tmp_path / "n.md"
+    doc.write_text("<!-- matproof: define 2 + 2 -->\n$$ a^T b = b^T a $$\n", encoding="utf-8")
+    code, out, _ = check(capsys, str(doc))
+    assert code == 1 and "cannot read the definition: 2 + 2" in out

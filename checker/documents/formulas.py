@@ -17,14 +17,19 @@ from dataclasses import dataclass, field
 
 from ..errors import MatproofError
 from ..statements import Declarations, Theorem
+from .definitions import sides
 from .source import Source
 
 #: environments inside a display formula whose rows are the formula's rows
 INNER_ROWS = {"aligned", "alignedat", "split", "gathered", "multlined"}
 #: macros dropped with their argument, if any
 DROPPED = {"tag", "tag*", "nonumber", "notag", "text", "mbox", "textrm", "displaystyle", "label"}
-#: macros after which the rest of the row is a remark
-REMARKS = {"quad", "qquad"}
+#: macros that separate two formulas in one row (`a = b, \\qquad c = d`); what follows them is
+#: a remark, to the end of the row, when it begins with text (`\\quad\\text{for all } i`)
+SEPARATORS = {"quad", "qquad", "Longrightarrow", "implies", "Rightarrow", "iff", "Leftrightarrow",
+              "Longleftrightarrow", "impliedby", "Longleftarrow", "hfill"}
+REMARK_WORDS = {"text", "mbox", "textrm", "textnormal", "textit", "textbf", "emph", "forall",
+                "text*", "hbox", "intertext"}
 PREFIX = "theorem t: "
 
 
@@ -93,135 +98,213 @@ class Reading:
 
 
 def read_events(path: str, events, layout: str = "numerator") -> Reading:
-    from .macros import MacroError, Macros
-    out = Reading()
-    decls: Declarations = {}
-    expect, skip = None, False
-    names: set[str] = set()
-    macros = Macros()
+    reader = _Reader(path, layout)
     for ev in events:
+        reader.event(ev)
+    return reader.out
+
+
+class _Reader:
+    """What is in force while a document is read, in order: declarations, a pending
+    expectation or skip, the macros and the definitions made so far."""
+
+    def __init__(self, path: str, layout: str) -> None:
+        from .macros import Macros
+        self.path, self.layout = path, layout
+        self.out = Reading()
+        self.decls: Declarations = {}
+        self.expect: str | None = None
+        self.skip = False
+        self.names: set[str] = set()
+        self.macros = Macros()
+        self.defs: dict = {}
+
+    def event(self, ev) -> None:
         if isinstance(ev, Preamble):
-            macros.read(ev.text)
-            continue
-        if isinstance(ev, Directive):
+            self.macros.read(ev.text)
+        elif isinstance(ev, Directive):
             try:
-                decls, expect, skip = _directive(path, ev, decls, expect, skip)
+                self.directive(ev)
             except MatproofError as e:
-                out.problems.append(e)
-            continue
-        if skip:
-            skip = False
-            continue
-        out.formulas += 1
+                self.out.problems.append(e)
+        elif self.skip:
+            self.skip = False
+        else:
+            self.formula(ev)
+            self.expect = None
+
+    def directive(self, ev: Directive) -> None:
+        """Apply one directive: a declaration, an expectation, a skip or a definition."""
+        from ..parse import parse_text
+        from .definitions import directive
+        words = ev.text.split()
+        line, col = ev.source.position(ev.offset)
+        if not words:
+            return
+        if words[0] == "let":
+            try:
+                self.decls = parse_text(ev.text, self.path, self.decls).decls
+                return
+            except MatproofError as e:
+                raise MatproofError(e.message, line, col, None, ev.source.file_line(line), self.path,
+                                    e.hint) from None
+        if words[0] == "expect" and len(words) == 2 and words[1] in ("proved", "refuted", "unknown"):
+            self.expect = words[1]
+            return
+        if words == ["skip"]:
+            self.skip = True
+            return
+        if words[0] == "define":
+            body = ev.text.split(None, 1)[1] if len(words) > 1 else ""
+            d = directive(body, set(self.decls))
+            if d is None:
+                raise MatproofError(f"cannot read the definition: {body.strip()}", line, col, None,
+                                    ev.source.file_line(line), self.path,
+                                    hint="write define f(X) = BODY (or f := BODY)")
+            self.defs[d.name] = d
+            return
+        raise MatproofError(f"unknown matproof directive: {ev.text.strip()}", line, col, None,
+                            ev.source.file_line(line), self.path,
+                            hint="directives: let NAME: SHAPE [PROPERTIES], expect proved|refuted|unknown, "
+                                 "skip, define f(X) = BODY")
+
+    def formula(self, ev: Math) -> None:
+        from .macros import MacroError
+        self.out.formulas += 1
         try:       # the document's macros: a KaTeX note defines them in a formula of its own
-            body, where = macros.expand(macros.read(ev.body))
+            body, where = self.macros.expand(self.macros.read(ev.body))
         except MacroError as e:
             line, col = ev.source.position(ev.start + e.offset)
-            out.unread.append(MatproofError(str(e), line, col, None, ev.source.file_line(line), path))
-            expect = None
-            continue
+            self.out.unread.append(MatproofError(str(e), line, col, None, ev.source.file_line(line), self.path))
+            return
         for chunk_start, chunk, label in chains(body):
-            if "=" not in chunk:
-                continue
-            offsets = where[chunk_start:chunk_start + len(chunk)]
-            _theorem(out, path, ev, offsets, chunk, label or ev.label, decls, expect, names, layout)
-        expect = None
-    return out
+            if "=" in chunk:
+                self.chain(ev, where[chunk_start:chunk_start + len(chunk)], chunk, label or ev.label)
 
+    def chain(self, ev: Math, offsets: list[int], chunk: str, label: str | None) -> None:
+        """One chain: a definition (its first side `f(X)`), and the identity of its other sides."""
+        from .definitions import definition_of, substitute, with_equals
+        declared = set(self.decls)
+        chunk, offsets = substitute(chunk, offsets, self.defs, declared)
+        chunk, signed = with_equals(chunk)
+        made = definition_of(chunk, declared, signed)
+        if made is not None:
+            d, body_start = made
+            self.defs[d.name] = d
+            chunk = " " * body_start + chunk[body_start:]     # f(X) = BODY = …: BODY = … is checked
+            if len(sides(chunk)) < 2:
+                return
+        self.theorem(ev, offsets, chunk, label)
 
-def _directive(path: str, ev: Directive, decls: Declarations, expect, skip):
-    """Apply one directive: (declarations, pending expectation, skip the next formula)."""
-    from ..parse import parse_text
-    words = ev.text.split()
-    line, col = ev.source.position(ev.offset)
-    if not words:
-        return decls, expect, skip
-    if words[0] == "let":
+    def theorem(self, ev: Math, offsets: list[int], chunk: str, label: str | None) -> None:
+        """Parse one chain; `offsets` holds, for each of its characters, the offset in the
+        formula's body it stands for (a macro's expansion stands at the macro). A side that
+        cannot be read is said; the links among the other sides are still checked."""
+        from ..parse import parse_text
+        from .definitions import undefined_subject
+        src = ev.source
+        places = tuple(src.position(ev.start + k) for k in offsets)
+        first = next(i for i, c in enumerate(chunk) if not c.isspace())
+        line, col = places[first]
+        origin = Origin(self.path, line, col, places, src)
+        text = PREFIX + chunk.replace("\n", " ").replace("\r", " ")
+        if self.expect:
+            text += f"   expect {self.expect}"
         try:
-            return parse_text(ev.text, path, decls).decls, expect, skip
+            doc = parse_text(text, self.path, self.decls, layout=self.layout)
         except MatproofError as e:
-            raise MatproofError(e.message, line, col, None, ev.source.file_line(line), path, e.hint) from None
-    if words[0] == "expect" and len(words) == 2 and words[1] in ("proved", "refuted", "unknown"):
-        return decls, words[1], skip
-    if words == ["skip"]:
-        return decls, expect, True
-    raise MatproofError(f"unknown matproof directive: {ev.text.strip()}", line, col, None,
-                        ev.source.file_line(line), path,
-                        hint="directives: let NAME: SHAPE [PROPERTIES], expect proved|refuted|unknown, skip")
+            self.out.unread.append(origin.relocate(e))
+            self._other_links(ev, offsets, chunk, label, e)
+            return
+        if not doc.theorems:
+            return
+        thm = doc.theorems[0]
+        subject = undefined_subject(thm)
+        if subject is not None:
+            self.out.unread.append(MatproofError(
+                f"{subject} is not defined here, so its derivative cannot be checked", line, col, None,
+                src.file_line(line), self.path,
+                hint=f"define it in a formula before ({subject}(x) = …, or {subject} := …) or in a comment: "
+                     f"matproof: define {subject}(x) = …"))
+            return
+        name = label or f"line {line}"
+        if name in self.names:
+            name = f"{name}:{col}"
+        self.names.add(name)
+        thm.name, thm.line, thm.filename = name, line, self.path
+        thm.physical = (src.file_line(line) or "",)
+        self.out.theorems.append(thm)
+        self.out.origins.append(origin)
 
-
-def _theorem(out: Reading, path: str, ev: Math, offsets: list[int], chunk: str, label: str | None,
-             decls: Declarations, expect: str | None, names: set[str], layout: str) -> None:
-    """Parse one chain; `offsets` holds, for each of its characters, the offset in the formula's
-    body it stands for (a macro's expansion stands at the macro)."""
-    from ..parse import parse_text
-    src = ev.source
-    places = tuple(src.position(ev.start + k) for k in offsets)
-    first = next(i for i, c in enumerate(chunk) if not c.isspace())
-    line, col = places[first]
-    origin = Origin(path, line, col, places, src)
-    text = PREFIX + chunk.replace("\n", " ").replace("\r", " ")
-    if expect:
-        text += f"   expect {expect}"
-    try:
-        doc = parse_text(text, path, decls, layout=layout)
-    except MatproofError as e:
-        out.unread.append(origin.relocate(e))
-        return
-    if not doc.theorems:
-        return
-    thm = doc.theorems[0]
-    name = label or f"line {line}"
-    if name in names:
-        name = f"{name}:{col}"
-    names.add(name)
-    thm.name, thm.line, thm.filename = name, line, path
-    thm.physical = (src.file_line(line) or "",)
-    out.theorems.append(thm)
-    out.origins.append(origin)
+    def _other_links(self, ev: Math, offsets: list[int], chunk: str, label: str | None,
+                     e: MatproofError) -> None:
+        """After a chain of three sides or more failed to parse at `e`: the runs of sides
+        before and after the one that holds the problem, each checked on its own."""
+        spans = sides(chunk)
+        if len(spans) < 3 or not e.column:
+            return
+        at = e.column - 1 - len(PREFIX)
+        bad = next((k for k, (a, b) in enumerate(spans) if at <= b), len(spans) - 1)
+        for run in (spans[:bad], spans[bad + 1:]):
+            if len(run) >= 2:
+                a, b = run[0][0], run[-1][1]
+                piece = "".join(c if (a <= i < b or c == "\n") else " " for i, c in enumerate(chunk))
+                self.theorem(ev, offsets, piece, label)
 
 
 def chains(body: str) -> list[tuple[int, str, str | None]]:
     """The chains of a formula's body: (offset in the body, the chain's text with what is not
-    the identity blanked out, its label), in order."""
+    the identity blanked out, its label), in order.
+
+    A row (`\\\\`) is split into columns at every second `&` (`a &= b & c &= d` holds two
+    chains) and into segments at a separator (`a = b, \\qquad c = d`; `\\quad\\Longrightarrow\\quad`).
+    A piece that begins with `=` continues the chain of its column in the rows above."""
     blank, breaks, labels = _blanked(body)
-    rows, start = [], 0
-    for b in sorted(breaks) + [len(blank)]:
-        rows.append((start, b))
-        start = b
+    pieces: list[tuple[int, int, int, bool]] = []         # start, end, column, may continue
+    start, column, continues = 0, 0, True
+    for pos, kind in sorted(breaks) + [(len(blank), "row")]:
+        pieces.append((start, pos, column, continues))
+        start = pos
+        column = 0 if kind == "row" else column + (kind == "column")
+        continues = kind != "segment"
     groups: list[list[tuple[int, int]]] = []
-    for a, b in rows:
+    open_chain: dict[int, list[tuple[int, int]]] = {}
+    for a, b, column, continues in pieces:
         text = blank[a:b]
         if not text.strip():
             continue
-        if groups and text.lstrip().startswith("="):
-            groups[-1].append((a, b))
+        if continues and text.lstrip().startswith("=") and column in open_chain:
+            open_chain[column].append((a, b))
         else:
-            groups.append([(a, b)])
+            open_chain[column] = [(a, b)]
+            groups.append(open_chain[column])
     out = []
-    for g in groups:
+    for g in sorted(groups, key=lambda g: g[0][0]):
         a, b = g[0][0], g[-1][1]
-        chunk = _without_trailing_punctuation(blank[a:b])
+        chars = [c if c == "\n" else " " for c in blank[a:b]]
+        for p, q in g:          # the chain's own pieces; the rest (another column) blank
+            chars[p - a:q - a] = _without_trailing_punctuation(blank[p:q])
         label = next((lab for pos, lab in labels if a <= pos < b), None)
-        out.append((a, chunk, label))
+        out.append((a, "".join(chars), label))
     return out
 
 
 def _without_trailing_punctuation(chunk: str) -> str:
     stripped = chunk.rstrip()
-    if stripped.endswith((",", ".")):
+    if stripped.endswith((",", ".", ";")):
         k = len(stripped) - 1
         return chunk[:k] + " " + chunk[k + 1:]
     return chunk
 
 
-def _blanked(body: str) -> tuple[str, list[int], list[tuple[int, str]]]:
-    """The body with what is not the identity replaced by spaces; the offsets where rows
-    end (`\\\\`); the labels and where they stand."""
+def _blanked(body: str) -> tuple[str, list[tuple[int, str]], list[tuple[int, str]]]:
+    """The body with what is not the identity replaced by spaces; the offsets where pieces
+    end, with the kind of the end ("row": `\\\\` or `\\intertext`; "column": a second `&`;
+    "segment": a separator such as `\\qquad`); the labels and where they stand."""
     from pylatexenc.latexwalker import (LatexCommentNode, LatexEnvironmentNode, LatexGroupNode,
                                         LatexMacroNode, LatexSpecialsNode, LatexWalker)
     chars = list(body)
-    breaks: list[int] = []
+    breaks: list[tuple[int, str]] = []
     labels: list[tuple[int, str]] = []
 
     def wipe(a: int, b: int) -> None:
@@ -229,16 +312,21 @@ def _blanked(body: str) -> tuple[str, list[int], list[tuple[int, str]]]:
             if chars[i] not in "\n":
                 chars[i] = " "
 
+    def is_remark(n) -> bool:
+        return isinstance(n, LatexMacroNode) and n.macroname in REMARK_WORDS
+
     def walk(nodes) -> None:
         drop_group = False
         remark_until_break = False
-        for n in nodes or []:
-            if n is None:
-                continue
-            if isinstance(n, LatexMacroNode) and n.macroname == "\\":
-                breaks.append(n.pos)
+        ampersands = 0
+        nodes = [n for n in nodes or [] if n is not None]
+        for k, n in enumerate(nodes):
+            if isinstance(n, LatexMacroNode) and n.macroname in ("\\", "intertext", "shortintertext"):
+                breaks.append((n.pos, "row"))
                 wipe(n.pos, n.pos + n.len)
-                remark_until_break = drop_group = False
+                remark_until_break, ampersands = False, 0
+                drop_group = n.macroname != "\\" and not (
+                    n.nodeargd and any(a is not None for a in n.nodeargd.argnlist))
                 continue
             if remark_until_break:
                 wipe(n.pos, n.pos + n.len)
@@ -260,10 +348,19 @@ def _blanked(body: str) -> tuple[str, list[int], list[tuple[int, str]]]:
             elif isinstance(n, LatexMacroNode) and n.macroname in DROPPED:
                 wipe(n.pos, n.pos + n.len)
                 drop_group = not (n.nodeargd and any(a is not None for a in n.nodeargd.argnlist))
-            elif isinstance(n, LatexMacroNode) and n.macroname in REMARKS:
+            elif isinstance(n, LatexMacroNode) and n.macroname in SEPARATORS:
                 wipe(n.pos, n.pos + n.len)
-                remark_until_break = True
-            elif isinstance(n, LatexSpecialsNode) and n.specials_chars == "&" or isinstance(n, LatexCommentNode):
+                if not breaks or breaks[-1] != (n.pos, "segment"):
+                    breaks.append((n.pos, "segment"))
+                after = next((m for m in nodes[k + 1:] if not (isinstance(m, LatexMacroNode)
+                                                               and m.macroname in SEPARATORS)), None)
+                remark_until_break = after is None or is_remark(after)   # \quad\text{for all i}
+            elif isinstance(n, LatexSpecialsNode) and n.specials_chars == "&":
+                wipe(n.pos, n.pos + n.len)
+                ampersands += 1
+                if ampersands % 2 == 0:        # a & b & c: the second starts another column
+                    breaks.append((n.pos, "column"))
+            elif isinstance(n, LatexCommentNode):
                 wipe(n.pos, n.pos + n.len)
             elif isinstance(n, LatexEnvironmentNode) and n.environmentname in INNER_ROWS:
                 inner = n.nodelist or []

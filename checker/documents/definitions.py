@@ -1,0 +1,211 @@
+"""Definitions in a derivation: `f(X) = a^\\top X^{-1} b`, `\\ell(w) := …`, or by hand
+`matproof: define ℓ(w) = …`.
+
+A derivation names its function once and then differentiates the name: `\\mathrm{d}f =
+…`, `\\nabla_w \\ell = …`. Read literally, f would be a symbol of its own, constant in
+X, and every such step would be "refuted". So a chain whose first side is a name
+applied to names (`f(X)`, `\\ell(w, b)`), or a name followed by a defining sign (`:=`,
+`\\coloneqq`, `\\triangleq`), defines that name; the rest of the chain, if two sides
+or more, is still an identity to check. In every later formula the name (`f`, or
+`f(Y)` with its arguments put for the parameters) stands for its body in brackets.
+
+Without a definition, a formula whose first side differentiates a bare name that
+appears nowhere else (`df = 2x^\\top dx`, `\\nabla_w \\ell = …`) says nothing matproof
+can check: it is "not read", with a hint, never refuted (`undefined_subject`).
+
+Everything here works on the formula's text, keeping for each character the offset it
+stands for, so that a problem in a substituted body is shown at the name's place.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: signs that define the name on their left, written in place of the chain's first `=`
+DEFINING_SIGNS = (":=", "\\coloneqq", "\\triangleq", "≔", "≜", "\\stackrel{\\text{def}}{=}",
+                  "\\overset{\\text{def}}{=}", "\\stackrel{\\mathrm{def}}{=}", "\\overset{\\mathrm{def}}{=}")
+MAX_BODY = 4000           # a body longer than this is not substituted (the formula grows without bound)
+
+
+@dataclass(frozen=True)
+class Definition:
+    name: str                       # the symbol's name as the lexer reads it (ℓ, f, L)
+    params: tuple[str, ...]
+    body: str                       # LaTeX, ready to stand in brackets
+
+
+def _tokens(text: str, declared: set[str]):
+    """The lexer's tokens of `text` (None if it cannot be read); each knows its offsets."""
+    from ..errors import SyntaxProblem
+    from ..lexer import Lexer
+
+    def error(message, start, end=None, hint=None):
+        return SyntaxProblem(message, 1, start + 1)
+    try:
+        lexer = Lexer(text, lambda o: (1, o + 1), declared, error)
+        lexer.lex_expression()
+        return lexer.out
+    except Exception:            # noqa: BLE001 - unreadable here is unread later, with its message
+        return None
+
+
+def with_equals(chunk: str) -> tuple[str, bool]:
+    """The chunk with its first defining sign written as `=` (padded, so that every other
+    character keeps its offset), and whether it had one."""
+    first = min(((chunk.find(s), s) for s in DEFINING_SIGNS if s in chunk), default=None)
+    if first is None:
+        return chunk, False
+    at, sign = first
+    eq = chunk.find("=")
+    if 0 <= eq < at:             # an `=` before it: the sign does not define the first side
+        return chunk, False
+    return chunk[:at] + "=" + " " * (len(sign) - 1) + chunk[at + len(sign):], True
+
+
+def sides(chunk: str) -> list[tuple[int, int]]:
+    """The spans of a chain's sides: split at each `=` outside brackets."""
+    out, depth, start = [], 0, 0
+    i = 0
+    while i < len(chunk):
+        c = chunk[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c == "=" and depth <= 0:
+            out.append((start, i))
+            start = i + 1
+        i += 1
+    out.append((start, len(chunk)))
+    return out
+
+
+def head(text: str, declared: set[str]) -> tuple[str, tuple[str, ...]] | None:
+    """`f`, `f(X)`, `\\ell(w, b)`: the name and its parameters, if `text` is only that."""
+    toks = _tokens(text, declared)
+    if not toks or toks[0].type != "SYM":
+        return None
+    rest = toks[1:]
+    if not rest:
+        return toks[0].value, ()
+    if rest[0].type != "LPAR" or rest[-1].type != "RPAR":
+        return None
+    inner = rest[1:-1]
+    names = inner[0::2]
+    commas = inner[1::2]
+    if not names or any(t.type != "SYM" for t in names) or any(t.type != "COMMA" for t in commas):
+        return None
+    return toks[0].value, tuple(t.value for t in names)
+
+
+def definition_of(chunk: str, declared: set[str], signed: bool) -> tuple[Definition, int] | None:
+    """The definition a chain makes (and where its body's side begins), if it makes one;
+    `chunk` as `with_equals` gives it, `signed` whether it had a defining sign."""
+    spans = sides(chunk)
+    if len(spans) < 2:
+        return None
+    a, b = spans[0]
+    got = head(chunk[a:b], declared)
+    if got is None or not (signed or got[1]):
+        return None
+    name, params = got
+    if name in declared or name in params:
+        return None
+    c, d = spans[1]
+    body = " ".join(chunk[c:d].split())
+    if not body or len(body) > MAX_BODY:
+        return None
+    return Definition(name, params, body), c
+
+
+def substitute(chunk: str, offsets: list[int], defs: dict[str, Definition], declared: set[str]
+               ) -> tuple[str, list[int]]:
+    """The chunk with each defined name (and its arguments, if it is called) replaced by its
+    body in brackets; every character of a body stands at the name's offset."""
+    if not defs:
+        return chunk, offsets
+    toks = _tokens(chunk, declared)
+    if toks is None:
+        return chunk, offsets
+    text, where, last = [], [], 0
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        d = defs.get(t.value) if t.type == "SYM" else None
+        if d is None:
+            i += 1
+            continue
+        end, args, j = t.end_pos, None, i + 1
+        if d.params and j < len(toks) and toks[j].type == "LPAR":
+            args, k, depth, start = [], j + 1, 0, toks[j].end_pos
+            while k < len(toks):          # the arguments, split at commas outside brackets
+                u = toks[k]
+                if u.type in ("LPAR", "LBRACK", "LBRACE", "LANGLE"):
+                    depth += 1
+                elif u.type in ("RPAR", "RBRACK", "RBRACE", "RANGLE"):
+                    if depth == 0:
+                        args.append(chunk[start:u.start_pos])
+                        break
+                    depth -= 1
+                elif u.type == "COMMA" and depth == 0:
+                    args.append(chunk[start:u.start_pos])
+                    start = u.end_pos
+                k += 1
+            if k >= len(toks) or len(args) != len(d.params):
+                i += 1
+                continue
+            end, j = toks[k].end_pos, k + 1
+        body = _with_arguments(d, args, declared)
+        text.append(chunk[last:t.start_pos])
+        where.extend(offsets[last:t.start_pos])
+        piece = "(" + body + ")"
+        text.append(piece)
+        where.extend([offsets[t.start_pos]] * len(piece))
+        last, i = end, j
+    text.append(chunk[last:])
+    where.extend(offsets[last:])
+    return "".join(text), where
+
+
+def _with_arguments(d: Definition, args: list[str] | None, declared: set[str]) -> str:
+    """The body with each parameter replaced by its argument (bracketed), where they differ."""
+    if not args or all(a.strip() == p for a, p in zip(args, d.params)):
+        return d.body
+    toks = _tokens(d.body, declared) or []
+    table = dict(zip(d.params, args))
+    out, last = [], 0
+    for t in toks:
+        if t.type == "SYM" and t.value in table:
+            out.append(d.body[last:t.start_pos] + "(" + table[t.value].strip() + ")")
+            last = t.end_pos
+    return "".join(out) + d.body[last:]
+
+
+def undefined_subject(thm) -> str | None:
+    """The bare name a theorem's first side differentiates (`d f`, `∂f/∂x`, `∇_w ℓ`), if it
+    appears nowhere else in the theorem: the function of a derivation never defined."""
+    from .. import syntax as S
+    first = thm.sides[0]
+    subject = None
+    if first.op == S.D and first.args[0].op == S.SYM:
+        subject = first.args[0].attr
+    elif first.op in (S.GRAD, S.JAC, S.HESS) and first.args[0].op == S.SYM:
+        subject = first.args[0].attr
+        if first.args[1].op == S.SYM and first.args[1].attr == subject:
+            return None
+    if subject is None:
+        return None
+    if any(subject in side.symbols() for side in thm.sides[1:]):
+        return None
+    return subject
+
+
+def directive(text: str, declared: set[str]) -> Definition | None:
+    """`define ℓ(w) = …` (the word `define` already taken off)."""
+    normal, signed = with_equals(text)
+    got = definition_of(normal, declared, signed)
+    return got[0] if got else None
+
