@@ -709,7 +709,22 @@ class Lexer:
         name, self.i = got
         self.emit("SYM", name, start)
 
+    def primed(self, j: int) -> int | None:
+        """Where a prime (`'`, `′`, `^\\prime`, `^{\\prime}`) at `j` ends, if one stands there."""
+        m = re.compile(r"'|′|\^\s*\\prime(?![A-Za-z])|\^\s*\{\s*\\prime\s*\}|\\prime(?![A-Za-z])").match(self.s, j)
+        return m.end() if m else None
+
+    def refuse_prime(self, name: str, start: int) -> None:
+        """`σ'(z)`, `\\tanh'(x)`: the derivative of a function of one variable, which a prime
+        cannot say of vectors; refused rather than read as a transpose."""
+        end = self.primed(self.i)
+        if end is not None:
+            self.fail(f"{name}′, a derivative written with a prime, is not read", start, end,
+                      hint=f"write it as a differential, d({name}(z)), or a derivative, ∂{name}(z)/∂z")
+
     def function(self, word: str, start: int) -> None:
+        if word in FUNCS:
+            self.refuse_prime(FUNCS[word], start)
         nxt = self.next_significant(self.i)
         if word in FUNCS2:
             self.emit("FUNC2", FUNCS2[word], start)
@@ -857,6 +872,8 @@ class Lexer:
         name = letter + digits + self.read_subscript()
         if name not in self.declared_set and re.fullmatch(r"I(_[A-Za-z]+)?", name):
             self.emit("IDENT", "I", start)      # I, and I_n, I_d: an identity (its size inferred)
+        elif name == "σ" and "σ" not in self.declared_set and self.primed(self.i) is not None:
+            self.refuse_prime("σ", start)
         elif name == "σ" and "σ" not in self.declared_set and self.next_significant(self.i) in ("(", "\\left"):
             self.function("sigmoid", start)     # σ(Wx): the logistic sigmoid, unless σ is declared
         else:

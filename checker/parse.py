@@ -28,6 +28,10 @@ from .resources import grammar_file
 from .statements import Decl, Declarations, Document, Rule, Theorem, Use
 
 
+#: the tokens of a postfix operator (ᵀ ⁻¹ ⁻ᵀ ^k ^{∘k})
+_POSTFIXES = ("TRANSPOSE", "INVERSE", "INVT", "POW", "HADPOW")
+
+
 def hadamard_power(x: S.Expr, k: Fraction, span) -> S.Expr:
     """x^{∘k}: k copies of x multiplied entry by entry; ∘−1 is the entrywise reciprocal, ∘½
     the entrywise square root."""
@@ -371,6 +375,16 @@ class Build(Transformer):
         """`\\det A \\det B`: det(A) times what follows."""
         first = self._apply(c[0], c[1], meta)
         return S.mul([first, c[-1]], _span(meta), flatten=False)
+
+    def juxt_postfix(self, meta, c):
+        return ("*", self.postfix(meta, c))
+
+    def bare_app_then_call(self, meta, c):
+        """`\\det A \\tr(B) C`: det(A) times the call, its postfixes, and what follows."""
+        first = self._apply(c[0], c[1], meta)
+        posts = [x for x in c[3:] if isinstance(x, Token) and x.type in _POSTFIXES]
+        call = self.postfix(meta, [c[2], *posts])
+        return self.prod(meta, [first, call, *(x for x in c[3:] if not isinstance(x, Token))])
 
     def d_bare_app(self, meta, c):
         """`d\\log\\det X`: the differential of the function's value."""

@@ -57,6 +57,7 @@ class Math:
     source: Source
     start: int
     label: str | None = None       # a label the reader found outside the body (Markdown `(eq1)`)
+    inline: bool = False           # inline math: read only for the definitions it makes
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,8 @@ class _Reader:
                 self.directive(ev)
             except MatproofError as e:
                 self.out.problems.append(e)
+        elif ev.inline:
+            self.inline(ev)
         elif self.skip:
             self.skip = False
         else:
@@ -180,6 +183,25 @@ class _Reader:
         for chunk_start, chunk, label in chains(body):
             if "=" in chunk:
                 self.chain(ev, where[chunk_start:chunk_start + len(chunk)], chunk, label or ev.label)
+
+    def inline(self, ev: Math) -> None:
+        """Inline math is not checked, but a definition made there (`$J(w) = …$` in a sentence)
+        holds for the formulas after it."""
+        from .definitions import definition_of, substitute, with_equals
+        from .macros import MacroError
+        if "=" not in ev.body and "≔" not in ev.body:
+            return
+        try:
+            body, where = self.macros.expand(ev.body)
+        except MacroError:
+            return
+        declared = set(self.decls)
+        for chunk_start, chunk, _ in chains(body):
+            chunk, _ = substitute(chunk, where[chunk_start:chunk_start + len(chunk)], self.defs, declared)
+            normal, signed = with_equals(chunk)
+            made = definition_of(normal, declared, signed)
+            if made is not None:
+                self.defs[made[0].name] = made[0]
 
     def chain(self, ev: Math, offsets: list[int], chunk: str, label: str | None) -> None:
         """One chain: a definition (its first side `f(X)`), and the identity of its other sides."""

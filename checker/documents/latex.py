@@ -36,10 +36,10 @@ def events(path: str, text: str):
                     arg = next((a for a in n.nodeargd.argnlist if a is not None), None)
                     begin = arg.pos + arg.len if arg is not None else begin
                 yield Math(text[begin:end], source, begin)
-            elif isinstance(n, LatexMathNode) and n.displaytype == "display":
+            elif isinstance(n, LatexMathNode):
                 opening, closing = n.delimiters
                 begin, end = n.pos + len(opening), n.pos + n.len - len(closing)
-                yield Math(text[begin:end], source, begin)
+                yield Math(text[begin:end], source, begin, inline=n.displaytype != "display")
             elif isinstance(n, (LatexEnvironmentNode, LatexGroupNode)):
                 yield from walk(n.nodelist)
 

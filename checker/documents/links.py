@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..errors import ShapeProblem
 from .formulas import Origin
 
 
@@ -17,7 +18,17 @@ def placed(out: dict, res, thm, origin: Origin, limits, rule_files) -> dict:
            "sides_latex": [to_latex(e) for e in thm.sides]}
     if res is not None and res.error is not None:
         e = origin.relocate(res.error)
+        guessed = sorted(n for n in set().union(*(side.symbols() for side in thm.sides)) if n not in thm.decls)
+        if isinstance(res.error, ShapeProblem) and guessed:
+            # shapes matproof guessed (x a vector, N a matrix): a misreading more likely than a mistake
+            e.kind = "not read"
+            e.hint = ((e.hint + "; ") if e.hint else "") + (
+                f"matproof guessed the shapes of {', '.join(guessed)}; declare them in a comment "
+                f"(matproof: let {guessed[0]}: …)")
+            out.update(status="unread")
         out.update(error=e.as_json(), error_text=e.render(), reason=e.message)
+        if out["status"] == "unread":
+            return out
     n = len(thm.sides) - 1
     if out["status"] == "proved" or n == 1:
         statuses = [(out["status"], out.get("reason", ""), out.get("counterexample_text"))] * n

@@ -39,11 +39,16 @@ def source_events(source: Source):
         if tok.type == "html_block" and DIRECTIVE in tok.content:
             base = text.find(tok.content, line_start(tok.map[0]))
             yield from comments(tok.content, max(base, 0))
-        elif tok.type == "inline" and DIRECTIVE in tok.content:
-            base = text.find(tok.content, line_start(tok.map[0]))
+        elif tok.type == "inline":
+            base = max(text.find(tok.content, line_start(tok.map[0])), 0)
             for child in tok.children or []:
-                if child.type == "html_inline":
+                if child.type == "html_inline" and DIRECTIVE in child.content:
                     yield from comments(child.content, max(text.find(child.content, base), 0))
+                elif child.type == "math_inline" and "=" in child.content:   # for its definitions
+                    at = text.find(child.content, base)
+                    if at >= 0:
+                        yield Math(child.content, source, at, inline=True)
+                        base = at + len(child.content)
         elif tok.type in ("math_block", "math_block_label") or (tok.type == "fence" and tok.info.strip() == "math"):
             where = text.find(tok.content, line_start(tok.map[0])) if tok.content else -1
             if where < 0:     # not verbatim in the text (a quoted block): its first line
