@@ -68,3 +68,8 @@ class SyntaxProblem(MatproofError):
 
 class ShapeProblem(MatproofError):
     """Well-formed text whose shapes do not fit together."""
+
+
+class Unsupported(ShapeProblem):
+    """Notation the language does not have, which only the shapes tell apart from notation it
+    has: |X| of a matrix is det(X), |α| of a scalar an absolute value."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from . import syntax as S
-from .errors import ShapeProblem
+from .errors import ShapeProblem, Unsupported
 from .lexer import is_greek
 from .shapes import (SCALAR, Mismatch, Namer, Prod, Shape, Unifier, Var, dim_text, kron_shape,
                      make_prod, shape_text)
@@ -91,13 +91,13 @@ class _Inference:
         self.print = printer
 
     # -- errors ------------------------------------------------------------------
-    def fail(self, message: str, e: S.Expr, hint: str | None = None):
+    def fail(self, message: str, e: S.Expr, hint: str | None = None, kind: type = ShapeProblem):
         line, col, end_col = 0, 0, None
         if e.span:
             line, col = e.span[0], e.span[1]
             if e.span[2] == e.span[0]:
                 end_col = e.span[3]
-        raise ShapeProblem(message, line, col, end_col, None, "<input>", hint)
+        raise kind(message, line, col, end_col, None, "<input>", hint)
 
     def show(self, s: Shape) -> str:
         s = self.u.shape(s)
@@ -440,7 +440,7 @@ class _Inference:
         for node, s in self.bars:
             if self.u.resolve(s[0]) == 1 and self.u.resolve(s[1]) == 1:
                 self.fail(f"|{self.print(node.args[0])}| of a scalar is its absolute value, which matproof "
-                          "does not read; |X| of a square matrix is det(X)", node)
+                          "does not read; |X| of a square matrix is det(X)", node, kind=Unsupported)
         if not self.pattern:   # in a rule, an open shape stays open: it matches any size
             self.settle_flexible([e for e, _ in typed])
         # Final, readable shapes: name dimensions in the order symbols appear.

@@ -121,6 +121,28 @@ def definition_of(chunk: str, declared: set[str], signed: bool) -> tuple[Definit
     return Definition(name, params, body), c
 
 
+def bare_definition(chunk: str, declared: set[str]) -> tuple[Definition, int] | None:
+    """`s = v^\\top\\tanh(Wx)`: a chain whose first side is a bare name, not declared and not
+    on its other sides, names that body (and where the body's side begins). Such a name is
+    no function of anything, so it is used only where a formula differentiates it and it
+    would otherwise be undefined (`\\nabla_x s`); elsewhere it stays a symbol."""
+    spans = sides(chunk)
+    if len(spans) < 2:
+        return None
+    a, b = spans[0]
+    got = head(chunk[a:b], declared)
+    if got is None or got[1] or got[0] in declared:
+        return None
+    rest = _tokens(chunk[b + 1:], declared)
+    if rest is None or any(t.type in ("SYM", "NABLA", "NABLA2") and t.value == got[0] for t in rest):
+        return None
+    c, d = spans[1]
+    body = " ".join(chunk[c:d].split())
+    if not body or len(body) > MAX_BODY:
+        return None
+    return Definition(got[0], (), body), c
+
+
 def substitute(chunk: str, offsets: list[int], defs: dict[str, Definition], declared: set[str]
                ) -> tuple[str, list[int]]:
     """The chunk with each defined name (and its arguments, if it is called) replaced by its

@@ -118,7 +118,8 @@ class _Reader:
         self.skip = False
         self.names: set[str] = set()
         self.macros = Macros()
-        self.defs: dict = {}
+        self.defs: dict = {}            # f(X) = …, ℓ := …: in force everywhere after
+        self.named: dict = {}           # s = …: only where s is differentiated and else undefined
 
     def event(self, ev) -> None:
         if isinstance(ev, Preamble):
@@ -187,7 +188,7 @@ class _Reader:
     def inline(self, ev: Math) -> None:
         """Inline math is not checked, but a definition made there (`$J(w) = …$` in a sentence)
         holds for the formulas after it."""
-        from .definitions import definition_of, substitute, with_equals
+        from .definitions import bare_definition, definition_of, substitute, with_equals
         from .macros import MacroError
         if "=" not in ev.body and "≔" not in ev.body:
             return
@@ -202,18 +203,26 @@ class _Reader:
             made = definition_of(normal, declared, signed)
             if made is not None:
                 self.defs[made[0].name] = made[0]
+            else:
+                named = bare_definition(normal, declared)
+                if named is not None:
+                    self.named[named[0].name] = named[0]
 
     def chain(self, ev: Math, offsets: list[int], chunk: str, label: str | None) -> None:
         """One chain: a definition (its first side `f(X)`), and the identity of its other sides."""
-        from .definitions import definition_of, substitute, with_equals
+        from .definitions import bare_definition, definition_of, substitute, with_equals
         declared = set(self.decls)
         chunk, offsets = substitute(chunk, offsets, self.defs, declared)
         chunk, signed = with_equals(chunk)
         made = definition_of(chunk, declared, signed)
         if made is not None:
-            d, body_start = made
-            self.defs[d.name] = d
-            chunk = " " * body_start + chunk[body_start:]     # f(X) = BODY = …: BODY = … is checked
+            self.defs[made[0].name] = made[0]
+        else:
+            made = bare_definition(chunk, declared)
+            if made is not None:
+                self.named[made[0].name] = made[0]
+        if made is not None:            # f(X) = BODY = …: BODY = … is still checked
+            chunk = " " * made[1] + chunk[made[1]:]
             if len(sides(chunk)) < 2:
                 return
         self.theorem(ev, offsets, chunk, label)
@@ -242,6 +251,14 @@ class _Reader:
             return
         thm = doc.theorems[0]
         subject = undefined_subject(thm)
+        if subject is not None and subject in self.named:      # ∇ₓ s, where s = … was said before
+            from .definitions import substitute
+            chunk, offsets = substitute(chunk, offsets, {subject: self.named[subject]}, set(self.decls))
+            named, self.named = self.named, {}                 # once: its body has no such subject
+            try:
+                return self.theorem(ev, offsets, chunk, label)
+            finally:
+                self.named = named
         if subject is not None:
             self.out.unread.append(MatproofError(
                 f"{subject} is not defined here, so its derivative cannot be checked", line, col, None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..errors import ShapeProblem
+from ..errors import ShapeProblem, Unsupported
 from .formulas import Origin
 
 
@@ -19,12 +19,13 @@ def placed(out: dict, res, thm, origin: Origin, limits, rule_files) -> dict:
     if res is not None and res.error is not None:
         e = origin.relocate(res.error)
         guessed = sorted(n for n in set().union(*(side.symbols() for side in thm.sides)) if n not in thm.decls)
-        if isinstance(res.error, ShapeProblem) and guessed:
+        if isinstance(res.error, Unsupported) or (isinstance(res.error, ShapeProblem) and guessed):
             # shapes matproof guessed (x a vector, N a matrix): a misreading more likely than a mistake
             e.kind = "not read"
-            e.hint = ((e.hint + "; ") if e.hint else "") + (
-                f"matproof guessed the shapes of {', '.join(guessed)}; declare them in a comment "
-                f"(matproof: let {guessed[0]}: …)")
+            if guessed and not isinstance(res.error, Unsupported):
+                e.hint = ((e.hint + "; ") if e.hint else "") + (
+                    f"matproof guessed the shapes of {', '.join(guessed)}; declare them in a comment "
+                    f"(matproof: let {guessed[0]}: …)")
             out.update(status="unread")
         out.update(error=e.as_json(), error_text=e.render(), reason=e.message)
         if out["status"] == "unread":
