@@ -642,8 +642,9 @@ class Lexer:
         j = start + 2
         if j < len(s) and s[j] == "{":
             body, k = self.read_group(j)
+            at = j + 1
         elif j < len(s) and is_letter(s[j]):
-            body, k = s[j], j + 1
+            body, k, at = s[j], j + 1, j
         else:
             return False
         plain = re.sub(r"\s+", "", body)
@@ -652,10 +653,11 @@ class Lexer:
             return False
         self.emit("FUNC_CALL", "exp", start)
         self.emit("LPAR", "(", start)
-        sub = Lexer(body, lambda o: self.where(start), self.declared_set, self.error)
+        sub = Lexer(body, lambda o: self.where(at + o), self.declared_set,
+                    lambda message, a, b, hint=None: self.error(message, at + a, at + b, hint))
         sub.lex_expression()
-        for t in sub.out:
-            self.emit(t.type, t.value, start)
+        for t in sub.out:         # each token at its own place in this line
+            self.emit(t.type, t.value, at + t.start_pos, at + t.end_pos)
         self.i = k
         self.emit("RPAR", ")", start)
         return True

@@ -143,6 +143,18 @@ def bare_definition(chunk: str, declared: set[str]) -> tuple[Definition, int] | 
     return Definition(got[0], (), body), c
 
 
+#: tokens that make a formula one of calculus: there a named body (s = …) would change what
+#: varies, so it stands only for an undefined subject
+CALCULUS = {"D", "DF", "PARTIAL", "NABLA", "NABLA2", "FRAC_PARTIAL", "DSLASH", "FUNC2"}
+
+
+def algebraic(chunk: str, declared: set[str]) -> bool:
+    """Whether a chain has no differential or derivative (where putting a named value for its
+    name keeps every true identity true)."""
+    toks = _tokens(chunk, declared)
+    return toks is not None and not any(t.type in CALCULUS for t in toks)
+
+
 def substitute(chunk: str, offsets: list[int], defs: dict[str, Definition], declared: set[str]
                ) -> tuple[str, list[int]]:
     """The chunk with each defined name (and its arguments, if it is called) replaced by its
@@ -152,6 +164,11 @@ def substitute(chunk: str, offsets: list[int], defs: dict[str, Definition], decl
     toks = _tokens(chunk, declared)
     if toks is None:
         return chunk, offsets
+    # a name with an occurrence whose place is not its own (inside e^{…}) is put for nowhere:
+    # for some occurrences only, the formula would mix the name and its value
+    defs = {n: d for n, d in defs.items()
+            if all(_spells(chunk[t.start_pos:t.end_pos], n, declared) for t in toks
+                   if t.type == "SYM" and t.value == n)}
     text, where, last = [], [], 0
     i = 0
     while i < len(toks):
@@ -192,6 +209,12 @@ def substitute(chunk: str, offsets: list[int], defs: dict[str, Definition], decl
     return "".join(text), where
 
 
+def _spells(text: str, name: str, declared: set[str]) -> bool:
+    """Whether `text` is that name alone (its token's place is its own)."""
+    toks = _tokens(text, declared)
+    return toks is not None and len(toks) == 1 and toks[0].type == "SYM" and toks[0].value == name
+
+
 def _with_arguments(d: Definition, args: list[str] | None, declared: set[str]) -> str:
     """The body with each parameter replaced by its argument (bracketed), where they differ."""
     if not args or all(a.strip() == p for a, p in zip(args, d.params)):
@@ -230,4 +253,43 @@ def directive(text: str, declared: set[str]) -> Definition | None:
     normal, signed = with_equals(text)
     got = definition_of(normal, declared, signed)
     return got[0] if got else None
+
+
+def varying(thm) -> set[str]:
+    """The symbols a theorem lets vary (§6): those under a differential (dX) and the variables
+    of its derivatives; every symbol where it takes d(…) and names no differential."""
+    from .. import syntax as S
+    out: set[str] = set()
+    loose = False
+    for side in thm.sides:
+        for n in side.walk():
+            if n.op == S.D:
+                if n.args[0].op == S.SYM:
+                    out.add(n.args[0].attr)
+                else:
+                    loose = True
+            elif n.op in (S.GRAD, S.JAC, S.HESS):
+                v = n.args[1]
+                v = v.args[0] if v.op == "vec" and v.args else v
+                if v.op == S.SYM:
+                    out.add(v.attr)
+    if loose and not out:
+        out = set().union(*(side.symbols() for side in thm.sides))
+    return out
+
+
+def ambiguous_names(thm, named: dict[str, Definition], declared: set[str]) -> list[str]:
+    """The names (s = …) a formula of calculus uses whose value depends on what varies there:
+    whether the author means the name or its value cannot be told, and the two differ."""
+    from .. import syntax as S
+    if not any(n.op in (S.D, S.GRAD, S.JAC, S.HESS) for side in thm.sides for n in side.walk()):
+        return []
+    vary = varying(thm)
+    used = set().union(*(side.symbols() for side in thm.sides)) & set(named)
+    out = []
+    for name in sorted(used):
+        toks = _tokens(named[name].body, declared) or []
+        if {t.value for t in toks if t.type == "SYM"} & vary:
+            out.append(name)
+    return out
 

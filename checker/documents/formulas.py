@@ -210,10 +210,14 @@ class _Reader:
 
     def chain(self, ev: Math, offsets: list[int], chunk: str, label: str | None) -> None:
         """One chain: a definition (its first side `f(X)`), and the identity of its other sides."""
-        from .definitions import bare_definition, definition_of, substitute, with_equals
+        from .definitions import algebraic, bare_definition, definition_of, substitute, with_equals
         declared = set(self.decls)
         chunk, offsets = substitute(chunk, offsets, self.defs, declared)
         chunk, signed = with_equals(chunk)
+        made = definition_of(chunk, declared, signed) or bare_definition(chunk, declared)
+        if made is None and self.named and algebraic(chunk, declared):
+            for _ in range(3):      # r = y − Xŵ, ŵ = (XᵀX)⁻¹Xᵀy: Xᵀr = 0 means their values
+                chunk, offsets = substitute(chunk, offsets, self.named, declared)
         made = definition_of(chunk, declared, signed)
         if made is not None:
             self.defs[made[0].name] = made[0]
@@ -232,7 +236,7 @@ class _Reader:
         formula's body it stands for (a macro's expansion stands at the macro). A side that
         cannot be read is said; the links among the other sides are still checked."""
         from ..parse import parse_text
-        from .definitions import undefined_subject
+        from .definitions import ambiguous_names, undefined_subject
         src = ev.source
         places = tuple(src.position(ev.start + k) for k in offsets)
         first = next(i for i, c in enumerate(chunk) if not c.isspace())
@@ -265,6 +269,15 @@ class _Reader:
                 src.file_line(line), self.path,
                 hint=f"define it in a formula before ({subject}(x) = …, or {subject} := …) or in a comment: "
                      f"matproof: define {subject}(x) = …"))
+            return
+        unclear = ambiguous_names(thm, self.named, set(self.decls))
+        if unclear:
+            d = self.named[unclear[0]]
+            self.out.unread.append(MatproofError(
+                f"{d.name} was said to be {d.body}, which varies here; whether {d.name} is meant to vary "
+                f"with it cannot be told", line, col, None, src.file_line(line), self.path,
+                hint=f"write its value out, or make it a definition that holds everywhere: "
+                     f"matproof: define {d.name}(…) = {d.body}"))
             return
         name = label or f"line {line}"
         if name in self.names:
