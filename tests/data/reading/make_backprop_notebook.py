@@ -111,6 +111,12 @@ $$ (\mathbf{1} - z\circ z)\circ g = g - z \circ z \circ g $$
 
 $$ \operatorname{diag}(z)\, g = z \circ g $$
 
+$$ \operatorname{diag}(z)^2 = \operatorname{diag}(z \circ z) $$
+
+$$ \|W_1 x\|^2 = x^\top W_1^\top W_1 x $$
+
+$$ \sigma(-o) = \mathbf{1} - \sigma(o) $$
+
 and for the batch version with inputs stacked as the columns of $X$,
 
 <!-- matproof: let X: d×N -->
