@@ -6,6 +6,7 @@ natively: the page needs no network and no script."""
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import quote
 
 from .report import MARK
 
@@ -92,8 +93,10 @@ def page(results: list[dict], title: str = "matproof check") -> str:
              f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
              f"<h1>{escape(title)}</h1>",
              f"<p>{escape(summary(results, len(files)))}.</p>"]
-    for key, heading in GROUPS:
-        group = [r for r in results if _group(r) == key]
+    groups = [(key, heading, [r for r in results if _group(r) == key]) for key, heading in GROUPS]
+    parts.append("<p>" + " · ".join(f'<a href="#{key}">{escape(heading)} ({len(rs)})</a>'
+                                     for key, heading, rs in groups if rs) + "</p>")
+    for key, heading, group in groups:
         if not group:
             continue
         parts.append(f'<h2 id="{key}">{escape(heading)} ({len(group)})</h2>')
@@ -110,8 +113,11 @@ def _formula(r: dict) -> str:
     group = _group(r)
     where = f"{r['file']}:{r.get('line', 0)}:{r.get('column', 0)}"   # escaped below, every part
     shown = "not read" if r["status"] == "unread" else r["status"]
-    head = (f'<div class="formula {group}" data-status="{escape(r["status"])}">'
-            f'<div class="where">{escape(where)} · {escape(str(r["name"]))} · '
+    # the card's place: a link into the file (#L12, as code hosts number lines), and an anchor
+    link = f"{quote(str(r['file']))}#L{int(r.get('line', 0) or 0)}"
+    head = (f'<div class="formula {group}" id="{escape(where, quote=True)}" data-status="{escape(r["status"])}">'
+            f'<div class="where"><a href="{escape(link, quote=True)}">{escape(where)}</a> · '
+            f'{escape(str(r["name"]))} · '
             f'<span class="{escape(r["status"])}">{escape(shown)}</span>'
             + ("" if r["expected"] == "proved" else f" (expected {escape(r['expected'])})") + "</div>")
     out = [head]

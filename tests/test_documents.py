@@ -9,6 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -88,7 +89,7 @@ class _Counter(HTMLParser):
     def __init__(self):
         super().__init__()
         self.formulas, self.maths, self.marks, self.details = [], 0, [], 0
-        self.remote = []
+        self.remote, self.links = [], []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -100,9 +101,11 @@ class _Counter(HTMLParser):
             self.maths += 1
         if tag == "details":
             self.details += 1
-        for key in ("src", "href"):
-            if a.get(key):
+        for key in ("src", "href"):      # links into the files checked and the page itself only
+            if a.get(key) and (":" in a[key].split("#")[0] or a[key].startswith("//")):
                 self.remote.append(a[key])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
 
 
 def test_the_html_report_holds_every_formula_as_mathml(capsys, tmp_path):
@@ -118,6 +121,8 @@ def test_the_html_report_holds_every_formula_as_mathml(capsys, tmp_path):
     assert parsed.maths >= 12 + 19                  # the first side and each link's side, at least
     assert parsed.details >= 12
     assert parsed.remote == []                      # self-contained: nothing to fetch
+    # each card links to its place in its file (issue 25), and the groups are linked at the top
+    assert f"{quote(TEX)}#L25" in parsed.links and "#wrong" in parsed.links and "#unread" in parsed.links
 
 
 def test_directives_skip_expect_and_report_unknown_ones(capsys, tmp_path):

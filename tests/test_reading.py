@@ -298,3 +298,13 @@ def test_the_three_documents_hold_sixty_display_formulas():
         total += reading.formulas
         assert not reading.problems                      # every directive was read
     assert total >= 60
+
+
+def test_an_align_environment_in_a_markdown_cell_is_read(capsys, tmp_path):
+    doc = tmp_path / "n.md"
+    doc.write_text("<!-- matproof: let A, B: n×n -->\nSo\n\\begin{align}\n(A B)^T &= B^T A^T \\\\\n"
+                   "\\operatorname{tr}(A B) &= \\operatorname{tr}(A^T B)\n\\end{align}\nand more text.\n",
+                   encoding="utf-8")
+    code, out, _ = check(capsys, str(doc))
+    assert code == 1 and f"{doc}:4:1: ✓" in out
+    assert re.search(rf"^  {re.escape(str(doc))}:5:27: step 1 is refuted", out, re.M), out

@@ -101,6 +101,10 @@ def test_the_commutation_matrix_in_three_notations():
     (r"\sigma(W x) + \sigma\left(z\right)", "sigmoid(W x) + sigmoid(z)"),
     (r"\sigma^2 x + \sigma x", "σ² x + σ x"),                           # σ times: not a call
     (r"\nabla_{\mathbf{x}} f", "∇_x f"),
+    (r"\nabla^2_{\bm{\mu}} f", "∇²_{μ_{bold}} f"),
+    (r"\frac{\partial f}{\partial \boldsymbol{\Sigma}}", "∂f/∂Σ"),
+    (r"\det A \, \operatorname{tr}(A^{-1} B) C", "det(A) tr(A⁻¹ B) C"),   # a call ends a bare argument
+    (r"\det \operatorname{diag}(x) B", "det(diag(x) B)"),                 # … unless it is the first factor
 ])
 def test_notations_of_papers(latex, reads_as):
     assert _unmarked(parse_expr(latex)) == parse_expr(reads_as)
@@ -133,3 +137,15 @@ def test_sigma_declared_is_a_scalar_again():
     """`let σ: scalar` makes σ(x) a product again (a statistician's σ)."""
     doc = parse_text("let σ: scalar\ntheorem t: \\sigma(x) = x \\sigma")
     assert doc.theorems[0].sides[0] == parse_expr("σ x")
+
+
+def test_a_prime_is_refused_not_read_as_a_transpose():
+    for text in (r"\sigma'(z)", r"\tanh'(x)", r"\sigma^\prime(z)"):
+        with pytest.raises(MatproofError, match="prime"):
+            parse_expr(text)
+    assert parse_expr("x'(A + B) x") == parse_expr("xᵀ (A + B) x")        # ASCII transposes stay
+
+
+def test_ell_is_declarable():
+    doc = parse_text("let \\ell: n\nlet ℓ_2: scalar\ntheorem t: \\ell^T \\ell = ℓ_2")
+    assert doc.decls["ℓ"].shape == ("n",) and doc.theorems[0].sides[1] == parse_expr("ℓ_2")
