@@ -1,15 +1,18 @@
 """From a document's display formulas and directives to theorems (LANGUAGE.md §5c).
 
 A reader (latex.py, markdown.py, notebook.py) yields, in document order,
-`Directive`s (`matproof: let X: n×n spd`, `expect refuted`, `skip`) and `Math`
-bodies. Here a body is read as LaTeX math with pylatexenc: `\\label{…}` names
-the theorem; `\\tag`, `\\nonumber`, `\\notag`, alignment `&`, `\\text{…}` and a
-`\\quad …` remark, and a trailing `,` or `.` are blanked out (replaced by
-spaces, so that every remaining character keeps its place); `\\\\` ends a
-row, and a row that begins with `&=` continues the previous row's chain.
-Each chain with an `=` is parsed as `theorem t: CHAIN` with the declarations
-in force, and every position the parser reports is carried back into the
-document (`Origin`).
+`Directive`s (`matproof: let X: n×n spd`, `expect refuted`, `skip`, `define f(X) = …`),
+`Preamble` text that defines macros, and `Math` bodies (inline ones only for the
+definitions they make). Here a body has the document's macros expanded (macros.py),
+then is read as LaTeX math with pylatexenc: `\\label{…}` names the theorem;
+`\\tag`, `\\nonumber`, `\\notag`, alignment `&`, `\\text{…}` and a trailing `,` or
+`.` are blanked out (replaced by spaces, so that every remaining character keeps its
+place); `\\\\` ends a row, every second `&` a column and a separator (`\\qquad`,
+`\\Longrightarrow`) a formula; a piece that begins with `=` continues its column's
+chain. A chain may define a name (definitions.py). Each chain with an `=` is parsed
+as `theorem t: CHAIN` with the declarations in force, and every position the parser
+reports is carried back into the document (`Origin`); what cannot be read is said
+apart from what is wrong (`Reading.unread`).
 """
 from __future__ import annotations
 
