@@ -584,6 +584,9 @@ class Lexer:
                     self.emit("ONES", "𝟏", start)
                     return
             styled = self.styled_name(name, self.i)
+            if styled is not None and name == "mathbb" and styled[0] in ("E", "P"):
+                self.fail(f"\\mathbb{{{styled[0]}}}, an expectation or a probability, is not in the language",
+                          start, styled[1])
             if styled is not None:       # \mathbf{x}_i, \bm{\mu}: a name, with its subscript
                 base, self.i = styled
                 self.symbol(base, start)
@@ -601,6 +604,10 @@ class Lexer:
                 self.function(word, start)
             elif word == "T":
                 self.emit("TRANSPOSE", "ᵀ", start)
+            elif name == "operatorname" or (WORD_RE.fullmatch(word) and len(word) > 1 and name != "text"):
+                # \operatorname{Var}(x), \mathrm{KL}: an operator the language does not have, not V·a·r
+                self.fail(f"unknown operator {word}", start, self.i,
+                          hint="the functions are " + ", ".join(sorted(set(FUNCS.values()) | set(FUNCS2.values()))))
             else:
                 sub = Lexer(word, lambda o: self.where(start), self.declared_set, self.error)
                 sub.lex_expression()

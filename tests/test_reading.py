@@ -19,6 +19,13 @@ def check(capsys, *argv):
     return code, out, err
 
 
+def check_text(capsys, path: Path, text: str, *argv):
+    """Write a document and check it: (its path, the exit status, the output)."""
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = check(capsys, *argv, str(path))
+    return str(path), code, out
+
+
 # ---- macros ----------------------------------------------------------------------------
 
 def _expanded(defs: str, body: str) -> str:
@@ -99,21 +106,18 @@ PAPER = r"""\documentclass{article}
 
 
 def test_a_papers_preamble_macros_are_read(capsys, tmp_path):
-    doc = tmp_path / "paper.tex"
-    doc.write_text(PAPER, encoding="utf-8")
-    code, out, _ = check(capsys, str(doc))
+    doc, code, out = check_text(capsys, tmp_path / "paper.tex", PAPER)
     assert code == 1
     assert f"{doc}:10:3: ✓ line 10: proved" in out
     # the wrong link is told at its place in the file, where the macro call stands
-    assert re.search(rf"^  {re.escape(str(doc))}:13:34: step 2 is refuted", out, re.M), out
+    assert re.search(rf"^  {re.escape(doc)}:13:34: step 2 is refuted", out, re.M), out
 
 
 def test_katex_macros_in_a_markdown_block(capsys, tmp_path):
-    doc = tmp_path / "notes.md"
-    doc.write_text("<!-- matproof: let X: n×n invertible -->\n"
-                   "$$\n\\newcommand{\\inv}[1]{#1^{-1}}\n\\def\\d{\\mathrm{d}}\n$$\n\n"
-                   "$$ \\d(\\inv{X}) = -\\inv{X}\\,\\d X\\,\\inv{X} $$\n", encoding="utf-8")
-    code, out, _ = check(capsys, str(doc))
+    doc, code, out = check_text(capsys, tmp_path / "notes.md",
+                                "<!-- matproof: let X: n×n invertible -->\n"
+                                "$$\n\\newcommand{\\inv}[1]{#1^{-1}}\n\\def\\d{\\mathrm{d}}\n$$\n\n"
+                                "$$ \\d(\\inv{X}) = -\\inv{X}\\,\\d X\\,\\inv{X} $$\n")
     assert code == 0 and f"{doc}:7:4: ✓ line 7: proved" in out, out
 
 
@@ -126,9 +130,7 @@ NOTES = ("<!-- matproof: let A: n×n -->\n"
 
 
 def test_not_read_is_a_warning_counted_apart(capsys, tmp_path):
-    doc = tmp_path / "notes.md"
-    doc.write_text(NOTES, encoding="utf-8")
-    code, out, _ = check(capsys, str(doc))
+    doc, code, out = check_text(capsys, tmp_path / "notes.md", NOTES)
     assert code == 1          # the wrong formula fails; the unread one does not
     assert f"{doc}:4:27: ? line 4: not read" in out
     assert f"{doc}:4:27: not read: unknown LaTeX command '\\sum'" in out      # at the token
@@ -144,16 +146,13 @@ def test_not_read_is_a_warning_counted_apart(capsys, tmp_path):
 
 
 def test_only_unread_formulas_pass_the_check(capsys, tmp_path):
-    doc = tmp_path / "notes.md"
-    doc.write_text("$$ \\operatorname{tr}(A) = \\sum_i A_{ii} $$\n", encoding="utf-8")
-    code, out, _ = check(capsys, str(doc))
+    doc, code, out = check_text(capsys, tmp_path / "notes.md", "$$ \\operatorname{tr}(A) = \\sum_i A_{ii} $$\n")
     assert code == 0 and "0 proved, 0 refuted, 0 unknown, 1 not read" in out
 
 
 def test_a_document_formula_not_decided_is_a_notice(capsys, tmp_path):
-    doc = tmp_path / "notes.md"
-    doc.write_text("$$ A - A(A+B)^{-1}A = B - B(A+B)^{-1}B $$\n", encoding="utf-8")
-    code, out, _ = check(capsys, "--format", "github", "--max-work", "2000", str(doc))
+    doc, code, out = check_text(capsys, tmp_path / "notes.md", "$$ A - A(A+B)^{-1}A = B - B(A+B)^{-1}B $$\n",
+                                "--format", "github", "--max-work", "2000")
     assert code == 0 and out.startswith("::notice file=")
 
 
@@ -191,15 +190,12 @@ def test_separators_and_intertext(body, read):
 
 
 def test_the_other_links_of_a_chain_are_checked_when_one_side_is_not_read(capsys, tmp_path):
-    doc = tmp_path / "n.md"
-    doc.write_text("<!-- matproof: let A, B: n×n -->\n"
-                   "$$ \\operatorname{tr}(AB) = \\sum_i (AB)_{ii} = \\operatorname{tr}(BA) = \\operatorname{tr}(A B^T) $$\n",
-                   encoding="utf-8")
-    code, out, _ = check(capsys, str(doc))
+    doc, code, out = check_text(capsys, tmp_path / "n.md", "<!-- matproof: let A, B: n×n -->\n$$ \\operatorname{tr}(AB) "
+                                "= \\sum_i (AB)_{ii} = \\operatorname{tr}(BA) = \\operatorname{tr}(A B^T) $$\n")
     assert code == 1
     assert f"{doc}:2:28: not read: unknown LaTeX command '\\sum'" in out
     # tr(BA) = tr(A Bᵀ) is wrong: its step is at the fourth side's place
-    assert re.search(rf"^  {re.escape(str(doc))}:2:71: step 1 is refuted", out, re.M), out
+    assert re.search(rf"^  {re.escape(doc)}:2:71: step 1 is refuted", out, re.M), out
 
 
 # ---- definitions --------------------------------------------------------------------------
@@ -251,9 +247,7 @@ def test_a_definition_makes_later_formulas_mean_its_body(capsys, tmp_path):
 
 
 def test_a_definition_that_cannot_be_read_is_an_error(capsys, tmp_path):
-    doc = tmp_path / "n.md"
-    doc.write_text("<!-- matproof: define 2 + 2 -->\n$$ a^T b = b^T a $$\n", encoding="utf-8")
-    code, out, _ = check(capsys, str(doc))
+    doc, code, out = check_text(capsys, tmp_path / "n.md", "<!-- matproof: define 2 + 2 -->\n$$ a^T b = b^T a $$\n")
     assert code == 1 and "cannot read the definition: 2 + 2" in out
 
 
@@ -301,10 +295,18 @@ def test_the_three_documents_hold_sixty_display_formulas():
 
 
 def test_an_align_environment_in_a_markdown_cell_is_read(capsys, tmp_path):
-    doc = tmp_path / "n.md"
-    doc.write_text("<!-- matproof: let A, B: n×n -->\nSo\n\\begin{align}\n(A B)^T &= B^T A^T \\\\\n"
-                   "\\operatorname{tr}(A B) &= \\operatorname{tr}(A^T B)\n\\end{align}\nand more text.\n",
-                   encoding="utf-8")
-    code, out, _ = check(capsys, str(doc))
+    doc, code, out = check_text(capsys, tmp_path / "n.md",
+                                "<!-- matproof: let A, B: n×n -->\nSo\n\\begin{align}\n(A B)^T &= B^T A^T \\\\\n"
+                                "\\operatorname{tr}(A B) &= \\operatorname{tr}(A^T B)\n\\end{align}\nand more text.\n")
     assert code == 1 and f"{doc}:4:1: ✓" in out
-    assert re.search(rf"^  {re.escape(str(doc))}:5:27: step 1 is refuted", out, re.M), out
+    assert re.search(rf"^  {re.escape(doc)}:5:27: step 1 is refuted", out, re.M), out
+
+
+def test_nabla_without_a_subscript_takes_the_definitions_parameter(capsys, tmp_path):
+    doc, code, out = check_text(capsys, tmp_path / "g.md",
+                                "<!-- matproof: let A: n×n symmetric -->\n\n"
+                                "$$ f(x) = \\tfrac12 x^\\top A x - b^\\top x $$\n\n"
+                                "$$ \\nabla f(x) = A x - b, \\qquad \\nabla^2 f(x) = A $$\n\n"
+                                "$$ \\nabla f = A x + b $$\n")
+    assert code == 1 and f"{doc}:5:4: ✓" in out and f"{doc}:5:34: ✓" in out
+    assert re.search(rf"^  {re.escape(doc)}:7:15: step 1 is refuted", out, re.M), out

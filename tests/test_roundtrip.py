@@ -149,3 +149,13 @@ def test_a_prime_is_refused_not_read_as_a_transpose():
 def test_ell_is_declarable():
     doc = parse_text("let \\ell: n\nlet ℓ_2: scalar\ntheorem t: \\ell^T \\ell = ℓ_2")
     assert doc.decls["ℓ"].shape == ("n",) and doc.theorems[0].sides[1] == parse_expr("ℓ_2")
+
+
+@pytest.mark.parametrize("text, message", [
+    (r"\operatorname{Var}(x)", "unknown operator Var"),     # not V·a·r
+    (r"\mathrm{KL}", "unknown operator KL"),
+    (r"\mathbb{E}[x]", "expectation"),
+])
+def test_operators_the_language_does_not_have_are_refused(text, message):
+    with pytest.raises(MatproofError, match=message):
+        parse_expr(text)

@@ -209,6 +209,35 @@ def substitute(chunk: str, offsets: list[int], defs: dict[str, Definition], decl
     return "".join(text), where
 
 
+NABLA_RE = re.compile(r"(\\nabla|∇)(\s*\^\s*(?:2|\{\s*2\s*\})|²)?(?!\s*[_^])")
+
+
+def nabla_variables(chunk: str, offsets: list[int], defs: dict[str, Definition], declared: set[str]
+                    ) -> tuple[str, list[int]]:
+    """`\\nabla f(x)` with no subscript, where f was defined with one parameter: the gradient in
+    that parameter, `\\nabla_{x} f(x)` (likewise `\\nabla^2`)."""
+    from .. import syntax as S
+    from ..printing import to_latex
+    one = {n: d.params[0] for n, d in defs.items() if len(d.params) == 1}
+    if not one or not NABLA_RE.search(chunk):
+        return chunk, offsets
+    text, where, last = [], [], 0
+    for m in NABLA_RE.finditer(chunk):
+        toks = _tokens(chunk[m.end():m.end() + 60].split("=")[0], declared) or []
+        name = toks[0].value if toks and toks[0].type == "SYM" else None
+        if name not in one:
+            continue
+        insert = "_{" + to_latex(S.sym(one[name])) + "}"
+        text.append(chunk[last:m.end()])
+        where.extend(offsets[last:m.end()])
+        text.append(insert)
+        where.extend([offsets[m.start()]] * len(insert))
+        last = m.end()
+    text.append(chunk[last:])
+    where.extend(offsets[last:])
+    return "".join(text), where
+
+
 def _spells(text: str, name: str, declared: set[str]) -> bool:
     """Whether `text` is that name alone (its token's place is its own)."""
     toks = _tokens(text, declared)

@@ -213,8 +213,10 @@ class _Reader:
 
     def chain(self, ev: Math, offsets: list[int], chunk: str, label: str | None) -> None:
         """One chain: a definition (its first side `f(X)`), and the identity of its other sides."""
-        from .definitions import algebraic, bare_definition, definition_of, substitute, with_equals
+        from .definitions import (algebraic, bare_definition, definition_of, nabla_variables, substitute,
+                                  with_equals)
         declared = set(self.decls)
+        chunk, offsets = nabla_variables(chunk, offsets, self.defs, declared)     # ∇f(x): ∇ₓ
         chunk, offsets = substitute(chunk, offsets, self.defs, declared)
         chunk, signed = with_equals(chunk)
         made = definition_of(chunk, declared, signed) or bare_definition(chunk, declared)
