@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from checker.cli import main
 from checker.documents import read_document
@@ -310,3 +312,37 @@ def test_nabla_without_a_subscript_takes_the_definitions_parameter(capsys, tmp_p
                                 "$$ \\nabla f = A x + b $$\n")
     assert code == 1 and f"{doc}:5:4: ✓" in out and f"{doc}:5:34: ✓" in out
     assert re.search(rf"^  {re.escape(doc)}:7:15: step 1 is refuted", out, re.M), out
+
+
+# ---- hostile or garbled documents ------------------------------------------------------------
+
+FRAGMENTS = [r"\newcommand{\a}[1]{#1 + #1}", r"\def\b#1{\a{#1}}", r"\renewcommand{\a}{\a}", r"\def\c#1.{x}",
+             r"f(x) = x^\top x", r"g(x, y) := f(x) + y", r"s = f(f(x))", r"\nabla f(x)", r"\nabla_x s",
+             r"\mathrm{d}g", "&", "&=", r"\\", r"\qquad", r"\Longrightarrow", r"\intertext{so}", r"\text{for}",
+             "=", ":=", r"\a{y}", r"\b{", "}", "{", "(", ")", r"\left|", r"\right|", "|", "x", "A", r"\det",
+             r"\tanh^2", r"^{\circ 2}", r"\sigma'", r"\bm{\mu}", r"\mathbb{E}", r"\operatorname{Var}", r"\sum_i",
+             r"\label{eq}", "%", r"\input{/etc/passwd}", "e^{", r"\hat", r"\frac{\partial f}{\partial x}"]
+
+
+@settings(max_examples=int(__import__("os").environ.get("MATPROOF_DOCS", "150")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from(FRAGMENTS), max_size=12), min_size=1, max_size=6),
+       st.sampled_from(["tex", "md"]))
+def test_garbled_documents_are_read_without_an_internal_error(displays, kind):
+    """Whatever a document holds, reading it gives theorems, unread formulas and problems,
+    each at a place in the file, never an exception of ours."""
+    from checker.errors import MatproofError
+    bodies = [" ".join(d) for d in displays]
+    if kind == "tex":
+        text = "\n".join(f"\\begin{{align}}\n{b}\n\\end{{align}}" for b in bodies)
+    else:
+        text = "\n\n".join(f"$$\n{b}\n$$" for b in bodies)
+    try:
+        reading = read_document(f"doc.{kind}", text)
+    except MatproofError:
+        return
+    lines = text.count("\n") + 1
+    for e in reading.unread + reading.problems:
+        assert 1 <= e.line <= lines
+    for origin in reading.origins:
+        assert 1 <= origin.line <= lines

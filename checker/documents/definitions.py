@@ -25,6 +25,11 @@ from dataclasses import dataclass
 DEFINING_SIGNS = (":=", "\\coloneqq", "\\triangleq", "≔", "≜", "\\stackrel{\\text{def}}{=}",
                   "\\overset{\\text{def}}{=}", "\\stackrel{\\mathrm{def}}{=}", "\\overset{\\mathrm{def}}{=}")
 MAX_BODY = 4000           # a body longer than this is not substituted (the formula grows without bound)
+MAX_FORMULA = 20_000      # a formula the definitions make longer than this is not read
+
+
+class TooLarge(ValueError):
+    """Definitions that would make a formula longer than MAX_FORMULA characters."""
 
 
 @dataclass(frozen=True)
@@ -206,6 +211,8 @@ def substitute(chunk: str, offsets: list[int], defs: dict[str, Definition], decl
         last, i = end, j
     text.append(chunk[last:])
     where.extend(offsets[last:])
+    if len(where) > MAX_FORMULA:
+        raise TooLarge(f"the definitions make this formula longer than {MAX_FORMULA} characters")
     return "".join(text), where
 
 
@@ -242,6 +249,18 @@ def _spells(text: str, name: str, declared: set[str]) -> bool:
     """Whether `text` is that name alone (its token's place is its own)."""
     toks = _tokens(text, declared)
     return toks is not None and len(toks) == 1 and toks[0].type == "SYM" and toks[0].value == name
+
+
+def substitute_all(chunk: str, offsets: list[int], defs: dict[str, Definition], declared: set[str],
+                   passes: int = 8) -> tuple[str, list[int]]:
+    """`substitute` until nothing changes (a body may call what was defined before it), at most
+    `passes` times."""
+    for _ in range(passes):
+        new, where = substitute(chunk, offsets, defs, declared)
+        if new == chunk:
+            break
+        chunk, offsets = new, where
+    return chunk, offsets
 
 
 def _with_arguments(d: Definition, args: list[str] | None, declared: set[str]) -> str:

@@ -184,14 +184,22 @@ class _Reader:
             line, col = ev.source.position(ev.start + e.offset)
             self.out.unread.append(MatproofError(str(e), line, col, None, ev.source.file_line(line), self.path))
             return
+        from .definitions import TooLarge
         for chunk_start, chunk, label in chains(body):
-            if "=" in chunk:
-                self.chain(ev, where[chunk_start:chunk_start + len(chunk)], chunk, label or ev.label)
+            if "=" not in chunk:
+                continue
+            offsets = where[chunk_start:chunk_start + len(chunk)]
+            try:
+                self.chain(ev, offsets, chunk, label or ev.label)
+            except TooLarge as e:
+                first = next(k for k, c in zip(offsets, chunk) if not c.isspace())
+                line, col = ev.source.position(ev.start + first)
+                self.out.unread.append(MatproofError(str(e), line, col, None, ev.source.file_line(line), self.path))
 
     def inline(self, ev: Math) -> None:
         """Inline math is not checked, but a definition made there (`$J(w) = …$` in a sentence)
         holds for the formulas after it."""
-        from .definitions import bare_definition, definition_of, substitute, with_equals
+        from .definitions import TooLarge, bare_definition, definition_of, substitute_all, with_equals
         from .macros import MacroError
         if "=" not in ev.body and "≔" not in ev.body:
             return
@@ -201,7 +209,10 @@ class _Reader:
             return
         declared = set(self.decls)
         for chunk_start, chunk, _ in chains(body):
-            chunk, _ = substitute(chunk, where[chunk_start:chunk_start + len(chunk)], self.defs, declared)
+            try:
+                chunk, _ = substitute_all(chunk, where[chunk_start:chunk_start + len(chunk)], self.defs, declared)
+            except TooLarge:
+                continue
             normal, signed = with_equals(chunk)
             made = definition_of(normal, declared, signed)
             if made is not None:
@@ -213,16 +224,16 @@ class _Reader:
 
     def chain(self, ev: Math, offsets: list[int], chunk: str, label: str | None) -> None:
         """One chain: a definition (its first side `f(X)`), and the identity of its other sides."""
-        from .definitions import (algebraic, bare_definition, definition_of, nabla_variables, substitute,
+        from .definitions import (algebraic, bare_definition, definition_of, nabla_variables, substitute_all,
                                   with_equals)
         declared = set(self.decls)
         chunk, offsets = nabla_variables(chunk, offsets, self.defs, declared)     # ∇f(x): ∇ₓ
-        chunk, offsets = substitute(chunk, offsets, self.defs, declared)
+        chunk, offsets = substitute_all(chunk, offsets, self.defs, declared)
         chunk, signed = with_equals(chunk)
         made = definition_of(chunk, declared, signed) or bare_definition(chunk, declared)
         if made is None and self.named and algebraic(chunk, declared):
-            for _ in range(3):      # r = y − Xŵ, ŵ = (XᵀX)⁻¹Xᵀy: Xᵀr = 0 means their values
-                chunk, offsets = substitute(chunk, offsets, self.named, declared)
+            # r = y − Xŵ, ŵ = (XᵀX)⁻¹Xᵀy: Xᵀr = 0 means their values
+            chunk, offsets = substitute_all(chunk, offsets, self.named, declared, passes=3)
         made = definition_of(chunk, declared, signed)
         if made is not None:
             self.defs[made[0].name] = made[0]
