@@ -69,7 +69,7 @@ IGNORED_COMMANDS = {
     "biggl", "biggr", "Biggl", "Biggr", "middle", "limits", "[", "]", "(", ")",
 }
 STYLE_COMMANDS = {"mathbf", "boldsymbol", "bm", "mathbb", "mathit", "mathsf", "mathcal", "mathnormal", "vec",
-                  "pmb", "boldsymbol", "mathbfit", "bold"}
+                  "pmb", "mathbfit", "bold"}
 #: styles that make bold lowercase Greek a vector (μ_bold), as bold Latin is by default
 BOLD_STYLES = {"mathbf", "boldsymbol", "bm", "pmb", "mathbfit", "bold", "vec"}
 WORD_COMMANDS = {"operatorname", "mathrm", "text", "textrm", "rm", "textnormal"}
@@ -708,12 +708,12 @@ class Lexer:
             return f"{base}_bold", k
         return base, k
 
-    def decorated(self, accent: str, start: int) -> None:
+    def decorated(self, command: str, start: int) -> None:
         """`\\hat{w}`, `\\hat w`, `\\tilde{\\Sigma}`: the symbol named for the letter and its
         accent (w_hat), so that ŵ and w are two symbols of one kind."""
-        got = self.styled_name(accent, self.i)
+        got = self.styled_name(command, self.i)
         if got is None:
-            self.fail(f"an accent (\\{accent}) on a single letter is read as a name; here it is on "
+            self.fail(f"an accent (\\{command}) on a single letter is read as a name; here it is on "
                       f"something else", start, self.i + 1)
         name, self.i = got
         self.emit("SYM", name, start)

@@ -168,7 +168,7 @@ def test_reading_counts_unread_formulas_apart_from_directive_errors(tmp_path):
 # ---- layouts of displays ------------------------------------------------------------------
 
 def _chains(body: str) -> list[str]:
-    from checker.documents.formulas import chains
+    from checker.documents.layout import chains
     return [" ".join(chunk.split()) for _, chunk, _ in chains(body)]
 
 
