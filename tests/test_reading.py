@@ -346,3 +346,30 @@ def test_garbled_documents_are_read_without_an_internal_error(displays, kind):
         assert 1 <= e.line <= lines
     for origin in reading.origins:
         assert 1 <= origin.line <= lines
+
+
+NAMED = r"""<!-- matproof: let X: N×p -->
+
+$$ \hat{\mathbf{w}} = (X^\top X)^{-1} X^\top \mathbf{y} $$
+
+$$ \mathbf{r} = \mathbf{y} - X\hat{\mathbf{w}} $$
+
+$$ X^\top \mathbf{r} = 0 $$
+
+$$ \mathbf{y} = X\boldsymbol\beta + \boldsymbol\epsilon $$
+
+$$ \nabla_{\boldsymbol\beta} \|\mathbf{y} - X\boldsymbol\beta\|^2 = -2X^\top(\mathbf{y} - X\boldsymbol\beta) $$
+
+$$ \nabla_{\mathbf{w}} \|\mathbf{r}\|^2 = 0 $$
+"""
+
+
+def test_a_named_value_stands_for_its_name_where_that_changes_nothing_that_varies(capsys, tmp_path):
+    doc, code, out = check_text(capsys, tmp_path / "named.md", NAMED)
+    # the normal equations: r and ŵ are put for their names (no derivative there)
+    assert f"{doc}:7:4: ✓" in out
+    # y = Xβ + ε, then a gradient in β: whether y moves with β cannot be told, so not read
+    assert f"{doc}:11:4: not read: y was said to be" in out
+    # a gradient of something that does not depend on w, with r's value free of w: checked
+    assert f"{doc}:13:4: ✓" in out
+    assert code == 0 and "3 formulas" in out       # the three namings are not theorems

@@ -9,6 +9,12 @@ applied to names (`f(X)`, `\\ell(w, b)`), or a name followed by a defining sign 
 or more, is still an identity to check. In every later formula the name (`f`, or
 `f(Y)` with its arguments put for the parameters) stands for its body in brackets.
 
+A chain `s = BODY` with a bare name on the left *names* BODY (`bare_definition`): s
+is no function of anything said, so BODY stands for s only where that cannot change
+what varies — in formulas without differentials or derivatives (`algebraic`), and where
+a formula differentiates s itself; a formula of calculus whose named values depend on
+what varies there is not read (`ambiguous_names`).
+
 Without a definition, a formula whose first side differentiates a bare name that
 appears nowhere else (`df = 2x^\\top dx`, `\\nabla_w \\ell = …`) says nothing matproof
 can check: it is "not read", with a hint, never refuted (`undefined_subject`).
@@ -128,9 +134,8 @@ def definition_of(chunk: str, declared: set[str], signed: bool) -> tuple[Definit
 
 def bare_definition(chunk: str, declared: set[str]) -> tuple[Definition, int] | None:
     """`s = v^\\top\\tanh(Wx)`: a chain whose first side is a bare name, not declared and not
-    on its other sides, names that body (and where the body's side begins). Such a name is
-    no function of anything, so it is used only where a formula differentiates it and it
-    would otherwise be undefined (`\\nabla_x s`); elsewhere it stays a symbol."""
+    on its other sides, names that body (and where the body's side begins); see the module
+    docstring for where a named body is put for its name."""
     spans = sides(chunk)
     if len(spans) < 2:
         return None
@@ -304,25 +309,21 @@ def directive(text: str, declared: set[str]) -> Definition | None:
 
 
 def varying(thm) -> set[str]:
-    """The symbols a theorem lets vary (§6): those under a differential (dX) and the variables
-    of its derivatives; every symbol where it takes d(…) and names no differential."""
+    """The symbols a theorem lets vary (§6, as `meaning.varying_symbols` reads it from its
+    differentials), and the variables of its derivatives."""
+    from types import SimpleNamespace
+
     from .. import syntax as S
-    out: set[str] = set()
-    loose = False
+    from ..meaning import varying_symbols
+    names = set().union(*(side.symbols() for side in thm.sides))
+    props = {n: SimpleNamespace(props=thm.decls[n].props if n in thm.decls else frozenset()) for n in names}
+    out = varying_symbols(list(thm.sides), props)
     for side in thm.sides:
         for n in side.walk():
-            if n.op == S.D:
-                if n.args[0].op == S.SYM:
-                    out.add(n.args[0].attr)
-                else:
-                    loose = True
-            elif n.op in (S.GRAD, S.JAC, S.HESS):
-                v = n.args[1]
-                v = v.args[0] if v.op == "vec" and v.args else v
+            if n.op in (S.GRAD, S.JAC, S.HESS):
+                v = n.args[1].args[0] if n.args[1].op == "vec" and n.args[1].args else n.args[1]
                 if v.op == S.SYM:
                     out.add(v.attr)
-    if loose and not out:
-        out = set().union(*(side.symbols() for side in thm.sides))
     return out
 
 
