@@ -30,7 +30,8 @@ def annotation(r: dict, quiet_unread: bool = False) -> list[str]:
         bad = failing(r)
         if bad:
             where = [(k["line"], k["column"],
-                      f"step {k['link']} is {k['status']}: {' = '.join(k.get('sides', []))}"
+                      f"step {k['link']} is {'not read' if k['status'] == 'unread' else k['status']}: "
+                      f"{' = '.join(k.get('sides', []))}"
                       + (f" ({k['reason']})" if k.get("reason") else "")
                       + ("\n" + counterexample_only(k.get("counterexample_text"))
                          if k.get("counterexample_text") else ""))

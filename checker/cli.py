@@ -307,7 +307,8 @@ def _show_check_result(r: dict, fmt: str, quiet_unread: bool = False) -> None:
     from .documents.links import counterexample_only, failing
     steps = failing(r)
     for k in steps:
-        print(f"  {r['file']}:{k['line']}:{k['column']}: step {k['link']} is {k['status']}: "
+        shown = "not read" if k["status"] == "unread" else k["status"]
+        print(f"  {r['file']}:{k['line']}:{k['column']}: step {k['link']} is {shown}: "
               f"{' = '.join(k.get('sides', []))}", flush=True)
         if k.get("counterexample_text"):
             print("    " + counterexample_only(k["counterexample_text"]).replace("\n", "\n    "), flush=True)

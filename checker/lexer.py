@@ -105,6 +105,8 @@ SINGLE = {
 ENDS_OPERAND = {"SYM", "NUMBER", "RPAR", "RBRACK", "RBRACE", "RANGLE", "NORM_CLOSE",
                 "TRANSPOSE", "INVERSE", "INVT", "POW", "ONES", "IDENT", "NORM_SUB", "COMM", "HADPOW",
                 "DET_CLOSE"}
+#: a star superscript, `^\star` (group 1) or `^*`: the optimum, x⋆, a name of its own
+STAR_RE = re.compile(r"\^\s*(?:(\\star(?![A-Za-z]))|\*|\{\s*(?:(\\star)|\*)\s*\})")
 #: the commutation matrix K_{m,n} (two dimensions, a comma between them)
 COMMUTATION_RE = re.compile(r"K_\{\s*([A-Za-z][A-Za-z0-9]*|[0-9]+)\s*,\s*([A-Za-z][A-Za-z0-9]*|[0-9]+)\s*\}")
 
@@ -879,6 +881,9 @@ class Lexer:
             digits += self.peek()
             self.i += 1
         name = letter + digits + self.read_subscript()
+        m = STAR_RE.match(self.s, self.i)
+        if m and (m.group(1) or m.group(2) or letter.islower() or is_greek(letter)):
+            name, self.i = name + "_star", m.end()   # x^\star, x^*: the optimum, a name of its own
         if name not in self.declared_set and re.fullmatch(r"I(_[A-Za-z]+)?", name):
             self.emit("IDENT", "I", start)      # I, and I_n, I_d: an identity (its size inferred)
         elif name == "σ" and "σ" not in self.declared_set and self.primed(self.i) is not None:

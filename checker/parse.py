@@ -231,13 +231,13 @@ class Build(Transformer):
 
     def number(self, meta, c):
         v = c[0].value
-        return S.zero() if v == 0 else S.num(v, _span(meta))
+        return S.Expr(S.ZERO, (), None, _span(meta)) if v == 0 else S.num(v, _span(meta))
 
-    def ident(self, meta, c):
-        return S.identity()
+    def ident(self, meta, c):        # a span, so that a side `I` or `0` has its place
+        return S.Expr(S.IDENT, (), None, _span(meta))
 
     def ones(self, meta, c):
-        return S.ones()
+        return S.Expr(S.ONES, (), None, _span(meta))
 
     def commutation(self, meta, c):
         return S.Expr(S.COMM, (), c[0].value, _span(meta))

@@ -352,6 +352,8 @@ class LatexPrinter(Printer):
         base, _, accent = name.partition("_")
         if accent in ("hat", "tilde", "bar", "check", "dot", "breve") and len(base) == 1:
             return f"\\{accent}{{{greek_as_command(base).strip()}}}"      # w_hat is \hat{w}
+        if accent == "star" and len(base) == 1:
+            return f"{{{greek_as_command(base).strip()}^{{\\star}}}}"        # x_star is {x^{\star}}
         if accent == "bold" and len(base) == 1:
             return f"\\boldsymbol{{{greek_as_command(base).strip()}}}"    # μ_bold is \boldsymbol{\mu}
         return greek_as_command(super().symbol(name))

@@ -373,3 +373,15 @@ def test_a_named_value_stands_for_its_name_where_that_changes_nothing_that_varie
     # a gradient of something that does not depend on w, with r's value free of w: checked
     assert f"{doc}:13:4: ✓" in out
     assert code == 0 and "3 formulas" in out       # the three namings are not theorems
+
+
+def test_an_equation_to_solve_is_not_read_as_a_false_identity(capsys, tmp_path):
+    """`∇_u H = 2Ru + 2BᵀPx = 0` sets a gradient to zero: a condition, not a claim."""
+    doc, code, out = check_text(capsys, tmp_path / "lqr.md",
+                                "<!-- matproof: let B: n×m -->\n<!-- matproof: let R: m×m spd -->\n"
+                                "<!-- matproof: let P: n×n symmetric -->\n\n"
+                                "$$ \\nabla_u (u^\\top R u + 2 x^\\top P B u) = 2Ru + 2B^\\top P x = 0 $$\n\n"
+                                "$$ A^\\top P + P A - P B R^{-1} B^\\top P + Q = 0 $$\n")
+    assert code == 0, out
+    assert f"{doc}:5:65: step 2 is not read: 2 R u + 2 Bᵀ P x = 0" in out     # at its `0`
+    assert "condition to solve" in out and "0 refuted" in out and "2 not read" in out

@@ -105,6 +105,7 @@ def test_the_commutation_matrix_in_three_notations():
     (r"\frac{\partial f}{\partial \boldsymbol{\Sigma}}", "∂f/∂Σ"),
     (r"\det A \, \operatorname{tr}(A^{-1} B) C", "det(A) tr(A⁻¹ B) C"),   # a call ends a bare argument
     (r"\det \operatorname{diag}(x) B", "det(diag(x) B)"),                 # … unless it is the first factor
+    (r"x^\star + x^{*} + X^{\star}", "x_{star} + x_{star} + X_{star}"),     # the optimum: a name
 ])
 def test_notations_of_papers(latex, reads_as):
     assert _unmarked(parse_expr(latex)) == parse_expr(reads_as)
@@ -159,3 +160,10 @@ def test_ell_is_declarable():
 def test_operators_the_language_does_not_have_are_refused(text, message):
     with pytest.raises(MatproofError, match=message):
         parse_expr(text)
+
+
+def test_a_star_on_a_capital_is_not_read_as_a_name():
+    """A* may be the conjugate transpose; only A^\\star is the name A_star."""
+    with pytest.raises(MatproofError, match="superscript"):
+        parse_expr("A^*")
+    assert to_latex(parse_expr(r"x^\star")) == r"{x^{\star}}"

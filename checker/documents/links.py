@@ -41,6 +41,11 @@ def placed(out: dict, res, thm, origin: Origin, limits, rule_files) -> dict:
                           expect="proved", name=f"{thm.name}, step {k + 1}", decls=decls)
             r = prove_theorem(one, limits=limits, rule_files=rule_files)
             statuses.append((r.status, r.reason, _counterexample(r)))
+    statuses = _conditions(thm, statuses)
+    if statuses and all(st in ("proved", "unread") for st, _, _ in statuses) and any(
+            st == "unread" for st, _, _ in statuses):
+        out.update(status="unread", reason=next(r for st, r, _ in statuses if st == "unread"))
+        out.pop("counterexample_text", None)
     links = []
     for k, (status, reason, cx) in enumerate(statuses):
         cols = thm.side_columns
@@ -52,6 +57,26 @@ def placed(out: dict, res, thm, origin: Origin, limits, rule_files) -> dict:
             link["sides"] = out["sides"][k:k + 2]
         links.append(link)
     out["links"] = links
+    return out
+
+
+#: why a refuted `E = 0` in a document is not read: derivations write the equation they solve
+CONDITION = ("reads as a condition to solve (as in setting a gradient to zero), not as an identity; "
+             "matproof checks identities")
+
+
+def _conditions(thm, statuses: list[tuple]) -> list[tuple]:
+    """The links' statuses, with a refuted link to a literal 0 (`∇_u H = 2Ru + 2BᵀPx = 0`, the
+    Riccati equation `AᵀP + PA − … = 0`) not read: a derivation's condition, not its claim."""
+    from .. import syntax as S
+
+    def zero(e) -> bool:
+        return (e.op == S.NUM and e.attr == 0) or e.op == S.ZERO
+    out = []
+    for k, (status, reason, cx) in enumerate(statuses):
+        if status == "refuted" and (zero(thm.sides[k]) or zero(thm.sides[k + 1])):
+            status, reason, cx = "unread", f"the equation = 0 {CONDITION}", None
+        out.append((status, reason, cx))
     return out
 
 
