@@ -7,6 +7,8 @@ when the numeric test refutes it (a refuted theorem is not searched).
 """
 from __future__ import annotations
 
+import functools
+
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -223,17 +225,28 @@ IDENTIFICATIONS = {"gradient": "gradient identification: ∂f/∂X = G ⇔ d f =
 def _rule_places(rule_files: list[Path]) -> dict[str, str]:
     """`hadamard.rules:3 diag-sandwich` for each rule of a file matproof does not ship, so a
     proof says whose rule it used (a shipped rule is named by its name alone)."""
-    from .parse import parse_file
     from .resources import shipped_rule_files
     shipped = {p.resolve() for p in shipped_rule_files()}
     out: dict[str, str] = {}
     for p in rule_files:
         if p.resolve() not in shipped:
             try:
-                out.update((r.name, f"{p.name}:{r.line} {r.name}") for r in parse_file(p).rules)
-            except MatproofError:
+                stat = p.stat()
+            except OSError:
                 continue
+            out.update(_places_in(str(p.resolve()), p.name, stat.st_mtime_ns, stat.st_size))
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _places_in(path: str, shown: str, mtime_ns: int, size: int) -> tuple[tuple[str, str], ...]:
+    """The places of a rule file's rules, parsed once per version of the file (its modification
+    time and size are part of the key), not once per theorem proved."""
+    from .parse import parse_file
+    try:
+        return tuple((r.name, f"{shown}:{r.line} {r.name}") for r in parse_file(path).rules)
+    except MatproofError:
+        return ()
 
 
 def rule_name(label: str) -> str:

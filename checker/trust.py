@@ -13,6 +13,7 @@ by the SHA-256 of its bytes, for the rest of the process.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -57,8 +58,10 @@ def refusal(path: Path) -> str:
     return _VERDICTS[sha]
 
 
+@functools.lru_cache(maxsize=1)
 def shipped_names() -> dict[str, str]:
-    """Every shipped rule's name and the file it is in (resolved)."""
+    """Every shipped rule's name and the file it is in (resolved); read once per process (the
+    shipped files are part of the installed package). Callers must not change the dict."""
     from .parse import parse_file
     from .resources import shipped_rule_files
     return {r.name: str(p.resolve()) for p in shipped_rule_files() for r in parse_file(p).rules}
