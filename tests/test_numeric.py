@@ -184,3 +184,18 @@ def test_jacobians_hessians_and_symmetric_gradients_numerically(thm):
     assert r.status == ("refuted" if thm.expect == "refuted" else "consistent"), (r.status, r.reason)
     if thm.expect != "refuted":
         assert r.max_agreeing_difference < 1e-9
+
+
+def test_a_theorem_defined_only_where_every_size_is_1_says_so():
+    """(x xᵀ)⁻¹ is singular for every n ≥ 2: before, "no valid draw in 60 attempts"; now the
+    numeric test tries every size 1, says the theorem is defined only there, and refutes a
+    claim that is false there."""
+    from checker.parse import parse_text
+    from checker.typecheck import type_theorem
+
+    def run(text):
+        return numeric_test(type_theorem(parse_text(f"theorem t: {text}").theorems[0]))
+    r = run("(x x^T)^{-1} x x^T = I")
+    assert r.status == "inconclusive" and r.reason.startswith("defined only where every size is 1")
+    r = run("(x x^T)^{-1} = 2 (x x^T)^{-1}")
+    assert r.status == "refuted" and set(r.counterexample.sizes.values()) == {1}

@@ -99,9 +99,11 @@ def draw_direction(info: SymbolInfo, value: np.ndarray, rng: np.random.Generator
 
 
 def draw_instance(symbols: dict[str, SymbolInfo], dims: list[str], varying: set[str],
-                  rng: np.random.Generator, positive: frozenset[str] = frozenset()) -> Env:
-    """An instance; the symbols named in `positive` get positive entries."""
-    sizes = draw_sizes(dims, rng)
+                  rng: np.random.Generator, positive: frozenset[str] = frozenset(),
+                  unit_sizes: bool = False) -> Env:
+    """An instance; the symbols named in `positive` get positive entries; with `unit_sizes`
+    every dimension is 1."""
+    sizes = {d: 1 for d in dims} if unit_sizes else draw_sizes(dims, rng)
     values: dict[str, np.ndarray] = {}
     directions: dict[str, np.ndarray] = {}
     for name, info in symbols.items():

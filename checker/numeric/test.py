@@ -93,7 +93,7 @@ class NumericResult:
 
 
 def numeric_test(typed: Typed, *, seed: int = 0, draws: int = 6, max_attempts: int | None = None,
-                 cookbook: bool = False) -> NumericResult:
+                 cookbook: bool = False, unit_sizes: bool = False) -> NumericResult:
     """Test that all expressions of `typed` (a chain) are equal on random instances, each
     link on its own: a member that cannot be evaluated leaves its links open but does not
     hide a difference in another. With `cookbook`, a gradient in a symmetric matrix means the
@@ -122,7 +122,8 @@ def numeric_test(typed: Typed, *, seed: int = 0, draws: int = 6, max_attempts: i
         # the domain, every other draw takes positive entries for the symbols under the terms
         # whose domain was missed (still values of the domain; the others stay as they are)
         positive = frozenset(needs_positive) if misses >= 3 and attempts % 2 == 0 else frozenset()
-        env: Env = draw_instance(typed.symbols, typed.dims, varying, rng, positive=positive)
+        env: Env = draw_instance(typed.symbols, typed.dims, varying, rng, positive=positive,
+                                 unit_sizes=unit_sizes)
         env.cookbook = cookbook
         cost = max(evaluation_cost(e, typed.symbols, env) for e in exprs)
         if cost > MAX_COST:      # declared sizes so large that a draw would exhaust the machine
@@ -175,6 +176,17 @@ def numeric_test(typed: Typed, *, seed: int = 0, draws: int = 6, max_attempts: i
                              seconds=seconds)
     if min(good, default=draws) == 0:
         why = ", ".join(f"{k} ({v}×)" for k, v in reasons.items()) or "no draws"
+        if not unit_sizes and typed.dims and "round-off" not in reasons:
+            # (x xᵀ)⁻¹ is singular for every n ≥ 2: is the theorem defined where every size is 1?
+            probe = numeric_test(typed, seed=seed, draws=draws, max_attempts=max_attempts,
+                                 cookbook=cookbook, unit_sizes=True)
+            if probe.status == "refuted":      # defined there, and false there
+                return probe
+            if probe.status == "consistent":
+                return NumericResult("inconclusive", 0, attempts + probe.attempts, seconds=seconds,
+                                     reason=f"defined only where every size is 1 (with larger sizes no draw "
+                                            f"was in its domain: {why}); there the sides agree on "
+                                            f"{probe.draws} draws")
         return NumericResult("inconclusive", 0, attempts,
                              reason=f"no valid draw in {attempts} attempts: {why}", seconds=seconds)
     return NumericResult("consistent", min(good, default=draws), attempts, seconds=seconds,
