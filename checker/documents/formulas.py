@@ -218,18 +218,14 @@ class _Reader:
         chunk, offsets = nabla_variables(chunk, offsets, self.defs, declared)     # ∇f(x): ∇ₓ
         chunk, offsets = substitute_all(chunk, offsets, self.defs, declared)
         chunk, signed = with_equals(chunk)
-        made = definition_of(chunk, declared, signed) or bare_definition(chunk, declared)
+        made, table = definition_of(chunk, declared, signed), self.defs
+        if made is None:
+            made, table = bare_definition(chunk, declared), self.named
         if made is None and self.named and algebraic(chunk, declared):
             # r = y − Xŵ, ŵ = (XᵀX)⁻¹Xᵀy: Xᵀr = 0 means their values
             chunk, offsets = substitute_all(chunk, offsets, self.named, declared, passes=3)
-        made = definition_of(chunk, declared, signed)
-        if made is not None:
-            self.defs[made[0].name] = made[0]
-        else:
-            made = bare_definition(chunk, declared)
-            if made is not None:
-                self.named[made[0].name] = made[0]
         if made is not None:            # f(X) = BODY = …: BODY = … is still checked
+            table[made[0].name] = made[0]
             chunk = " " * made[1] + chunk[made[1]:]
             if len(sides(chunk)) < 2:
                 return
@@ -262,7 +258,8 @@ class _Reader:
         if subject is not None and subject in self.named:      # ∇ₓ s, where s = … was said before
             from .definitions import substitute
             chunk, offsets = substitute(chunk, offsets, {subject: self.named[subject]}, set(self.decls))
-            named, self.named = self.named, {}                 # once: its body has no such subject
+            named = self.named                                  # once: the body is no such subject
+            self.named = {k: v for k, v in named.items() if k != subject}
             try:
                 return self.theorem(ev, offsets, chunk, label)
             finally:
