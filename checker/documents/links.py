@@ -12,40 +12,19 @@ from .formulas import Origin
 def placed(out: dict, res, thm, origin: Origin, limits, rule_files) -> dict:
     """`out` (a result as JSON) with `column`, `links` and the sides' LaTeX; a problem the
     pipeline found (a shape error) moved to its place in the document."""
-    from ..pipeline import prove_theorem
     from ..printing import to_latex
     out = {**out, "column": origin.column, "document": True,
            "sides_latex": [to_latex(e) for e in thm.sides]}
     if res is not None and res.error is not None:
-        e = origin.relocate(res.error)
-        guessed = sorted(n for n in set().union(*(side.symbols() for side in thm.sides)) if n not in thm.decls)
-        if isinstance(res.error, Unsupported) or (isinstance(res.error, ShapeProblem) and guessed):
-            # shapes matproof guessed (x a vector, N a matrix): a misreading more likely than a mistake
-            e.kind = "not read"
-            if guessed and not isinstance(res.error, Unsupported):
-                e.hint = ((e.hint + "; ") if e.hint else "") + (
-                    f"matproof guessed the shapes of {', '.join(guessed)}; declare them in a comment "
-                    f"(matproof: let {guessed[0]}: …)")
-            out.update(status="unread")
-        out.update(error=e.as_json(), error_text=e.render(), reason=e.message)
+        out.update(_problem(res.error, thm, origin))
         if out["status"] == "unread":
             return out
-    n = len(thm.sides) - 1
-    if out["status"] == "proved" or n == 1:
-        statuses = [(out["status"], out.get("reason", ""), out.get("counterexample_text"))] * n
-    else:   # which links fail, each settled on its own, with what varies in the whole chain
-        statuses = []
-        decls = _chain_constants(thm)
-        for k in range(n):
-            one = replace(thm, sides=thm.sides[k:k + 2], side_columns=thm.side_columns[k:k + 2],
-                          expect="proved", name=f"{thm.name}, step {k + 1}", decls=decls)
-            r = prove_theorem(one, limits=limits, rule_files=rule_files)
-            statuses.append((r.status, r.reason, _counterexample(r)))
-    statuses = _conditions(thm, statuses)
+    statuses = _conditions(thm, _link_statuses(out, thm, limits, rule_files))
     if statuses and all(st in ("proved", "unread") for st, _, _ in statuses) and any(
             st == "unread" for st, _, _ in statuses):
         out.update(status="unread", reason=next(r for st, r, _ in statuses if st == "unread"))
         out.pop("counterexample_text", None)
+    n = len(thm.sides) - 1
     links = []
     for k, (status, reason, cx) in enumerate(statuses):
         cols = thm.side_columns
@@ -58,6 +37,41 @@ def placed(out: dict, res, thm, origin: Origin, limits, rule_files) -> dict:
         links.append(link)
     out["links"] = links
     return out
+
+
+def _problem(error, thm, origin: Origin) -> dict:
+    """The fields of a result for a problem the pipeline found, at its place. A shape error
+    among shapes matproof guessed (x a vector, N a matrix) is a misreading more likely than a
+    mistake, and notation the language does not have (|α|) is not the document's fault:
+    both are "not read", the first with a hint to declare."""
+    e = origin.relocate(error)
+    guessed = sorted(n for n in set().union(*(side.symbols() for side in thm.sides)) if n not in thm.decls)
+    fields: dict = {}
+    if isinstance(error, Unsupported) or (isinstance(error, ShapeProblem) and guessed):
+        e.kind = "not read"
+        if guessed and not isinstance(error, Unsupported):
+            e.hint = ((e.hint + "; ") if e.hint else "") + (
+                f"matproof guessed the shapes of {', '.join(guessed)}; declare them in a comment "
+                f"(matproof: let {guessed[0]}: …)")
+        fields["status"] = "unread"
+    return {**fields, "error": e.as_json(), "error_text": e.render(), "reason": e.message}
+
+
+def _link_statuses(out: dict, thm, limits, rule_files) -> list[tuple]:
+    """(status, reason, counterexample) of each link: the whole chain's, if it is proved or
+    has one link; else each link settled on its own, with what varies in the whole chain."""
+    from ..pipeline import prove_theorem
+    n = len(thm.sides) - 1
+    if out["status"] == "proved" or n == 1:
+        return [(out["status"], out.get("reason", ""), out.get("counterexample_text"))] * n
+    statuses = []
+    decls = _chain_constants(thm)
+    for k in range(n):
+        one = replace(thm, sides=thm.sides[k:k + 2], side_columns=thm.side_columns[k:k + 2],
+                      expect="proved", name=f"{thm.name}, step {k + 1}", decls=decls)
+        r = prove_theorem(one, limits=limits, rule_files=rule_files)
+        statuses.append((r.status, r.reason, _counterexample(r)))
+    return statuses
 
 
 #: why a refuted `E = 0` in a document is not read: derivations write the equation they solve
