@@ -628,13 +628,18 @@ class Lexer:
                 self.i = m.end()
                 self.emit("FRAC_PARTIAL", "\\frac{\\partial", start)
                 return
-            m = re.compile(r"\s*([0-9])([0-9])(?![0-9])").match(self.s, self.i)
-            if m:        # \frac12, \tfrac12: two one-digit arguments without braces
+            m = re.compile(r"\s*([0-9A-Za-z])\s*([0-9A-Za-z])").match(self.s, self.i)
+            if m:        # \frac12, \tfrac1d, \frac ab: two one-character arguments without braces
                 self.i = m.end()
                 self.emit("FRAC", "\\frac", start)
                 for g in (1, 2):
                     self.emit("LBRACE", "{", m.start(g))
-                    self.emit("NUMBER", self.number(m.group(g), m.start(g)), m.start(g), m.end(g))
+                    c = m.group(g)
+                    if c.isdigit():
+                        self.emit("NUMBER", self.number(c, m.start(g)), m.start(g), m.end(g))
+                    else:
+                        self.emit("IDENT" if c == "I" and "I" not in self.declared_set else "SYM", c,
+                                  m.start(g), m.end(g))
                     self.emit("RBRACE", "}", m.end(g))
                 return
         if name in SIMPLE_COMMANDS:

@@ -385,3 +385,15 @@ def test_an_equation_to_solve_is_not_read_as_a_false_identity(capsys, tmp_path):
     assert code == 0, out
     assert f"{doc}:5:65: step 2 is not read: 2 R u + 2 Bᵀ P x = 0" in out     # at its `0`
     assert "condition to solve" in out and "0 refuted" in out and "2 not read" in out
+
+
+def test_a_named_value_that_does_not_vary_stands_for_its_name_in_calculus(capsys, tmp_path):
+    """S = A + Aᵀ is symmetric, which ∇ₓ ½ xᵀSx = Sx relies on: its value is put for it, as
+    it changes nothing that varies (before: refuted, S read as any matrix). A name for a
+    derivative (G = ∂L/∂S, L defined nowhere) is never replaced: it would read as 0."""
+    doc, code, out = check_text(capsys, tmp_path / "n.md",
+                                "<!-- matproof: let A: n×n -->\n\nLet $S = A + A^\\top$ and "
+                                "$G = \\partial L / \\partial W$.\n\n"
+                                "$$ \\nabla_x \\tfrac12 x^\\top S x = S x $$\n\n"
+                                "$$ \\frac{\\partial}{\\partial W} \\operatorname{tr}(G^\\top W) = G $$\n")
+    assert code == 0 and f"{doc}:5:4: ✓" in out and f"{doc}:7:4: ✓" in out, out

@@ -106,6 +106,7 @@ def test_the_commutation_matrix_in_three_notations():
     (r"\det A \, \operatorname{tr}(A^{-1} B) C", "det(A) tr(A⁻¹ B) C"),   # a call ends a bare argument
     (r"\det \operatorname{diag}(x) B", "det(diag(x) B)"),                 # … unless it is the first factor
     (r"x^\star + x^{*} + X^{\star}", "x_{star} + x_{star} + X_{star}"),     # the optimum: a name
+    (r"\frac1d x + \tfrac ab + \frac12x", "(1/d) x + a/b + 1/2 x"),        # one-character arguments
 ])
 def test_notations_of_papers(latex, reads_as):
     assert _unmarked(parse_expr(latex)) == parse_expr(reads_as)

@@ -13,7 +13,8 @@ A chain `s = BODY` with a bare name on the left *names* BODY (`bare_definition`)
 is no function of anything said, so BODY stands for s only where that cannot change
 what varies — in formulas without differentials or derivatives (`algebraic`), and where
 a formula differentiates s itself; a formula of calculus whose named values depend on
-what varies there is not read (`ambiguous_names`).
+what varies there is not read (`named_in_calculus`). A name for a derivative
+(`G = \\partial L/\\partial S`) is no theorem, and its value is never put for it.
 
 Without a definition, a formula whose first side differentiates a bare name that
 appears nowhere else (`df = 2x^\\top dx`, `\\nabla_w \\ell = …`) says nothing matproof
@@ -43,6 +44,9 @@ class Definition:
     name: str                       # the symbol's name as the lexer reads it (ℓ, f, L)
     params: tuple[str, ...]
     body: str                       # LaTeX, ready to stand in brackets
+    # a name for a derivative (G = ∂L/∂S, L defined nowhere): its value is never put for it,
+    # since the derivative of an undefined name would read as that of a constant, 0
+    opaque: bool = False
 
 
 def _tokens(text: str, declared: set[str]):
@@ -150,7 +154,7 @@ def bare_definition(chunk: str, declared: set[str]) -> tuple[Definition, int] | 
     body = " ".join(chunk[c:d].split())
     if not body or len(body) > MAX_BODY:
         return None
-    return Definition(got[0], (), body), c
+    return Definition(got[0], (), body, opaque=not algebraic(body, declared)), c
 
 
 #: tokens that make a formula one of calculus: there a named body (s = …) would change what
@@ -169,6 +173,7 @@ def substitute(chunk: str, offsets: list[int], defs: dict[str, Definition], decl
                ) -> tuple[str, list[int]]:
     """The chunk with each defined name (and its arguments, if it is called) replaced by its
     body in brackets; every character of a body stands at the name's offset."""
+    defs = {n: d for n, d in defs.items() if not d.opaque}
     if not defs:
         return chunk, offsets
     toks = _tokens(chunk, declared)
@@ -327,18 +332,21 @@ def varying(thm) -> set[str]:
     return out
 
 
-def ambiguous_names(thm, named: dict[str, Definition], declared: set[str]) -> list[str]:
-    """The names (s = …) a formula of calculus uses whose value depends on what varies there:
-    whether the author means the name or its value cannot be told, and the two differ."""
+def named_in_calculus(thm, named: dict[str, Definition], declared: set[str]) -> tuple[list[str], list[str]]:
+    """The names (s = …) a formula of calculus uses, in two lists: those whose value depends
+    on what varies there (whether the author means the name or its value cannot be told, and
+    the two differ), and those that do not vary and whose value does not either (their value
+    may stand for them: C = I − 𝟏𝟏ᵀ/n in ∇ₓ ½‖Cx‖² = Cx changes nothing that varies)."""
     from .. import syntax as S
     if not any(n.op in (S.D, S.GRAD, S.JAC, S.HESS) for side in thm.sides for n in side.walk()):
-        return []
+        return [], []
     vary = varying(thm)
-    used = set().union(*(side.symbols() for side in thm.sides)) & set(named)
-    out = []
+    used = set().union(*(side.symbols() for side in thm.sides)) & {n for n, d in named.items() if not d.opaque}
+    ambiguous, constant = [], []
     for name in sorted(used):
         toks = _tokens(named[name].body, declared) or []
         if {t.value for t in toks if t.type == "SYM"} & vary:
-            out.append(name)
-    return out
-
+            ambiguous.append(name)
+        elif name not in vary:
+            constant.append(name)
+    return ambiguous, constant

@@ -236,7 +236,7 @@ class _Reader:
         formula's body it stands for (a macro's expansion stands at the macro). A side that
         cannot be read is said; the links among the other sides are still checked."""
         from ..parse import parse_text
-        from .definitions import ambiguous_names, undefined_subject
+        from .definitions import named_in_calculus, undefined_subject
         src = ev.source
         places = tuple(src.position(ev.start + k) for k in offsets)
         first = next(i for i, c in enumerate(chunk) if not c.isspace())
@@ -255,15 +255,8 @@ class _Reader:
             return
         thm = doc.theorems[0]
         subject = undefined_subject(thm)
-        if subject is not None and subject in self.named:      # ∇ₓ s, where s = … was said before
-            from .definitions import substitute
-            chunk, offsets = substitute(chunk, offsets, {subject: self.named[subject]}, set(self.decls))
-            named = self.named                                  # once: the body is no such subject
-            self.named = {k: v for k, v in named.items() if k != subject}
-            try:
-                return self.theorem(ev, offsets, chunk, label)
-            finally:
-                self.named = named
+        if subject is not None and subject in self.named and not self.named[subject].opaque:   # s = … said
+            return self._with_named(ev, offsets, chunk, label, [subject])
         if subject is not None:
             self.out.unread.append(MatproofError(
                 f"{subject} is not defined here, so its derivative cannot be checked", line, col, None,
@@ -271,7 +264,9 @@ class _Reader:
                 hint=f"define it in a formula before ({subject}(x) = …, or {subject} := …) or in a comment: "
                      f"matproof: define {subject}(x) = …"))
             return
-        unclear = ambiguous_names(thm, self.named, set(self.decls))
+        unclear, constant = named_in_calculus(thm, self.named, set(self.decls))
+        if constant and not unclear:            # values that do not vary: put for their names
+            return self._with_named(ev, offsets, chunk, label, constant)
         if unclear:
             d = self.named[unclear[0]]
             self.out.unread.append(MatproofError(
@@ -288,6 +283,18 @@ class _Reader:
         thm.physical = (src.file_line(line) or "",)
         self.out.theorems.append(thm)
         self.out.origins.append(origin)
+
+    def _with_named(self, ev: Math, offsets: list[int], chunk: str, label: str | None, names: list[str]) -> None:
+        """The chain read again with the values of these named things put for their names (once:
+        while it is read, they are named no more)."""
+        from .definitions import substitute
+        chunk, offsets = substitute(chunk, offsets, {n: self.named[n] for n in names}, set(self.decls))
+        named = self.named
+        self.named = {k: v for k, v in named.items() if k not in names}
+        try:
+            self.theorem(ev, offsets, chunk, label)
+        finally:
+            self.named = named
 
     def _other_links(self, ev: Math, offsets: list[int], chunk: str, label: str | None,
                      e: MatproofError) -> None:
