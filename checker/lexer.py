@@ -890,7 +890,7 @@ class Lexer:
         if m and (m.group(1) or m.group(2) or letter.islower() or is_greek(letter)):
             name, self.i = name + "_star", m.end()   # x^\star, x^*: the optimum, a name of its own
         if name not in self.declared_set and re.fullmatch(r"I(_[A-Za-z]+)?", name):
-            self.emit("IDENT", "I", start)      # I, and I_n, I_d: an identity (its size inferred)
+            self.emit("IDENT", name, start)     # I, and I_n, I_d: an identity (of size n, if n is declared)
         elif name == "σ" and "σ" not in self.declared_set and self.primed(self.i) is not None:
             self.refuse_prime("σ", start)
         elif name == "σ" and "σ" not in self.declared_set and self.next_significant(self.i) in ("(", "\\left"):

@@ -166,6 +166,8 @@ class NormalForm:
 
     def _poly(self, e: S.Expr) -> Poly:
         op = e.op
+        if op == S.SYM and getattr(self.symbols.get(e.attr), "size", False):
+            return self.trace({ONE: Fraction(1)}, (e.attr, e.attr))     # n, a dimension's size: tr(I_n)
         if op == S.NUM:
             return {ONE: Fraction(e.attr)} if e.attr != 0 else {}
         if op == S.ZERO:
@@ -363,6 +365,12 @@ class NormalForm:
     def trace_scalars(self, chain: Chain) -> Scalars:
         """tr of a chain as scalar factors: 𝟏ᵀ (u ∘ v) = uᵀ v for columns u and v (the sum of
         an entrywise product is an inner product), else the trace atom."""
+        if len(chain) == 2 and all(a.op == S.ONES for a in chain) and 1 in (chain[0].attr[0], chain[1].attr[0]):
+            row = chain[0] if chain[0].attr[0] == 1 else chain[1]
+            n = row.attr[1]                      # tr(𝟏ᵀ𝟏) = tr(𝟏𝟏ᵀ) = n, the dimension (as the trace of I)
+            if isinstance(n, int):
+                return ((S.num(n), Fraction(1)),) if n != 1 else ()
+            return ((S.Expr("tr", (S.Expr(S.IDENT, (), (n, n)),)), Fraction(1)),)
         if len(chain) == 2:
             row, had = chain if chain[0].op == S.ONES else chain[::-1]
             if row.op == S.ONES and row.attr[0] == 1 and had.op == S.HAD and self.shape(had)[1] == 1:

@@ -234,7 +234,8 @@ class Build(Transformer):
         return S.Expr(S.ZERO, (), None, _span(meta)) if v == 0 else S.num(v, _span(meta))
 
     def ident(self, meta, c):        # a span, so that a side `I` or `0` has its place
-        return S.Expr(S.IDENT, (), None, _span(meta))
+        size = c[0].value.partition("_")[2] or None     # I_n: the typer sizes it n if n is declared
+        return S.Expr(S.IDENT, (), size, _span(meta))
 
     def ones(self, meta, c):
         return S.Expr(S.ONES, (), None, _span(meta))

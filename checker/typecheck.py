@@ -53,6 +53,9 @@ class SymbolInfo:
     shape: Shape
     props: frozenset[str]
     declared: bool
+    # an undeclared symbol named for a declared dimension (`n` where `let X: n×n`) is that
+    # dimension's size: a positive constant scalar, drawn equal to the size
+    size: bool = False
 
 
 @dataclass
@@ -88,6 +91,9 @@ class _Inference:
         self.order: list[str] = []
         self.assumptions: list[Assumption] = []
         self.bars: list[tuple[S.Expr, Shape]] = []     # dets written |X|: X must not be a scalar
+        #: the dimensions the declarations name: a symbol so named, undeclared, is that size
+        self.dim_names = {d for decl in decls.values() for d in decl.shape if isinstance(d, str) and d != "scalar"}
+        self.sizes: set[str] = set()
         self.print = printer
 
     # -- errors ------------------------------------------------------------------
@@ -122,6 +128,9 @@ class _Inference:
             else:
                 shape = (spec[0], spec[1])
             props, declared = decl.props, True
+        elif name in self.dim_names and not self.pattern:     # `n`, where `let X: n×n`: the size
+            shape, props, declared = SCALAR, frozenset({"constant", "positive"}), False
+            self.sizes.add(name)
         else:
             kind = default_kind(name)
             if kind == "scalar":
@@ -186,9 +195,11 @@ class _Inference:
         if op == S.NUM:
             return e, SCALAR
         if op in (S.IDENT, S.ZERO, S.ONES):
-            if op == S.IDENT:
+            if op == S.IDENT and isinstance(e.attr, str) and e.attr in self.dim_names:
+                shape: Shape = (e.attr, e.attr)          # I_n, where n is a declared dimension
+            elif op == S.IDENT:
                 v = Var.fresh(True)
-                shape: Shape = (v, v)
+                shape = (v, v)
             else:
                 shape = (Var.fresh(True), 1 if self.columns else Var.fresh(True))
             return S.replace_attr(e, shape), shape
@@ -403,7 +414,8 @@ class _Inference:
 
         An undetermined `𝟏` or `0` is a column (its width becomes 1), and all
         other open dimensions of these constants are one and the same, so that
-        `tr(I) = tr(I)` compares like with like.
+        `tr(I) = tr(I)` compares like with like; where the theorem names one
+        dimension's size (`n`), that is their size.
         """
         nodes = [n for e in exprs for n in e.walk() if n.op in (S.IDENT, S.ZERO, S.ONES)]
         for n in nodes:
@@ -420,6 +432,9 @@ class _Inference:
                         shared = d
                     else:
                         self.u.unify(d, shared)
+        if shared is not None and len(self.sizes) == 1:
+            # C = I − 𝟏𝟏ᵀ/n: where the only size named is n, an open I, 0 or 𝟏 is of that size
+            self.u.unify(shared, next(iter(self.sizes)))
 
     def run(self, exprs: list[S.Expr], same_shape: bool) -> Typed:
         taken = {str(d) for dd in self.decls.values() for d in dd.shape if isinstance(d, str)}
@@ -448,7 +463,7 @@ class _Inference:
         symbols: dict[str, SymbolInfo] = {}
         for name in self.order:
             shape, props, declared = self.symbols[name]
-            symbols[name] = SymbolInfo(name, namer.final_shape(shape), props, declared)
+            symbols[name] = SymbolInfo(name, namer.final_shape(shape), props, declared, name in self.sizes)
         final = [_finalize(e, namer) for e, _ in typed]
         assumptions = [Assumption(a.kind, _finalize(a.expr, namer)) for a in self.assumptions]
         # every named dimension, symbols' first, in order (the numeric test sizes them)
@@ -456,6 +471,7 @@ class _Inference:
         shapes += [node.attr for e in final for node in e.walk() if node.op in (S.IDENT, S.ZERO, S.ONES)]
         shapes += [(node.attr,) for e in final for node in e.walk() if node.op == S.DIMPOW]   # α^m
         shapes += [node.attr for e in final for node in e.walk() if node.op == S.COMM]       # K_{m,n}
+        shapes += [(name,) for name in symbols if name in self.sizes]                          # `n` itself
         dims: list[str] = []
         for shape in shapes:
             for d in shape:
@@ -559,6 +575,8 @@ def declarations_of(typed: Typed, extra_props: dict[str, frozenset[str]] | None 
     from .statements import Decl
     out: Declarations = {}
     for name, info in typed.symbols.items():
+        if info.size:         # a dimension's size: the declaration of its dimension makes it again
+            continue
         rows, cols = info.shape
         spec = ("scalar",) if (rows, cols) == (1, 1) else (rows,) if cols == 1 else (rows, cols)
         out[name] = Decl(name, spec, info.props | (extra_props or {}).get(name, frozenset()))

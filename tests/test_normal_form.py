@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -80,3 +81,17 @@ def test_scalars_moved_anywhere_give_the_same_normal_form(e, seed):
     t = typed.exprs[0]
     moved = _shuffle_scalars(t, typed.symbols, random.Random(seed))
     assert nf(moved, typed.symbols) == nf(t, typed.symbols)
+
+
+@pytest.mark.parametrize("identity", [
+    "tr(I_n) = n", "ones^T ones = n", "tr(X^{-1} X) = n",
+    "(I - (1/n) ones ones^T)^2 = I - (1/n) ones ones^T",        # the centring matrix is idempotent
+    "(I - (1/n) ones ones^T) ones = 0",
+])
+def test_a_dimensions_size_in_the_normal_form(identity):
+    """`n` where `let X: n×n` is the size n, which the normal form writes as tr(I_n), as it
+    writes 𝟏ᵀ𝟏 (issue 25: papers write 1/n, tr(I_n) = n, the centring matrix)."""
+    from checker.parse import parse_text
+    from checker.pipeline import prove_theorem
+    thm = parse_text(f"let X: n×n invertible\ntheorem t: {identity}").theorems[0]
+    assert prove_theorem(thm).status == "proved"

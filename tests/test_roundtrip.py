@@ -113,9 +113,11 @@ def test_notations_of_papers(latex, reads_as):
 
 
 def _unmarked(e):
-    """The tree with |X| as plain det(X), which the typer makes it once X is checked a matrix."""
+    """The tree with |X| as plain det(X), which the typer makes it once X is checked a matrix,
+    and I_n as I (its size is the typer's: n where n is a declared dimension)."""
     from checker import syntax as S
-    return S.Expr(e.op, tuple(_unmarked(a) for a in e.args), None if e.attr == S.BARS else e.attr)
+    plain = e.attr == S.BARS or e.op == S.IDENT
+    return S.Expr(e.op, tuple(_unmarked(a) for a in e.args), None if plain else e.attr)
 
 
 def test_bold_lowercase_greek_is_a_vector():
@@ -168,3 +170,19 @@ def test_a_star_on_a_capital_is_not_read_as_a_name():
     with pytest.raises(MatproofError, match="superscript"):
         parse_expr("A^*")
     assert to_latex(parse_expr(r"x^\star")) == r"{x^{\star}}"
+
+
+def test_a_dimensions_name_is_its_size_and_sizes_an_identity():
+    """`n` where `let X: n×n` is the size n, a positive constant scalar (drawn equal to the
+    size), and I_n is the n×n identity; an undeclared dimension's name stays a vector."""
+    from checker.numeric import numeric_test
+    typed = type_theorem(parse_text("let X: n×n\ntheorem t: tr(I_n) = n").theorems[0])
+    assert typed.symbols["n"].size and typed.symbols["n"].shape == (1, 1)
+    assert numeric_test(typed).status == "consistent"
+    # an open I, 0 or 𝟏 is of the one size the theorem names (C = I − 𝟏𝟏ᵀ/n)
+    typed = type_theorem(parse_text("let X: n×n\ntheorem t: tr(I) = n").theorems[0])
+    assert numeric_test(typed).status == "consistent"
+    typed = type_theorem(parse_text("let X: n×n\ntheorem t: tr(Y) = n").theorems[0])
+    assert numeric_test(typed).status == "refuted"          # Y is any matrix
+    typed = type_theorem(parse_text("theorem t: n^T n = n^T n").theorems[0])
+    assert not typed.symbols["n"].size and typed.symbols["n"].shape[1] == 1

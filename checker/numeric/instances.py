@@ -108,6 +108,9 @@ def draw_instance(symbols: dict[str, SymbolInfo], dims: list[str], varying: set[
     directions: dict[str, np.ndarray] = {}
     for name, info in symbols.items():
         shape = (_size(info.shape[0], sizes), _size(info.shape[1], sizes))
+        if getattr(info, "size", False):       # `n`, the size of the dimension n: no draw of its own
+            values[name] = np.full((1, 1), float(sizes[name]))
+            continue
         values[name] = draw_value(info, shape, rng, name in positive)
         if name in varying and "constant" not in info.props:
             directions[name] = draw_direction(info, values[name], rng)
