@@ -389,6 +389,8 @@ class _Facts:
                     self._know("nonzero", f)
             elif op == "det":
                 self._know("invertible", e.args[0])
+            elif op == "abs":         # |α| ≠ 0 ⇒ α ≠ 0
+                self._know("nonzero", e.args[0])
             elif op == S.NORM:      # ‖x‖ ≠ 0 ⇒ ‖x‖ > 0 and ‖x‖² = ⟨x, x⟩ > 0
                 self._know("positive", e)
                 self._know("positive", S.Expr(S.INNER, (e.args[0], e.args[0])))

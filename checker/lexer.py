@@ -55,7 +55,8 @@ def is_letter(ch: str) -> bool:
 FUNCS = {"tr": "tr", "Tr": "tr", "det": "det", "logdet": "logdet", "inv": "inv",
          "vec": "vec", "diag": "diag", "sum": "sum", "log": "log", "ln": "log",
          "exp": "exp", "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tanh": "tanh",
-         "sigmoid": "sigmoid", "norm": "norm", "softmax": "softmax", "logsumexp": "logsumexp"}
+         "sigmoid": "sigmoid", "norm": "norm", "softmax": "softmax", "logsumexp": "logsumexp",
+         "abs": "abs"}
 FUNCS2 = {"kron": "kron", "hadamard": "hadamard", "grad": "grad", "hess": "hess"}
 RESERVED = set(FUNCS) | set(FUNCS2) | {"ones", "expect"}
 OUTCOMES = ("proved", "refuted", "unknown")

@@ -43,10 +43,10 @@ HESS = "hess"        # args (f, v): ∂²f/∂v∂vᵀ, the Hessian of a scalar 
 
 #: functions of one argument, written name(arg)
 UNARY_FUNCS = ("tr", "det", "logdet", "vec", "diag", "sum", "softmax", "logsumexp",
-               "log", "exp", "sqrt", "sin", "cos", "tanh", "sigmoid", "recip")
+               "log", "exp", "sqrt", "sin", "cos", "tanh", "sigmoid", "recip", "abs")
 #: the functions that act entry by entry on vectors and matrices; `recip` is the entrywise
 #: reciprocal, written `𝟏 ⊘ x` (and `x ⊘ y` is `x ∘ recip(y)`)
-ELEMENTWISE = ("log", "exp", "sqrt", "sin", "cos", "tanh", "sigmoid", "recip")
+ELEMENTWISE = ("log", "exp", "sqrt", "sin", "cos", "tanh", "sigmoid", "recip", "abs")
 RECIP = "recip"
 #: the commutation matrix K_{m,n}: the mn×mn permutation with K_{m,n} vec(A) = vec(Aᵀ) for an
 #: m×n A (Magnus & Neudecker §3.7); attr: (m, n), the two dimensions

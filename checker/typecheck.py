@@ -211,6 +211,9 @@ class _Inference:
         shapes = [k[1] for k in kids]
         node = S.Expr(e.op, args, e.attr, e.span)
         if op == "det" and e.attr == S.BARS:
+            if self.u.resolve(shapes[0][0]) == 1 and self.u.resolve(shapes[0][1]) == 1:
+                node = S.Expr("abs", args, None, e.span)     # |aᵀb|: the absolute value of a scalar
+                return node, self.rule(node, shapes)
             node = S.Expr(op, args, None, e.span)
             self.bars.append((node, shapes[0]))
         if op in (S.GRAD, S.JAC, S.HESS):
@@ -454,8 +457,9 @@ class _Inference:
             self.fail(f"{text}: {self.unequal(m)}", where, self.product_hint(m))
         for node, s in self.bars:
             if self.u.resolve(s[0]) == 1 and self.u.resolve(s[1]) == 1:
-                self.fail(f"|{self.print(node.args[0])}| of a scalar is its absolute value, which matproof "
-                          "does not read; |X| of a square matrix is det(X)", node, kind=Unsupported)
+                self.fail(f"|{self.print(node.args[0])}| is 1×1 only as its sizes were inferred: whether it is "
+                          "an absolute value or a determinant cannot be told", node, kind=Unsupported,
+                          hint="write abs(…) for an absolute value, det(…) for a determinant")
         if not self.pattern:   # in a rule, an open shape stays open: it matches any size
             self.settle_flexible([e for e, _ in typed])
         # Final, readable shapes: name dimensions in the order symbols appear.

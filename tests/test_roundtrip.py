@@ -129,12 +129,18 @@ def test_bold_lowercase_greek_is_a_vector():
     assert to_latex(parse_expr(r"\bm{\mu}")) == r"\boldsymbol{\mu}"
 
 
-def test_bars_of_a_scalar_are_refused():
-    """|X| is det(X) of a matrix; |aᵀb| would be an absolute value, which det is not."""
-    with pytest.raises(MatproofError, match="absolute value"):
-        type_theorem(parse_text("theorem t: |a^T b| = a^T b").theorems[0])
-    with pytest.raises(MatproofError, match="absolute value|square"):
+def test_bars_of_a_scalar_are_its_absolute_value():
+    """|X| is det(X) of a matrix; |aᵀb| of a scalar is abs(aᵀb), never det(aᵀb) (which would
+    make |aᵀb| = aᵀb true); bars around what is 1×1 only by inference are refused."""
+    from checker import syntax as S
+    typed = type_theorem(parse_text("theorem t: |a^T b| = a^T b").theorems[0])
+    assert typed.exprs[0].op == "abs"
+    typed = type_theorem(parse_text("let A: n×n\ntheorem t: |A| = det(A)").theorems[0])
+    assert typed.exprs[0].op == "det"
+    with pytest.raises(MatproofError, match="cannot be told|square"):
         type_theorem(parse_text("theorem t: |x| = x").theorems[0])
+    e = parse_expr("abs(α)")              # entry by entry, as log and exp are; three notations
+    assert "abs" in S.ELEMENTWISE and all(parse_expr(p(e)) == e for p in (to_latex, to_unicode, to_ascii))
 
 
 def test_sigma_declared_is_a_scalar_again():

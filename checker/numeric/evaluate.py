@@ -410,6 +410,9 @@ class Evaluator:
     def op_cos(self, e, vals, tans):
         return self._elementwise(np.cos, lambda v, o: -np.sin(v), vals[0], tans[0])
 
+    def op_abs(self, e, vals, tans):
+        return self._elementwise(np.abs, lambda v, o: np.sign(v), vals[0], tans[0])
+
     def op_tanh(self, e, vals, tans):
         return self._elementwise(np.tanh, lambda v, o: 1 - o * o, vals[0], tans[0])
 
