@@ -397,3 +397,33 @@ def test_a_named_value_that_does_not_vary_stands_for_its_name_in_calculus(capsys
                                 "$$ \\nabla_x \\tfrac12 x^\\top S x = S x $$\n\n"
                                 "$$ \\frac{\\partial}{\\partial W} \\operatorname{tr}(G^\\top W) = G $$\n")
     assert code == 0 and f"{doc}:5:4: ✓" in out and f"{doc}:7:4: ✓" in out, out
+
+
+KALMAN = r"""% matproof: let P: n×n spd
+% matproof: let H: m×n
+% matproof: let R: m×m spd
+% matproof: let K: n×m
+\begin{align}
+  S &= H P H^\top + R, \\
+  K &= P H^\top S^{-1}.
+\end{align}
+\begin{align}
+  P^+ &= P - K H P - P H^\top K^\top + K (H P H^\top + R) K^\top \\
+      &= P - K H P - P H^\top K^\top + K S K^\top .
+\end{align}
+\begin{equation}
+  \frac{\partial}{\partial K}\operatorname{tr}\left((I - K H) P (I - K H)^\top + K R K^\top\right)
+  = -2(I - K H) P H^\top + 2 K R .
+\end{equation}
+"""
+
+
+def test_a_declared_name_defined_in_a_display_is_no_claim(capsys, tmp_path):
+    """`K = P Hᵀ S⁻¹` with `let K: n×m` names the gain (before: a claim, refuted); a side not
+    read (P⁺) leaves the other links checked with the named S put for its name; K stays the
+    variable of the derivative."""
+    doc, code, out = check_text(capsys, tmp_path / "kalman.tex", KALMAN)
+    assert code == 0, out
+    assert f"{doc}:10:6: not read: cannot read the superscript '+'" in out
+    assert f"{doc}:10:12: ✓" in out and f"{doc}:14:3: ✓" in out
+    assert "0 refuted" in out

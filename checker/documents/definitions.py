@@ -47,6 +47,10 @@ class Definition:
     # a name for a derivative (G = ∂L/∂S, L defined nowhere): its value is never put for it,
     # since the derivative of an undefined name would read as that of a constant, 0
     opaque: bool = False
+    # a name a `let` declares (K = P Hᵀ S⁻¹ with `let K: n×m`): a symbol the author typed, so
+    # in a formula of calculus its value is not put for it where it does not vary (δ₂ is held
+    # fixed in ∂(δ₂ᵀ W z)/∂W); where its value varies, the formula is ambiguous all the same
+    declared: bool = False
 
 
 def _tokens(text: str, declared: set[str]):
@@ -137,15 +141,15 @@ def definition_of(chunk: str, declared: set[str], signed: bool) -> tuple[Definit
 
 
 def bare_definition(chunk: str, declared: set[str]) -> tuple[Definition, int] | None:
-    """`s = v^\\top\\tanh(Wx)`: a chain whose first side is a bare name, not declared and not
-    on its other sides, names that body (and where the body's side begins); see the module
+    """`s = v^\\top\\tanh(Wx)`: a chain whose first side is a bare name, not on its other
+    sides, names that body (and where the body's side begins); see the module
     docstring for where a named body is put for its name."""
     spans = sides(chunk)
     if len(spans) < 2:
         return None
     a, b = spans[0]
-    got = head(chunk[a:b], declared)
-    if got is None or got[1] or got[0] in declared:
+    got = head(chunk[a:b], declared)      # (declared or not: `let K: n×m` types the gain K = …)
+    if got is None or got[1]:
         return None
     rest = _tokens(chunk[b + 1:], declared)
     if rest is None or any(t.type in ("SYM", "NABLA", "NABLA2") and t.value == got[0] for t in rest):
@@ -154,7 +158,7 @@ def bare_definition(chunk: str, declared: set[str]) -> tuple[Definition, int] | 
     body = " ".join(chunk[c:d].split())
     if not body or len(body) > MAX_BODY:
         return None
-    return Definition(got[0], (), body, opaque=not algebraic(body, declared)), c
+    return Definition(got[0], (), body, opaque=not algebraic(body, declared), declared=got[0] in declared), c
 
 
 #: tokens that make a formula one of calculus: there a named body (s = …) would change what
@@ -347,6 +351,6 @@ def named_in_calculus(thm, named: dict[str, Definition], declared: set[str]) -> 
         toks = _tokens(named[name].body, declared) or []
         if {t.value for t in toks if t.type == "SYM"} & vary:
             ambiguous.append(name)
-        elif name not in vary:
+        elif name not in vary and not named[name].declared:
             constant.append(name)
     return ambiguous, constant

@@ -212,8 +212,7 @@ class _Reader:
 
     def chain(self, ev: Math, offsets: list[int], chunk: str, label: str | None) -> None:
         """One chain: a definition (its first side `f(X)`), and the identity of its other sides."""
-        from .definitions import (algebraic, bare_definition, definition_of, nabla_variables, substitute_all,
-                                  with_equals)
+        from .definitions import bare_definition, definition_of, nabla_variables, substitute_all, with_equals
         declared = set(self.decls)
         chunk, offsets = nabla_variables(chunk, offsets, self.defs, declared)     # ∇f(x): ∇ₓ
         chunk, offsets = substitute_all(chunk, offsets, self.defs, declared)
@@ -221,9 +220,8 @@ class _Reader:
         made, table = definition_of(chunk, declared, signed), self.defs
         if made is None:
             made, table = bare_definition(chunk, declared), self.named
-        if made is None and self.named and algebraic(chunk, declared):
-            # r = y − Xŵ, ŵ = (XᵀX)⁻¹Xᵀy: Xᵀr = 0 means their values
-            chunk, offsets = substitute_all(chunk, offsets, self.named, declared, passes=3)
+        if made is None:
+            chunk, offsets = self._named_values(chunk, offsets)
         if made is not None:            # f(X) = BODY = …: BODY = … is still checked
             table[made[0].name] = made[0]
             chunk = " " * made[1] + chunk[made[1]:]
@@ -284,6 +282,15 @@ class _Reader:
         self.out.theorems.append(thm)
         self.out.origins.append(origin)
 
+    def _named_values(self, chunk: str, offsets: list[int]) -> tuple[str, list[int]]:
+        """In a chain without differentials or derivatives, the named values put for their
+        names (r = y − Xŵ, ŵ = (XᵀX)⁻¹Xᵀy: Xᵀr = 0 means their values)."""
+        from .definitions import algebraic, substitute_all
+        declared = set(self.decls)
+        if self.named and algebraic(chunk, declared):
+            return substitute_all(chunk, offsets, self.named, declared, passes=3)
+        return chunk, offsets
+
     def _with_named(self, ev: Math, offsets: list[int], chunk: str, label: str | None, names: list[str]) -> None:
         """The chain read again with the values of these named things put for their names (once:
         while it is read, they are named no more)."""
@@ -309,4 +316,5 @@ class _Reader:
             if len(run) >= 2:
                 a, b = run[0][0], run[-1][1]
                 piece = "".join(c if (a <= i < b or c == "\n") else " " for i, c in enumerate(chunk))
-                self.theorem(ev, offsets, piece, label)
+                piece, where = self._named_values(piece, offsets)
+                self.theorem(ev, where, piece, label)
