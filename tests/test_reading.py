@@ -424,6 +424,6 @@ def test_a_declared_name_defined_in_a_display_is_no_claim(capsys, tmp_path):
     variable of the derivative."""
     doc, code, out = check_text(capsys, tmp_path / "kalman.tex", KALMAN)
     assert code == 0, out
-    assert f"{doc}:10:6: not read: cannot read the superscript '+'" in out
-    assert f"{doc}:10:12: ✓" in out and f"{doc}:14:3: ✓" in out
+    assert f"{doc}:10:4: not read: cannot read the superscript '+'" in out
+    assert f"{doc}:10:10: ✓" in out and f"{doc}:14:3: ✓" in out
     assert "0 refuted" in out
