@@ -427,3 +427,14 @@ def test_a_declared_name_defined_in_a_display_is_no_claim(capsys, tmp_path):
     assert f"{doc}:10:4: not read: cannot read the superscript '+'" in out
     assert f"{doc}:10:10: ✓" in out and f"{doc}:14:3: ✓" in out
     assert "0 refuted" in out
+
+
+def test_a_named_value_that_does_not_fit_its_declaration_is_not_read(capsys, tmp_path):
+    """Σ₀ = diag(σ²) with σ read as a scalar (Greek), not the k-vector meant: a formula that
+    puts it for Σ₀ would be refuted wrongly; it is not read, saying why."""
+    doc, code, out = check_text(capsys, tmp_path / "vae.md",
+                                "<!-- matproof: let \\Sigma_0: k×k spd -->\n\n"
+                                "With $\\Sigma_0 = \\operatorname{diag}(\\sigma^2)$,\n\n"
+                                "$$ \\operatorname{tr}(\\Sigma_0) = \\mathbf{1}^\\top \\sigma^2 $$\n")
+    assert code == 0 and "0 refuted" in out
+    assert f"{doc}:5:4: not read: Σ_0 was said to be" in out and "does not fit its declaration" in out

@@ -35,7 +35,11 @@ MAX_BODY = 4000           # a body longer than this is not substituted (the form
 MAX_FORMULA = 20_000      # a formula the definitions make longer than this is not read
 
 
-class TooLarge(ValueError):
+class Unreadable(ValueError):
+    """A chain its definitions make unreadable; the message says why."""
+
+
+class TooLarge(Unreadable):
     """Definitions that would make a formula longer than MAX_FORMULA characters."""
 
 
@@ -51,6 +55,9 @@ class Definition:
     # in a formula of calculus its value is not put for it where it does not vary (δ₂ is held
     # fixed in ∂(δ₂ᵀ W z)/∂W); where its value varies, the formula is ambiguous all the same
     declared: bool = False
+    # why the value does not fit the name's declaration, as matproof reads it (Σ₀ = diag(σ²)
+    # with σ read as a scalar, not the k-vector meant): a formula that uses it is not read
+    misfit: str = ""
 
 
 def _tokens(text: str, declared: set[str]):
@@ -263,6 +270,15 @@ def _spells(text: str, name: str, declared: set[str]) -> bool:
     """Whether `text` is that name alone (its token's place is its own)."""
     toks = _tokens(text, declared)
     return toks is not None and len(toks) == 1 and toks[0].type == "SYM" and toks[0].value == name
+
+
+def check_fits(chunk: str, named: dict[str, Definition], declared: set[str]) -> None:
+    """Raise Unreadable where the chain uses a name whose value does not fit its declaration."""
+    toks = _tokens(chunk, declared) or []
+    for t in toks:
+        d = named.get(t.value) if t.type == "SYM" else None
+        if d is not None and d.misfit:
+            raise Unreadable(f"{d.name} was said to be {d.body}, which does not fit its declaration: {d.misfit}")
 
 
 def substitute_all(chunk: str, offsets: list[int], defs: dict[str, Definition], declared: set[str],

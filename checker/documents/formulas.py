@@ -172,14 +172,14 @@ class _Reader:
             line, col = ev.source.position(ev.start + e.offset)
             self.out.unread.append(MatproofError(str(e), line, col, None, ev.source.file_line(line), self.path))
             return
-        from .definitions import TooLarge
+        from .definitions import Unreadable
         for chunk_start, chunk, label in chains(body):
             if "=" not in chunk:
                 continue
             offsets = where[chunk_start:chunk_start + len(chunk)]
             try:
                 self.chain(ev, offsets, chunk, label or ev.label)
-            except TooLarge as e:
+            except Unreadable as e:
                 first = next(k for k, c in zip(offsets, chunk) if not c.isspace())
                 line, col = ev.source.position(ev.start + first)
                 self.out.unread.append(MatproofError(str(e), line, col, None, ev.source.file_line(line), self.path))
@@ -208,7 +208,7 @@ class _Reader:
             else:
                 named = bare_definition(normal, declared)
                 if named is not None:
-                    self.named[named[0].name] = named[0]
+                    self.named[named[0].name] = self._fitted(named[0])
 
     def chain(self, ev: Math, offsets: list[int], chunk: str, label: str | None) -> None:
         """One chain: a definition (its first side `f(X)`), and the identity of its other sides."""
@@ -223,7 +223,7 @@ class _Reader:
         if made is None:
             chunk, offsets = self._named_values(chunk, offsets)
         if made is not None:            # f(X) = BODY = …: BODY = … is still checked
-            table[made[0].name] = made[0]
+            table[made[0].name] = self._fitted(made[0]) if table is self.named else made[0]
             chunk = " " * made[1] + chunk[made[1]:]
             if len(sides(chunk)) < 2:
                 return
@@ -285,11 +285,32 @@ class _Reader:
     def _named_values(self, chunk: str, offsets: list[int]) -> tuple[str, list[int]]:
         """In a chain without differentials or derivatives, the named values put for their
         names (r = y − Xŵ, ŵ = (XᵀX)⁻¹Xᵀy: Xᵀr = 0 means their values)."""
-        from .definitions import algebraic, substitute_all
+        from .definitions import algebraic, check_fits, substitute_all
         declared = set(self.decls)
         if self.named and algebraic(chunk, declared):
+            check_fits(chunk, self.named, declared)
             return substitute_all(chunk, offsets, self.named, declared, passes=3)
         return chunk, offsets
+
+    def _fitted(self, d):
+        """A named value of a declared name, with why it does not fit the declaration (its
+        shape as matproof reads the value), if it does not."""
+        from dataclasses import replace
+
+        from .. import syntax as S
+        from ..parse import parse_text
+        from ..printing import to_latex
+        from ..typecheck import type_theorem
+        if not d.declared or d.opaque:
+            return d
+        try:
+            thm = parse_text(f"theorem t: {to_latex(S.sym(d.name))} = ({d.body})", self.path, self.decls).theorems[0]
+            type_theorem(thm)
+        except MatproofError as e:
+            return replace(d, misfit=e.message)
+        except Exception:       # noqa: BLE001 - a body that cannot be read: it is not put for the name
+            return replace(d, opaque=True)
+        return d
 
     def _with_named(self, ev: Math, offsets: list[int], chunk: str, label: str | None, names: list[str]) -> None:
         """The chain read again with the values of these named things put for their names (once:
