@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import MatproofError
+from ..errors import MatproofError, ShapeProblem
 from ..statements import Declarations, Theorem
 from .definitions import sides
 from .layout import chains
@@ -306,9 +306,9 @@ class _Reader:
         try:
             thm = parse_text(f"theorem t: {to_latex(S.sym(d.name))} = ({d.body})", self.path, self.decls).theorems[0]
             type_theorem(thm)
-        except MatproofError as e:
+        except ShapeProblem as e:
             return replace(d, misfit=e.message)
-        except Exception:       # noqa: BLE001 - a body that cannot be read: it is not put for the name
+        except Exception:       # noqa: BLE001 - a body that cannot be read is put for no name
             return replace(d, opaque=True)
         return d
 
