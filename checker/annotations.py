@@ -26,6 +26,10 @@ def annotation(r: dict, quiet_unread: bool = False) -> list[str]:
     level = "error" if is_failure(r) else "warning" if r["status"] == "unread" else "notice"
     title = f"matproof: {r['name']}"
     where = [(r.get("line", 0), r.get("column", 0), r.get("error_text") or r.get("reason", ""))]
+    if r["status"] == "unread" and not r.get("links"):     # the place is the annotation's: say what, and how
+        hint = (r.get("error") or {}).get("hint")
+        where = [(r.get("line", 0), r.get("column", 0),
+                  f"not read: {r.get('reason', '')}" + (f"\nhint: {hint}" if hint else ""))]
     if r["status"] not in ("error", "unread"):
         bad = failing(r)
         if bad:

@@ -142,6 +142,7 @@ def test_not_read_is_a_warning_counted_apart(capsys, tmp_path):
     lines = out.splitlines()
     assert [x.split(" ", 1)[0] for x in lines[:-1]] == ["::warning", "::error"]
     assert lines[0].startswith(f"::warning file={doc},line=4,col=27,")
+    assert "::not read: unknown LaTeX command '\\sum'%0Ahint: " in lines[0]       # what, and how; no caret
     code, out, _ = check(capsys, "--format", "github", "--quiet-unread", str(doc))
     assert [x.split(" ", 1)[0] for x in out.splitlines()[:-1]] == ["::error"]
     assert "1 not read" in out
