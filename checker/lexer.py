@@ -106,6 +106,9 @@ SINGLE = {
 ENDS_OPERAND = {"SYM", "NUMBER", "RPAR", "RBRACK", "RBRACE", "RANGLE", "NORM_CLOSE",
                 "TRANSPOSE", "INVERSE", "INVT", "POW", "ONES", "IDENT", "NORM_SUB", "COMM", "HADPOW",
                 "DET_CLOSE"}
+#: a superscript in brackets, `W^{(1)}`, `x^{(k)}`: a layer's or an iterate's own name
+LAYER_RE = re.compile(r"\^\s*\{\s*\(\s*([0-9A-Za-z+\-]+)\s*\)\s*"
+                      r"(T|\\top|\\intercal|\\mathsf\{T\}|\\mathrm\{T\}|⊤)?\s*\}")
 #: a star superscript, `^\star` (group 1) or `^*`: the optimum, x⋆, a name of its own
 STAR_RE = re.compile(r"\^\s*(?:(\\star(?![A-Za-z]))|\*|\{\s*(?:(\\star)|\*)\s*\})")
 #: the commutation matrix K_{m,n} (two dimensions, a comma between them)
@@ -319,7 +322,20 @@ class Lexer:
                 self.fail("expected a name", start)
             self.i = m.end()
             base = m.group(0)
-        return base + self.read_subscript()
+        name = base + self.read_subscript()
+        suffix, transposed = self.layer()
+        if transposed:
+            self.fail("a declared name takes no transpose", start, self.i)
+        return name + suffix
+
+    def layer(self) -> tuple[str, bool]:
+        """`^{(1)}` after a name: `^(1)`, part of the name (W^{(1)} is layer 1's W, x^{(k+1)} the
+        next iterate, not powers); and whether a transpose follows inside (`^{(2)\\top}`)."""
+        m = LAYER_RE.match(self.s, self.i)
+        if not m:
+            return "", False
+        self.i = m.end()
+        return f"^({m.group(1)})", m.group(2) is not None
 
     def read_subscript(self) -> str:
         """An optional subscript: `_1`, `_{in}`, `₁`; returned as `_1`, `_in`."""
@@ -890,6 +906,8 @@ class Lexer:
         m = STAR_RE.match(self.s, self.i)
         if m and (m.group(1) or m.group(2) or letter.islower() or is_greek(letter)):
             name, self.i = name + "_star", m.end()   # x^\star, x^*: the optimum, a name of its own
+        suffix, transposed = self.layer()
+        name += suffix
         if name not in self.declared_set and re.fullmatch(r"I(_[A-Za-z]+)?", name):
             self.emit("IDENT", name, start)     # I, and I_n, I_d: an identity (of size n, if n is declared)
         elif name == "σ" and "σ" not in self.declared_set and self.primed(self.i) is not None:
@@ -898,6 +916,8 @@ class Lexer:
             self.function("sigmoid", start)     # σ(Wx): the logistic sigmoid, unless σ is declared
         else:
             self.emit("SYM", name, start)
+        if transposed:                          # W^{(2)\top}: layer 2's W, transposed
+            self.emit("TRANSPOSE", "ᵀ", start)
 
     # -- superscripts -------------------------------------------------------------
     def lex_superscript(self) -> None:

@@ -56,10 +56,11 @@ class Printer:
 
     # -- leaves ----------------------------------------------------------------
     def symbol(self, name: str) -> str:
+        name, _, layer = name.partition("^(")       # W^(1): W^{(1)}
         base, _, sub = name.partition("_")
         if sub and len(sub) > 1:
             sub = "{" + sub + "}"
-        return base + ("_" + sub if sub else "")
+        return base + ("_" + sub if sub else "") + (f"^{{({layer[:-1]})}}" if layer else "")
 
     def number(self, q: Fraction) -> str:
         a = abs(q)
@@ -349,6 +350,9 @@ class LatexPrinter(Printer):
     minus = "-"
 
     def symbol(self, name: str) -> str:
+        if "^(" in name:                   # {W^{(1)}}: braced, so that a transpose may follow
+            head, _, layer = name.partition("^(")
+            return "{" + self.symbol(head) + "^{(" + layer[:-1] + ")}}"
         base, _, accent = name.partition("_")
         if accent in ("hat", "tilde", "bar", "check", "dot", "breve") and len(base) == 1:
             return f"\\{accent}{{{greek_as_command(base).strip()}}}"      # w_hat is \hat{w}

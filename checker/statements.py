@@ -95,5 +95,8 @@ class Document:
 
 def decl_line(d: Decl) -> str:
     """The `let` line that declares `d` again (certificates and cache keys re-print them)."""
+    from . import syntax as S
+    from .printing import to_ascii
     props = " ".join(sorted(d.props))
-    return f"let {d.name}: {d.shape_text()} {props}".rstrip()
+    name = to_ascii(S.sym(d.name))       # as it reads back: w_hat is w_{hat}, W^(1) is W^{(1)}
+    return f"let {name}: {d.shape_text()} {props}".rstrip()

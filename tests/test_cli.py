@@ -181,3 +181,16 @@ def test_check_with_a_syntax_error_is_bad_input(capsys, tmp_path):
     (tmp_path / "broken.thm").write_text("theorem t: tr(A B = 1\n")
     code, _, err = run(capsys, "check", "--no-cache", str(tmp_path))
     assert code == 2 and "broken.thm:1:" in err
+
+
+def test_a_certificate_with_decorated_names_verifies(capsys, tmp_path):
+    """Before: `let w_hat: n` was written into the certificate, which does not read back
+    (w_h·a·t), and `verify` rejected a sound proof."""
+    thm = tmp_path / "nm.thm"
+    thm.write_text("let \\hat{w}: n\nlet \\bm{\\mu}: n\nlet W^{(1)}: n×n\n"
+                   "theorem t: \\hat{w}^T W^{(1)} \\bm{\\mu} = \\bm{\\mu}^T W^{(1)T} \\hat{w}\n", encoding="utf-8")
+    cert = tmp_path / "c.json"
+    code, out, _ = run(capsys, "prove", str(thm), "--certificate", str(cert))
+    assert code == 0
+    code, out, err = run(capsys, "verify", str(cert))
+    assert code == 0 and "accepted" in out, out + err

@@ -107,6 +107,8 @@ def test_the_commutation_matrix_in_three_notations():
     (r"\det \operatorname{diag}(x) B", "det(diag(x) B)"),                 # … unless it is the first factor
     (r"x^\star + x^{*} + X^{\star}", "x_{star} + x_{star} + X_{star}"),     # the optimum: a name
     (r"\frac1d x + \tfrac ab + \frac12x", "(1/d) x + a/b + 1/2 x"),        # one-character arguments
+    (r"W^{(1)} x + \mathbf{W}^{(2)\top} y", "W^{(1)} x + W^{(2)}ᵀ y"),       # a layer's name, not a power
+    (r"x^{(k+1)} - x^{(k)}", "x^{(k+1)} − x^{(k)}"),                            # the next iterate
 ])
 def test_notations_of_papers(latex, reads_as):
     assert _unmarked(parse_expr(latex)) == parse_expr(reads_as)
@@ -192,3 +194,11 @@ def test_a_dimensions_name_is_its_size_and_sizes_an_identity():
     assert numeric_test(typed).status == "refuted"          # Y is any matrix
     typed = type_theorem(parse_text("theorem t: n^T n = n^T n").theorems[0])
     assert not typed.symbols["n"].size and typed.symbols["n"].shape[1] == 1
+
+
+def test_decorated_names_print_back_in_every_notation():
+    """w_hat, μ_bold, x_star and W^(1) print as what reads back as themselves."""
+    for text in (r"\hat{w}", r"\bm{\mu}", r"x^\star", r"W^{(1)}", r"W_1^{(2)}"):
+        e = parse_expr(text)
+        for printer in (to_unicode, to_ascii, to_latex):
+            assert parse_expr(printer(e)) == e, (text, printer(e))
