@@ -128,6 +128,10 @@ class _Reader:
             self.formula(ev)
             self.expect = None
 
+    def _at(self, src: Source, line: int, col: int, message: str, hint: str | None = None) -> MatproofError:
+        """A problem told at (line, col) of the file, with that line for the caret."""
+        return MatproofError(message, line, col, None, src.file_line(line), self.path, hint)
+
     def directive(self, ev: Directive) -> None:
         """Apply one directive: a declaration, an expectation, a skip or a definition."""
         from ..parse import parse_text
@@ -141,8 +145,7 @@ class _Reader:
                 self.decls = parse_text(ev.text, self.path, self.decls).decls
                 return
             except MatproofError as e:
-                raise MatproofError(e.message, line, col, None, ev.source.file_line(line), self.path,
-                                    e.hint) from None
+                raise self._at(ev.source, line, col, e.message, e.hint) from None
         if words[0] == "expect" and len(words) == 2 and words[1] in ("proved", "refuted", "unknown"):
             self.expect = words[1]
             return
@@ -153,15 +156,13 @@ class _Reader:
             body = ev.text.split(None, 1)[1] if len(words) > 1 else ""
             d = directive(body, set(self.decls))
             if d is None:
-                raise MatproofError(f"cannot read the definition: {body.strip()}", line, col, None,
-                                    ev.source.file_line(line), self.path,
-                                    hint="write define f(X) = BODY (or f := BODY)")
+                raise self._at(ev.source, line, col, f"cannot read the definition: {body.strip()}",
+                               "write define f(X) = BODY (or f := BODY)")
             self.defs[d.name] = d
             return
-        raise MatproofError(f"unknown matproof directive: {ev.text.strip()}", line, col, None,
-                            ev.source.file_line(line), self.path,
-                            hint="directives: let NAME: SHAPE [PROPERTIES], expect proved|refuted|unknown, "
-                                 "skip, define f(X) = BODY")
+        raise self._at(ev.source, line, col, f"unknown matproof directive: {ev.text.strip()}",
+                       "directives: let NAME: SHAPE [PROPERTIES], expect proved|refuted|unknown, "
+                       "skip, define f(X) = BODY")
 
     def formula(self, ev: Math) -> None:
         from .macros import MacroError
@@ -170,7 +171,7 @@ class _Reader:
             body, where = self.macros.expand(self.macros.read(ev.body))
         except MacroError as e:
             line, col = ev.source.position(ev.start + e.offset)
-            self.out.unread.append(MatproofError(str(e), line, col, None, ev.source.file_line(line), self.path))
+            self.out.unread.append(self._at(ev.source, line, col, str(e)))
             return
         from .definitions import Unreadable
         for chunk_start, chunk, label in chains(body):
@@ -182,12 +183,12 @@ class _Reader:
             except Unreadable as e:
                 first = next(k for k, c in zip(offsets, chunk) if not c.isspace())
                 line, col = ev.source.position(ev.start + first)
-                self.out.unread.append(MatproofError(str(e), line, col, None, ev.source.file_line(line), self.path))
+                self.out.unread.append(self._at(ev.source, line, col, str(e)))
 
     def inline(self, ev: Math) -> None:
         """Inline math is not checked, but a definition made there (`$J(w) = …$` in a sentence)
         holds for the formulas after it."""
-        from .definitions import TooLarge, bare_definition, definition_of, substitute_all, with_equals
+        from .definitions import TooLarge, substitute_all
         from .macros import MacroError
         if "=" not in ev.body and "≔" not in ev.body:
             return
@@ -201,33 +202,39 @@ class _Reader:
                 chunk, _ = substitute_all(chunk, where[chunk_start:chunk_start + len(chunk)], self.defs, declared)
             except TooLarge:
                 continue
-            normal, signed = with_equals(chunk)
-            made = definition_of(normal, declared, signed)
-            if made is not None:
-                self.defs[made[0].name] = made[0]
-            else:
-                named = bare_definition(normal, declared)
-                if named is not None:
-                    self.named[named[0].name] = self._fitted(named[0])
+            self._define(chunk)
 
     def chain(self, ev: Math, offsets: list[int], chunk: str, label: str | None) -> None:
         """One chain: a definition (its first side `f(X)`), and the identity of its other sides."""
-        from .definitions import bare_definition, definition_of, nabla_variables, substitute_all, with_equals
+        from .definitions import nabla_variables, substitute_all
         declared = set(self.decls)
         chunk, offsets = nabla_variables(chunk, offsets, self.defs, declared)     # ∇f(x): ∇ₓ
         chunk, offsets = substitute_all(chunk, offsets, self.defs, declared)
-        chunk, signed = with_equals(chunk)
-        made, table = definition_of(chunk, declared, signed), self.defs
-        if made is None:
-            made, table = bare_definition(chunk, declared), self.named
-        if made is None:
+        chunk, body_start = self._define(chunk)
+        if body_start is None:
             chunk, offsets = self._named_values(chunk, offsets)
-        if made is not None:            # f(X) = BODY = …: BODY = … is still checked
-            table[made[0].name] = self._fitted(made[0]) if table is self.named else made[0]
-            chunk = " " * made[1] + chunk[made[1]:]
+        else:                           # f(X) = BODY = …: BODY = … is still checked
+            chunk = " " * body_start + chunk[body_start:]
             if len(sides(chunk)) < 2:
                 return
         self.theorem(ev, offsets, chunk, label)
+
+    def _define(self, chunk: str) -> tuple[str, int | None]:
+        """Record the definition a chain makes, if it makes one (`f(X) = …`, `ℓ := …` in force
+        everywhere after; `s = …` a named value): the chain with its defining sign written
+        `=`, and where the defined body's side begins (None if it defines nothing)."""
+        from .definitions import bare_definition, definition_of, with_equals
+        declared = set(self.decls)
+        chunk, signed = with_equals(chunk)
+        made = definition_of(chunk, declared, signed)
+        if made is not None:
+            self.defs[made[0].name] = made[0]
+            return chunk, made[1]
+        made = bare_definition(chunk, declared)
+        if made is not None:
+            self.named[made[0].name] = self._fitted(made[0])
+            return chunk, made[1]
+        return chunk, None
 
     def theorem(self, ev: Math, offsets: list[int], chunk: str, label: str | None) -> None:
         """Parse one chain; `offsets` holds, for each of its characters, the offset in the
@@ -256,22 +263,21 @@ class _Reader:
         if subject is not None and subject in self.named and not self.named[subject].opaque:   # s = … said
             return self._with_named(ev, offsets, chunk, label, [subject])
         if subject is not None:
-            self.out.unread.append(MatproofError(
-                f"{subject} is not defined here, so its derivative cannot be checked", line, col, None,
-                src.file_line(line), self.path,
-                hint=f"define it in a formula before ({subject}(x) = …, or {subject} := …) or in a comment: "
-                     f"matproof: define {subject}(x) = …"))
+            self.out.unread.append(self._at(
+                src, line, col, f"{subject} is not defined here, so its derivative cannot be checked",
+                f"define it in a formula before ({subject}(x) = …, or {subject} := …) or in a comment: "
+                f"matproof: define {subject}(x) = …"))
             return
         unclear, constant = named_in_calculus(thm, self.named, set(self.decls))
         if constant and not unclear:            # values that do not vary: put for their names
             return self._with_named(ev, offsets, chunk, label, constant)
         if unclear:
             d = self.named[unclear[0]]
-            self.out.unread.append(MatproofError(
-                f"{d.name} was said to be {d.body}, which varies here; whether {d.name} is meant to vary "
-                f"with it cannot be told", line, col, None, src.file_line(line), self.path,
-                hint=f"write its value out, or make it a definition that holds everywhere: "
-                     f"matproof: define {d.name}(…) = {d.body}"))
+            self.out.unread.append(self._at(
+                src, line, col, f"{d.name} was said to be {d.body}, which varies here; whether {d.name} is "
+                f"meant to vary with it cannot be told",
+                f"write its value out, or make it a definition that holds everywhere: "
+                f"matproof: define {d.name}(…) = {d.body}"))
             return
         name = label or f"line {line}"
         if name in self.names:
