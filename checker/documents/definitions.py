@@ -140,11 +140,15 @@ def definition_of(chunk: str, declared: set[str], signed: bool) -> tuple[Definit
     name, params = got
     if name in declared or name in params:
         return None
+    body = _second_side(chunk, spans)
+    return (Definition(name, params, body), spans[1][0]) if body else None
+
+
+def _second_side(chunk: str, spans: list[tuple[int, int]]) -> str:
+    """The text of a chain's second side, on one line; "" if empty or too long to stand for a name."""
     c, d = spans[1]
     body = " ".join(chunk[c:d].split())
-    if not body or len(body) > MAX_BODY:
-        return None
-    return Definition(name, params, body), c
+    return body if len(body) <= MAX_BODY else ""
 
 
 def bare_definition(chunk: str, declared: set[str]) -> tuple[Definition, int] | None:
@@ -161,11 +165,11 @@ def bare_definition(chunk: str, declared: set[str]) -> tuple[Definition, int] | 
     rest = _tokens(chunk[b + 1:], declared)
     if rest is None or any(t.type in ("SYM", "NABLA", "NABLA2") and t.value == got[0] for t in rest):
         return None
-    c, d = spans[1]
-    body = " ".join(chunk[c:d].split())
-    if not body or len(body) > MAX_BODY:
+    body = _second_side(chunk, spans)
+    if not body:
         return None
-    return Definition(got[0], (), body, opaque=not algebraic(body, declared), declared=got[0] in declared), c
+    return Definition(got[0], (), body, opaque=not algebraic(body, declared),
+                      declared=got[0] in declared), spans[1][0]
 
 
 #: tokens that make a formula one of calculus: there a named body (s = …) would change what
