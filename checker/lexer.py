@@ -133,6 +133,16 @@ LATEX_HINTS = {
     "prod": "the language has no product over an index; write the factors out",
 }
 
+COMMAND_RE = re.compile(r"\\([A-Za-z]+|.)", re.S)
+
+
+def command_at(text: str, at: int) -> tuple[str, int] | None:
+    """The name of the LaTeX command at `at` (a backslash: a run of letters, or the one
+    character after it) and the offset after it; None if no command stands there."""
+    m = COMMAND_RE.match(text, at)
+    return (m.group(1), m.end()) if m else None
+
+
 def balanced_group(text: str, at: int, opening: str = "{", closing: str = "}") -> tuple[str, int] | None:
     """The text inside the group that opens at `at` and the offset after it; braces nest
     inside (escaped ones, `\\{`, do not count), so `[{]}]` is one optional argument. None if
@@ -215,12 +225,10 @@ class Lexer:
 
     def read_command(self, at: int) -> tuple[str, int]:
         """The name of the LaTeX command at `at` (which holds a backslash)."""
-        m = re.compile(r"[A-Za-z]+").match(self.s, at + 1)
-        if m:
-            return m.group(0), m.end()
-        if at + 1 < len(self.s):
-            return self.s[at + 1], at + 2
-        self.fail("a lone backslash", at)
+        got = command_at(self.s, at)
+        if got is None:
+            self.fail("a lone backslash", at)
+        return got
 
     def read_group(self, at: int) -> tuple[str, int]:
         """The text inside a balanced `{...}` starting at `at`."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..lexer import balanced_group
+from ..lexer import balanced_group, command_at
 
 #: the commands that define a macro
 DEFINERS = ("newcommand", "renewcommand", "providecommand", "DeclareRobustCommand",
@@ -49,12 +49,6 @@ def _skip_space(text: str, i: int) -> int:
     return i
 
 
-def _command(text: str, i: int) -> tuple[str, int] | None:
-    """The name of the command at `i` (a backslash) and the offset after it."""
-    m = re.compile(r"\\([A-Za-z]+|[^A-Za-z\s])").match(text, i)
-    return (m.group(1), m.end()) if m else None
-
-
 def _argument(text: str, i: int) -> tuple[str, int] | None:
     """One undelimited argument: a group's inside, a command, or one character."""
     i = _skip_space(text, i)
@@ -63,7 +57,7 @@ def _argument(text: str, i: int) -> tuple[str, int] | None:
     if text[i] == "{":
         return balanced_group(text, i)
     if text[i] == "\\":
-        got = _command(text, i)
+        got = command_at(text, i)
         return ("\\" + got[0], got[1]) if got else None
     return text[i], i + 1
 
@@ -75,7 +69,7 @@ def definition(text: str, at: int) -> tuple[Macro | None, int]:
     kind, i = m.group(1), m.end()
     i = _skip_space(text, i)
     if kind in ("def", "gdef", "edef", "xdef"):
-        got = _command(text, i)
+        got = command_at(text, i)
         if not got:
             return None, i
         name, i = got
@@ -87,10 +81,10 @@ def definition(text: str, at: int) -> tuple[Macro | None, int]:
         return Macro(name, nargs, None, body[0]), body[1]
     braced = balanced_group(text, i)
     if braced is not None:        # \newcommand{\norm}
-        got = _command(braced[0].strip(), 0)
+        got = command_at(braced[0].strip(), 0)
         name, i = (got[0] if got else ""), braced[1]
     else:                         # \newcommand\norm
-        got = _command(text, i)
+        got = command_at(text, i)
         if not got:
             return None, i
         name, i = got
@@ -166,7 +160,7 @@ class Macros:
             if len(out) > MAX_SIZE:
                 raise MacroError(f"the macros expand to more than {MAX_SIZE} characters", at or 0)
             c = text[i]
-            got = _command(text, i) if c == "\\" else None
+            got = command_at(text, i) if c == "\\" else None
             macro = self.table.get(got[0]) if got else None
             if macro is None:
                 if got:        # a command not ours: copied whole, so that \\newline is not \\n…
