@@ -396,7 +396,7 @@ class Build(Transformer):
         return S.diff(self._apply(c[1], _exprs(c)[0], meta), _span(meta))
 
     def bars_det(self, meta, c):
-        """`|X|`: det(X), marked so that the typer refuses a scalar (|α| is an absolute value)."""
+        """`|X|`: marked, so that the typer makes it det(X) of a matrix and abs(α) of a scalar."""
         return S.Expr("det", (_exprs(c)[0],), S.BARS, _span(meta))
 
     def partial_deriv(self, meta, c):

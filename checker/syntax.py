@@ -51,8 +51,8 @@ RECIP = "recip"
 #: the commutation matrix K_{m,n}: the mn×mn permutation with K_{m,n} vec(A) = vec(Aᵀ) for an
 #: m×n A (Magnus & Neudecker §3.7); attr: (m, n), the two dimensions
 COMM = "K"
-#: the attribute of a det written |X|, until the typer has checked that X is a matrix (|α| of
-#: a scalar is an absolute value, which the language does not have)
+#: the attribute of a det written |X|, until the typer knows the shape inside: det(X) of a
+#: matrix, abs(α) of a scalar
 BARS = "bars"
 
 Span = tuple[int, int, int, int]  # line, column, end line, end column (1-based)
