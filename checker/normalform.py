@@ -357,7 +357,7 @@ class NormalForm:
                 c = c * shape[0]
                 more = ()
             else:     # the dimension n, as the trace of I
-                more = ((S.Expr("tr", (S.Expr(S.IDENT, (), shape),)), Fraction(1)),)
+                more = ((dimension_atom(shape[0]), Fraction(1)),)
             key = (_mul_scalars(sp, more), ())
             out[key] = out.get(key, 0) + c
         return {m: c for m, c in out.items() if c != 0}
@@ -370,7 +370,7 @@ class NormalForm:
             n = row.attr[1]                      # tr(𝟏ᵀ𝟏) = tr(𝟏𝟏ᵀ) = n, the dimension (as the trace of I)
             if isinstance(n, int):
                 return ((S.num(n), Fraction(1)),) if n != 1 else ()
-            return ((S.Expr("tr", (S.Expr(S.IDENT, (), (n, n)),)), Fraction(1)),)
+            return ((dimension_atom(n), Fraction(1)),)
         if len(chain) == 2:
             row, had = chain if chain[0].op == S.ONES else chain[::-1]
             if row.op == S.ONES and row.attr[0] == 1 and had.op == S.HAD and self.shape(had)[1] == 1:
@@ -726,6 +726,12 @@ class NormalForm:
             terms.append(S.Expr(S.NEG, (term,)) if c == -1 and not number else term)
         terms.sort(key=repr)
         return terms[0] if len(terms) == 1 else S.Expr(S.ADD, tuple(terms))
+
+
+def dimension_atom(n) -> S.Expr:
+    """A named dimension n as a scalar of the normal form: the trace of the n×n identity (the
+    form of tr(I_n), of 𝟏ᵀ𝟏 for an n-vector 𝟏, and of the size symbol n)."""
+    return S.Expr("tr", (S.Expr(S.IDENT, (), (n, n)),))
 
 
 def coefficients_equal(p: Poly, q: Poly) -> bool:
