@@ -237,8 +237,8 @@ class Lexer:
             self.fail("this '{' is never closed", at, hint="add the matching '}'")
         return got
 
-    def next_significant(self, j: int) -> str:
-        """The next character from `j` that is not space or LaTeX spacing."""
+    def significant_at(self, j: int) -> int:
+        """Where the next thing from `j` stands that is not space or LaTeX spacing."""
         while j < len(self.s):
             c = self.s[j]
             if c.isspace() or c == "~":
@@ -249,9 +249,15 @@ class Lexer:
                 if name in IGNORED_COMMANDS and name not in "[]()":
                     j = k
                     continue
-                return "\\" + name
-            return c
-        return ""
+            return j
+        return j
+
+    def next_significant(self, j: int) -> str:
+        """The next character from `j` that is not space or LaTeX spacing (`\\log` for a command)."""
+        j = self.significant_at(j)
+        if j >= len(self.s):
+            return ""
+        return "\\" + self.read_command(j)[0] if self.s[j] == "\\" else self.s[j]
 
     # -- entry ---------------------------------------------------------------
     def tokens(self) -> list[Token]:
@@ -892,12 +898,9 @@ class Lexer:
         """Whether a function name (`\\log`, `\\operatorname{tr}`, `tr`) comes next, after
         spacing: then `d` is the differential of its value (a token of its own, DF, so that
         the grammar needs no second token of lookahead)."""
-        while j < len(self.s) and (self.s[j].isspace() or self.s[j] == "~"):
-            j += 1
+        j = self.significant_at(j)
         if self.s.startswith("\\", j):
             name, k = self.read_command(j)
-            if name in IGNORED_COMMANDS and name not in "[]()":
-                return self.function_follows(k)
             if name in FUNC_COMMANDS:
                 return True
             m = re.compile(r"\s*\{\s*([A-Za-z]+)\s*\}").match(self.s, k)
